@@ -1,0 +1,53 @@
+"""Build the python-telegram-bot Application: Bot API root, database, handlers, menus."""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.config import Settings
+from handlers.context import SERVICES_KEY, Services, utc_now
+from handlers.menus import set_public_menu
+from handlers.wiring import register
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> Application:
+    """The Application, wired but not started; the database opens in ``post_init``.
+
+    ``clock`` is the one source of "now" for every use case, so tests can move time.
+    """
+
+    async def post_init(app: Application) -> None:
+        db = await Database.open(settings.database_path)
+        app.bot_data[SERVICES_KEY] = Services(
+            db=db,
+            admin_ids=settings.admin_ids,
+            default_timezone=settings.timezone,
+            invitation_validity=settings.invitation_validity,
+            clock=clock,
+        )
+        await set_public_menu(app.bot)
+        log.info("ready as @%s, schema version %s", app.bot.username, await db.schema_version())
+
+    async def post_shutdown(app: Application) -> None:
+        services = app.bot_data.get(SERVICES_KEY)
+        if isinstance(services, Services):
+            await services.db.close()
+
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register(app)
+    return app

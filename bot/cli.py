@@ -1,0 +1,190 @@
+"""``kerjasosial``: run the bot and look after its data.
+
+Exit status: 0 success, 1 a failure the operator must look at (token refused, Bot API
+unreachable, broken audit chain...), 2 a missing or malformed setting or wrong usage.
+"""
+
+import argparse
+import asyncio
+import logging
+import os
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import setup_logging
+from storage.db import Database, latest_version
+
+log = logging.getLogger("kerjasosial")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kerjasosial",
+        description="Telegram bot for community-service sentences (pidana kerja sosial).",
+        epilog="Settings come from KERJASOSIAL_* environment variables or a .env file; see README.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (long polling; Ctrl-C or SIGTERM stops it cleanly)")
+    sub.add_parser("check", help="check settings, the token (getMe), the schema and the data dir")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    backup = sub.add_parser(
+        "backup", help="copy the database consistently, even while the bot runs"
+    )
+    backup.add_argument("path", type=Path, help="where to write the copy")
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_sub.add_parser("verify", help="check that no audit row was edited, removed or reordered")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    os.umask(0o077)  # the database, backups and evidence are personal data: owner-only
+    try:
+        settings = load_settings()
+        setup_logging(settings.bot_token.get_secret_value() if settings.bot_token else None)
+        if args.command == "run":
+            return _run(settings)
+        if args.command == "check":
+            return asyncio.run(_check(settings))
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings))
+        if args.command == "backup":
+            return _backup(settings, args.path)
+        if args.command == "audit":
+            return asyncio.run(_audit_verify(settings))
+    except ConfigError as exc:
+        print(f"kerjasosial: configuration error: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import build_application  # PTB's Application is heavy; only `run` needs it
+
+    app = build_application(settings)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+    except InvalidToken:
+        print("kerjasosial: the Bot API refused the token (401 Unauthorized)", file=sys.stderr)
+        return 1
+    except NetworkError as exc:
+        print(
+            f"kerjasosial: cannot reach the Bot API at {settings.api_url}: {exc}", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+async def _check(settings: Settings) -> int:
+    ok = True
+    print(
+        f"settings: ok (api {settings.api_url}, data {settings.data_dir}, zone {settings.timezone})"
+    )
+    bot = Bot(
+        settings.token,
+        base_url=f"{settings.api_url}/bot",
+        base_file_url=f"{settings.api_url}/file/bot",
+    )
+    try:
+        me = await bot.get_me()
+        print(f"bot api: ok (@{me.username})")
+    except InvalidToken:
+        print("bot api: the token was refused (401 Unauthorized)")
+        ok = False
+    except TelegramError as exc:
+        print(f"bot api: unreachable ({type(exc).__name__})")
+        ok = False
+    finally:
+        await bot.shutdown()
+    ok = _check_data_dir(settings.data_dir) and ok
+    if settings.database_path.exists():
+        db = await Database.open(settings.database_path, migrate=False)
+        version = await db.schema_version()
+        await db.close()
+        state = "ok" if version == latest_version() else "needs `kerjasosial migrate`"
+        print(f"schema: version {version} of {latest_version()} ({state})")
+        ok = ok and version == latest_version()
+    else:
+        print("schema: no database yet; it is created on the first `run` or `migrate`")
+    return 0 if ok else 1
+
+
+def _check_data_dir(data_dir: Path) -> bool:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=data_dir):
+            pass
+    except OSError as exc:
+        print(f"data dir: not writable ({exc.strerror})")
+        return False
+    print("data dir: writable")
+    return True
+
+
+async def _migrate(settings: Settings) -> int:
+    db = await Database.open(settings.database_path, migrate=False)
+    try:
+        applied = await db.migrate()
+        version = await db.schema_version()
+    finally:
+        await db.close()
+    names = ", ".join(applied) if applied else "nothing to apply"
+    print(f"schema version {version} ({names})")
+    return 0
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    """SQLite's online backup API: a consistent copy while the bot keeps writing."""
+    source_path = settings.database_path
+    if not source_path.exists():
+        print(f"kerjasosial: no database at {source_path}", file=sys.stderr)
+        return 1
+    if target.exists():
+        print(f"kerjasosial: {target} already exists; choose a new file", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+        check = dest.execute("PRAGMA integrity_check").fetchone()[0]
+        dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    finally:
+        dest.close()
+        source.close()
+    target.chmod(0o600)
+    if check != "ok":
+        print(f"kerjasosial: the copy failed its integrity check: {check}", file=sys.stderr)
+        return 1
+    print(f"backup written to {target} (integrity check: ok)")
+    return 0
+
+
+async def _audit_verify(settings: Settings) -> int:
+    if not settings.database_path.exists():
+        print(f"kerjasosial: no database at {settings.database_path}", file=sys.stderr)
+        return 1
+    db = await Database.open(settings.database_path, migrate=False)
+    try:
+        checked, problems = await db.reader().audit.verify()
+    finally:
+        await db.close()
+    if not problems:
+        print(f"audit log intact: {checked} rows, chain verified")
+        return 0
+    print(f"audit log BROKEN: {len(problems)} problem(s) in {checked} rows")
+    for problem in problems:
+        where = f"row {problem.row_id}" if problem.row_id is not None else "end of log"
+        print(f"  {where}: {problem.reason}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

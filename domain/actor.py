@@ -1,0 +1,52 @@
+"""The person behind an update, with everything needed to decide what they may do.
+
+Administrators named in the configuration (``KERJASOSIAL_ADMIN_IDS``) hold the admin role
+without a membership row, so the very first operator can start before any agency exists.
+"""
+
+from dataclasses import dataclass, field
+
+from domain.models import Membership, Person
+from domain.permissions import INVITABLE
+from domain.roles import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    telegram_user_id: int
+    person: Person | None = None
+    memberships: tuple[Membership, ...] = field(default_factory=tuple)
+    is_config_admin: bool = False
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        roles = {m.role for m in self.memberships if m.active}
+        if self.is_config_admin:
+            roles.add(Role.ADMIN)
+        return frozenset(roles)
+
+    @property
+    def registered(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    def agencies_as(self, role: Role) -> frozenset[int]:
+        return frozenset(m.agency_id for m in self.memberships if m.active and m.role == role)
+
+    def may_invite_to(self, target: Role, agency_id: int) -> bool:
+        """Admins invite anyone anywhere; a jaksa only the roles they may, into their own agency."""
+        if self.is_admin:
+            return True
+        return target in INVITABLE[Role.JAKSA] and agency_id in self.agencies_as(Role.JAKSA)
+
+    def may_manage(self, membership: Membership) -> bool:
+        """Whether this actor may revoke a membership."""
+        if self.person is not None and membership.person_id == self.person.id:
+            return False  # nobody revokes themselves: it would lock the Kejari out by mistake
+        return self.may_invite_to(membership.role, membership.agency_id)
+
+    def sees_agency(self, agency_id: int) -> bool:
+        return self.is_admin or agency_id in self.agencies_as(Role.JAKSA)

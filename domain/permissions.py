@@ -1,0 +1,57 @@
+"""Who may do what: the single place where roles are checked against actions.
+
+Handlers never compare roles themselves; they ask :func:`may`. This keeps the role x action
+matrix in one table that the README documents and the tests enumerate.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from domain.roles import Role
+
+
+class Action(StrEnum):
+    HELP = "help"
+    ME = "me"
+    INVITE = "invite"
+    NEW_AGENCY = "new_agency"
+    LIST_PEOPLE = "list_people"
+    REVOKE = "revoke"
+
+
+_ALL_ROLES = frozenset(Role)
+
+#: Actions and the roles allowed to perform them. An action absent from this table is
+#: refused to everybody, so forgetting an entry fails closed.
+ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.HELP: _ALL_ROLES,
+    Action.ME: _ALL_ROLES,
+    Action.INVITE: frozenset({Role.ADMIN, Role.JAKSA}),
+    Action.NEW_AGENCY: frozenset({Role.ADMIN}),
+    Action.LIST_PEOPLE: frozenset({Role.ADMIN, Role.JAKSA}),
+    Action.REVOKE: frozenset({Role.ADMIN, Role.JAKSA}),
+}
+
+#: Roles each inviting role may hand out. A jaksa brings in the people around a case but
+#: not other prosecutors or administrators: those come from the Kejari's operator.
+INVITABLE: dict[Role, frozenset[Role]] = {
+    Role.ADMIN: _ALL_ROLES,
+    Role.JAKSA: frozenset({Role.PK, Role.PENGAWAS, Role.PEJABAT, Role.TERPIDANA}),
+}
+
+
+def may(roles: Iterable[Role], action: Action) -> bool:
+    allowed = ALLOWED.get(action, frozenset())
+    return any(role in allowed for role in roles)
+
+
+def invitable_roles(roles: Iterable[Role]) -> frozenset[Role]:
+    """Every role that someone holding ``roles`` may invite."""
+    result: frozenset[Role] = frozenset()
+    for role in roles:
+        result |= INVITABLE.get(role, frozenset())
+    return result
+
+
+def may_invite(inviter_role: Role, target: Role) -> bool:
+    return target in INVITABLE.get(inviter_role, frozenset())

@@ -1,0 +1,158 @@
+"""What every handler needs for one update: the services, the actor, their language, ``now``."""
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from domain.actor import Actor
+from storage.db import Database
+from storage.repositories import Store
+from texts import Html, Texts, for_user, split_message
+
+
+class DuplicateUpdate(Exception):
+    """Telegram delivered an update that has already been handled; it is dropped."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Long-lived collaborators, stored once in ``application.bot_data``."""
+
+    db: Database
+    admin_ids: frozenset[int]
+    default_timezone: str
+    invitation_validity: timedelta
+    clock: Callable[[], datetime] = utc_now
+
+
+SERVICES_KEY = "services"
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    services = context.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+async def load_actor(services: Services, telegram_user_id: int) -> Actor:
+    store = services.db.reader()
+    person = await store.people.by_telegram_id(telegram_user_id)
+    memberships = await store.people.memberships_of(person.id) if person else []
+    return Actor(
+        telegram_user_id=telegram_user_id,
+        person=person,
+        memberships=tuple(memberships),
+        is_config_admin=telegram_user_id in services.admin_ids,
+    )
+
+
+@dataclass
+class Request:
+    """One update, with the person behind it already looked up."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    services: Services
+    actor: Actor
+    texts: Texts
+    now: datetime
+    _claimed: bool = False
+
+    @classmethod
+    async def load(cls, update: Update, context: ContextTypes.DEFAULT_TYPE) -> "Request":
+        services = services_of(context)
+        user = update.effective_user
+        assert user is not None, "handlers are registered for updates from users only"
+        return cls(
+            update=update,
+            context=context,
+            services=services,
+            actor=await load_actor(services, user.id),
+            texts=for_user(user.language_code),
+            now=services.clock(),
+        )
+
+    @property
+    def user(self) -> User:
+        user = self.update.effective_user
+        assert user is not None
+        return user
+
+    @property
+    def chat_id(self) -> int:
+        chat = self.update.effective_chat
+        return chat.id if chat else self.user.id
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    async def reply(self, text: Html, reply_markup: InlineKeyboardMarkup | None = None) -> Message:
+        """Send ``text`` to the chat, split at line breaks if it is too long for one message.
+
+        The keyboard goes on the last part, under the text it belongs to.
+        """
+        parts = split_message(text)
+        message: Message | None = None
+        for i, part in enumerate(parts):
+            message = await self.context.bot.send_message(
+                self.chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=reply_markup if i == len(parts) - 1 else None,
+                link_preview_options=None,
+            )
+        assert message is not None
+        return message
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Store]:
+        """A use case's transaction, which also records this update as processed.
+
+        Recording it in the same commit as the change means a re-delivered update can never
+        apply the change twice; the first transaction of an update claims it.
+        """
+        async with self.db.transaction() as store:
+            if not self._claimed:
+                if not await store.updates.mark(self.update.update_id, self.now):
+                    raise DuplicateUpdate(self.update.update_id)
+                self._claimed = True
+            yield store
+
+    async def audit(
+        self,
+        action: str,
+        *,
+        subject: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record something that changed nothing else (a refusal, a failed attempt) on its own."""
+        async with self.transaction() as store:
+            await store.audit.append(
+                action=action,
+                now=self.now,
+                actor_telegram_id=self.user.id,
+                actor_person_id=self.actor.person.id if self.actor.person else None,
+                update_id=self.update.update_id,
+                subject=subject,
+                detail=detail,
+            )
+
+    def audit_fields(self) -> dict[str, Any]:
+        """Who and which update, for an audit row written inside a use case's transaction."""
+        return {
+            "now": self.now,
+            "actor_telegram_id": self.user.id,
+            "actor_person_id": self.actor.person.id if self.actor.person else None,
+            "update_id": self.update.update_id,
+        }

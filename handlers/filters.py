@@ -1,0 +1,27 @@
+"""Which messages the bot listens to: everything in private, only its own commands in groups."""
+
+from telegram import Message, MessageEntity
+from telegram.ext import filters
+
+
+class _AddressedCommand(filters.MessageFilter):
+    """A command that names this bot (``/bantuan@kerjasosial_bot``).
+
+    In a group every bot sees every command; answering ``/start`` meant for another bot
+    would be noise, so in groups the bot only answers commands addressed to it.
+    """
+
+    def filter(self, message: Message) -> bool:
+        text = message.text or message.caption or ""
+        entities = message.entities or message.caption_entities or ()
+        first = next(iter(entities), None)
+        if first is None or first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
+            return False
+        command = text[: first.length]
+        _, _, target = command.partition("@")
+        username = message.get_bot().username or ""
+        return bool(target) and target.lower() == username.lower()
+
+
+PRIVATE = filters.ChatType.PRIVATE
+FOR_ME = PRIVATE | _AddressedCommand()

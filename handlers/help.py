@@ -1,0 +1,73 @@
+"""``/bantuan``, ``/saya`` and the answers to anything the bot does not understand."""
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from domain.permissions import Action
+from handlers.context import Request
+from handlers.guards import command
+from handlers.menus import command_list
+from handlers.start import role_name
+from texts import Html, join_lines
+from texts.formatting import format_day
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Open to everybody: the unregistered learn how to get access, the rest their commands."""
+    req = await Request.load(update, context)
+    if not req.actor.registered:
+        await req.reply(req.texts("help.unknown"))
+        return
+    await req.reply(req.texts("help.known", commands=command_list(req.actor, req.texts)))
+
+
+@command(Action.ME)
+async def me(req: Request) -> None:
+    store = req.db.reader()
+    agencies = await store.agencies.by_ids({m.agency_id for m in req.actor.memberships})
+    lines = []
+    if req.actor.is_config_admin:
+        lines.append(Html("• " + req.texts("start.config_admin")))
+    for m in req.actor.memberships:
+        agency = agencies[m.agency_id]
+        since = format_day(
+            m.created_at.astimezone(ZoneInfo(agency.timezone)).date(), req.texts.lang
+        )
+        lines.append(
+            req.texts(
+                "me.role_line",
+                role=role_name(req.texts, m.role),
+                agency=agency.name,
+                since=since,
+            )
+        )
+    await req.reply(
+        req.texts("me", name=req.user.full_name, user_id=req.user.id, roles=join_lines(lines))
+    )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    req = await Request.load(update, context)
+    await req.reply(req.texts("unknown_command"))
+
+
+async def unknown_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text, photos, stickers... outside any conversation, in a private chat."""
+    req = await Request.load(update, context)
+    key = "unknown_text" if req.actor.registered else "help.unknown"
+    await req.reply(req.texts(key))
+
+
+async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    req = await Request.load(update, context)
+    await req.reply(req.texts("nothing_to_cancel"))
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no handler claims: an old keyboard, a finished form, or forged data."""
+    req = await Request.load(update, context)
+    assert update.callback_query is not None
+    await update.callback_query.answer(req.texts.plain("stale_button"), show_alert=True)
+    await req.audit("refused", subject="button", detail={"reason": "stale or unknown"})

@@ -1,0 +1,147 @@
+"""``/undang <peran>``: an invitation as a deep link and a printable QR code."""
+
+import io
+
+import segno
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ParseMode
+
+from domain import invitations as rules
+from domain.models import Agency
+from domain.permissions import Action, invitable_roles
+from domain.roles import Role, parse_role
+from handlers import callbacks
+from handlers.context import Request
+from handlers.guards import button, command
+from handlers.keyboards import choices
+from handlers.start import role_name
+from texts.formatting import format_instant
+
+PICK = "inv"  # inv:v1:<role>:<agency id>
+PAGE = "inp"  # inp:v1:<role>:<page>
+
+
+@command(Action.INVITE)
+async def invite(req: Request) -> None:
+    may_invite = sorted(invitable_roles(req.actor.roles))
+    role_list = ", ".join(r.value for r in may_invite)
+    if not req.context.args:
+        await req.reply(req.texts("invite.usage", roles=role_list))
+        return
+    given = " ".join(req.context.args)[:40]
+    role = parse_role(given)
+    if role is None:
+        await req.reply(req.texts("invite.bad_role", given=given, roles=role_list))
+        return
+    if role not in may_invite:
+        await req.reply(
+            req.texts("invite.role_not_allowed", role=role_name(req.texts, role), roles=role_list)
+        )
+        await req.audit("refused", subject=f"invite:{role.value}")
+        return
+    agencies = await _agencies_for(req, role)
+    if not agencies:
+        await req.reply(req.texts("invite.no_agency"))
+        return
+    if len(agencies) == 1:
+        await _create(req, role, agencies[0])
+        return
+    await req.reply(
+        req.texts("invite.choose_agency", role=role_name(req.texts, role)),
+        reply_markup=_agency_keyboard(req, role, agencies, 0),
+    )
+
+
+@button(Action.INVITE)
+async def pick_agency(req: Request) -> None:
+    query = req.update.callback_query
+    assert query is not None
+    parts = callbacks.decode(query.data, PICK, 2)
+    role = parse_role(parts[0]) if parts else None
+    agency_id = callbacks.decode_int(parts[1]) if parts else None
+    agency = await req.db.reader().agencies.get(agency_id) if agency_id else None
+    if role is None or agency is None:
+        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        return
+    if not req.actor.may_invite_to(role, agency.id):
+        await query.answer(req.texts.plain("refused_button"), show_alert=True)
+        await req.audit("refused", subject=f"invite:{role.value}", detail={"agency_id": agency.id})
+        return
+    await query.answer(req.texts.plain("invite.created_button"))
+    await query.edit_message_reply_markup(None)
+    await _create(req, role, agency)
+
+
+@button(Action.INVITE)
+async def page_agencies(req: Request) -> None:
+    query = req.update.callback_query
+    assert query is not None
+    parts = callbacks.decode(query.data, PAGE, 2)
+    role = parse_role(parts[0]) if parts else None
+    page = callbacks.decode_int(parts[1]) if parts else None
+    if role is None or page is None:
+        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        return
+    await query.answer()
+    agencies = await _agencies_for(req, role)
+    await query.edit_message_reply_markup(_agency_keyboard(req, role, agencies, page))
+
+
+async def _agencies_for(req: Request, role: Role) -> list[Agency]:
+    return [a for a in await req.db.reader().agencies.all() if req.actor.may_invite_to(role, a.id)]
+
+
+def _agency_keyboard(
+    req: Request, role: Role, agencies: list[Agency], page: int
+) -> InlineKeyboardMarkup:
+    return choices(
+        [(a.name, callbacks.encode(PICK, role.value, a.id)) for a in agencies],
+        texts=req.texts,
+        page=page,
+        nav=lambda p: callbacks.encode(PAGE, role.value, p),
+    )
+
+
+async def _create(req: Request, role: Role, agency: Agency) -> None:
+    assert req.actor.person is not None or req.actor.is_config_admin
+    token = rules.new_token()
+    expires = req.now + req.services.invitation_validity
+    async with req.transaction() as store:
+        inviter = req.actor.person or await store.people.ensure(
+            telegram_user_id=req.user.id,
+            full_name=req.user.full_name,
+            language_code=req.user.language_code,
+            now=req.now,
+        )
+        invitation = await store.invitations.add(
+            token_hash=rules.token_hash(token),
+            role=role,
+            agency_id=agency.id,
+            created_by=inviter.id,
+            now=req.now,
+            expires_at=expires,
+        )
+        await store.audit.append(
+            action="invitation.created",
+            subject=f"invitation:{invitation.id}",
+            detail={"role": role.value, "agency_id": agency.id},
+            **(req.audit_fields() | {"actor_person_id": inviter.id}),
+        )
+    link = f"https://t.me/{req.context.bot.username}?start={token}"
+    caption = req.texts(
+        "invite.created",
+        role=role_name(req.texts, role),
+        agency=agency.name,
+        link=link,
+        expires=format_instant(expires, agency.timezone, req.texts.lang),
+    )
+    await req.context.bot.send_photo(
+        req.chat_id, photo=qr_png(link), caption=caption, parse_mode=ParseMode.HTML
+    )
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code large enough to scan from a printed A6 sheet or another phone's screen."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()

@@ -1,0 +1,56 @@
+"""The bot's commands: names in both languages, the action each needs, the menu text.
+
+One list serves the handlers (which names to listen to), ``/bantuan`` and the per-role
+``setMyCommands`` menus, so the three can never disagree.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from telegram import BotCommand
+
+from domain.permissions import Action, may
+from domain.roles import Role
+from texts import Texts
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    id_name: str
+    en_name: str
+    action: Action | None  # None: open to everybody, registered or not
+    description_key: str
+
+    @property
+    def names(self) -> tuple[str, str]:
+        return (self.id_name, self.en_name)
+
+    def name_for(self, lang: str) -> str:
+        return self.en_name if lang == "en" else self.id_name
+
+
+START = CommandSpec("start", "start", None, "cmd.start")
+HELP = CommandSpec("bantuan", "help", Action.HELP, "cmd.help")
+ME = CommandSpec("saya", "me", Action.ME, "cmd.me")
+INVITE = CommandSpec("undang", "invite", Action.INVITE, "cmd.invite")
+NEW_AGENCY = CommandSpec("instansi_baru", "new_agency", Action.NEW_AGENCY, "cmd.new_agency")
+PEOPLE = CommandSpec("orang", "people", Action.LIST_PEOPLE, "cmd.people")
+REVOKE = CommandSpec("cabut", "revoke", Action.REVOKE, "cmd.revoke")
+CANCEL = CommandSpec("batal", "cancel", None, "cmd.cancel")
+
+COMMANDS: tuple[CommandSpec, ...] = (START, HELP, ME, INVITE, NEW_AGENCY, PEOPLE, REVOKE, CANCEL)
+
+#: Shown to everybody who has not been registered yet.
+PUBLIC_MENU: tuple[CommandSpec, ...] = (START, HELP)
+
+
+def commands_for(roles: Iterable[Role]) -> list[CommandSpec]:
+    """The commands someone with these roles may use, in menu order."""
+    roles = frozenset(roles)
+    if not roles:
+        return list(PUBLIC_MENU)
+    return [c for c in COMMANDS if c.action is None or may(roles, c.action)]
+
+
+def bot_commands(specs: Iterable[CommandSpec], texts: Texts) -> list[BotCommand]:
+    return [BotCommand(c.name_for(texts.lang), texts.plain(c.description_key)) for c in specs]

@@ -1,0 +1,55 @@
+"""Every handler of the bot, in the order PTB must try them."""
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import agency, help, idempotency, invite, people, start
+from handlers.errors import on_error
+from handlers.filters import FOR_ME, PRIVATE
+from handlers.guards import Handler
+from handlers.registry import CANCEL, HELP, INVITE, ME, PEOPLE, REVOKE, START, CommandSpec
+
+BEFORE, MAIN, AFTER = -1, 0, 1
+
+
+def _command(
+    spec: CommandSpec, callback: Handler
+) -> CommandHandler[ContextTypes.DEFAULT_TYPE, object]:
+    return CommandHandler(list(set(spec.names)), callback, filters=FOR_ME)
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, idempotency.skip_seen), group=BEFORE)
+    app.add_handlers(
+        [
+            agency.conversation(),
+            _command(START, start.start),
+            _command(HELP, help.help_command),
+            _command(ME, help.me),
+            _command(INVITE, invite.invite),
+            _command(PEOPLE, people.people),
+            _command(REVOKE, people.revoke),
+            _command(CANCEL, help.nothing_to_cancel),
+            CallbackQueryHandler(invite.pick_agency, pattern=rf"^{invite.PICK}:"),
+            CallbackQueryHandler(invite.page_agencies, pattern=rf"^{invite.PAGE}:"),
+            CallbackQueryHandler(people.people_button, pattern=rf"^{people.LIST}:"),
+            CallbackQueryHandler(people.revoke_button, pattern=rf"^{people.REVOKE}:"),
+            # Anything left over: stale or forged buttons, unknown commands, stray messages.
+            CallbackQueryHandler(help.stale_button),
+            MessageHandler(filters.COMMAND & FOR_ME, help.unknown_command),
+            MessageHandler(
+                PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, help.unknown_message
+            ),
+        ],
+        group=MAIN,
+    )
+    app.add_handler(TypeHandler(Update, idempotency.mark_seen), group=AFTER)
+    app.add_error_handler(on_error)

@@ -1,0 +1,21 @@
+from domain.agencies import clean_name, parent_allowed
+from domain.roles import AgencyType
+
+
+def test_a_kejari_belongs_under_a_kejati_only() -> None:
+    assert parent_allowed(AgencyType.KEJARI, AgencyType.KEJATI)
+    assert not parent_allowed(AgencyType.KEJARI, AgencyType.PEMKOT)
+    assert parent_allowed(AgencyType.KEJARI, None)
+
+
+def test_a_dinas_belongs_to_a_local_government() -> None:
+    for parent in (AgencyType.PEMPROV, AgencyType.PEMKAB, AgencyType.PEMKOT):
+        assert parent_allowed(AgencyType.DINAS, parent)
+    assert not parent_allowed(AgencyType.DINAS, AgencyType.BAPAS)
+
+
+def test_names_are_tidied_and_bounded() -> None:
+    assert clean_name("  Kejaksaan   Negeri\nSamarinda ") == "Kejaksaan Negeri Samarinda"
+    assert clean_name("ab") is None
+    assert clean_name("x" * 101) is None
+    assert clean_name("/batal") is None

@@ -1,0 +1,48 @@
+"""Button payloads: forged, oversized or foreign data is never taken for ours."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handlers import callbacks
+
+
+def test_round_trip() -> None:
+    data = callbacks.encode("rev", "y", 42)
+    assert data == "rev:v1:y:42"
+    assert callbacks.decode(data, "rev", 2) == ["y", "42"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "rev:v2:y:42",
+        "rev:v1:y",
+        "rev:v1:y:42:1",
+        "ppl:v1:y:42",
+        "rev:v1:y:4 2",
+        "rev:v1:y:" + "9" * 70,
+    ],
+)
+def test_foreign_or_forged_payloads_are_refused(data: str | None) -> None:
+    assert callbacks.decode(data, "rev", 2) is None
+
+
+def test_payloads_over_64_bytes_cannot_be_made() -> None:
+    with pytest.raises(ValueError):
+        callbacks.encode("inv", "x" * 70)
+
+
+@given(st.text(max_size=100))
+def test_random_data_never_crashes_decoding(data: str) -> None:
+    parts = callbacks.decode(data, "rev", 2)
+    assert parts is None or len(parts) == 2
+
+
+def test_numbers_are_plain_digits() -> None:
+    assert callbacks.decode_int("17") == 17
+    assert callbacks.decode_int("-1") is None
+    assert callbacks.decode_int("1e5") is None
+    assert callbacks.decode_int("9" * 30) is None

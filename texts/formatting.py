@@ -1,0 +1,36 @@
+"""Dates and times the way Indonesians write them: "Senin, 8 Desember 2025, 08.00 WITA"."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+
+_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+_BABEL_LOCALE = {"id": "id_ID", "en": "en_GB"}
+
+
+def zone_abbreviation(zone: str) -> str:
+    """WIB, WITA or WIT; any other zone by its IANA name, which is at least unambiguous."""
+    return _ABBREVIATIONS.get(zone, zone)
+
+
+def format_day(day: date, lang: str) -> str:
+    return _babel_date(day, "EEEE, d MMMM y", locale=_BABEL_LOCALE.get(lang, "id_ID"))
+
+
+def format_clock(instant: datetime, zone: str, lang: str) -> str:
+    local = instant.astimezone(ZoneInfo(zone))
+    separator = "." if lang == "id" else ":"
+    return f"{local:%H}{separator}{local:%M} {zone_abbreviation(zone)}"
+
+
+def format_instant(instant: datetime, zone: str, lang: str) -> str:
+    """A UTC instant shown in ``zone``: the local weekday, date, time and zone abbreviation."""
+    local = instant.astimezone(ZoneInfo(zone))
+    return f"{format_day(local.date(), lang)}, {format_clock(instant, zone, lang)}"
