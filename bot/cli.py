@@ -6,6 +6,7 @@ unreachable, broken audit chain...), 2 a missing or malformed setting or wrong u
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -14,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from telegram import Bot, Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
@@ -68,18 +69,41 @@ def main(argv: list[str] | None = None) -> int:
 def _run(settings: Settings) -> int:
     from bot.app import build_application  # PTB's Application is heavy; only `run` needs it
 
+    problem = asyncio.run(_preflight(settings))
+    if problem:
+        print(f"kerjasosial: {problem}", file=sys.stderr)
+        return 1
     app = build_application(settings)
-    try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    except InvalidToken:
-        print("kerjasosial: the Bot API refused the token (401 Unauthorized)", file=sys.stderr)
-        return 1
-    except NetworkError as exc:
-        print(
-            f"kerjasosial: cannot reach the Bot API at {settings.api_url}: {exc}", file=sys.stderr
-        )
-        return 1
+    app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
     return 0
+
+
+async def _preflight(settings: Settings) -> str | None:
+    """Ask the Bot API who we are before starting, so that a refused token or an unreachable
+    server is one clear line rather than a traceback from inside the polling loop."""
+    bot = _bot(settings)
+    try:
+        await bot.get_me()
+    except InvalidToken:
+        return "the Bot API refused the token (401 Unauthorized)"
+    except TelegramError as exc:
+        return f"cannot reach the Bot API at {settings.api_url} ({type(exc).__name__})"
+    finally:
+        await _quietly_shutdown(bot)
+    return None
+
+
+def _bot(settings: Settings) -> Bot:
+    return Bot(
+        settings.token,
+        base_url=f"{settings.api_url}/bot",
+        base_file_url=f"{settings.api_url}/file/bot",
+    )
+
+
+async def _quietly_shutdown(bot: Bot) -> None:
+    with contextlib.suppress(Exception):
+        await bot.shutdown()
 
 
 async def _check(settings: Settings) -> int:
@@ -87,11 +111,7 @@ async def _check(settings: Settings) -> int:
     print(
         f"settings: ok (api {settings.api_url}, data {settings.data_dir}, zone {settings.timezone})"
     )
-    bot = Bot(
-        settings.token,
-        base_url=f"{settings.api_url}/bot",
-        base_file_url=f"{settings.api_url}/file/bot",
-    )
+    bot = _bot(settings)
     try:
         me = await bot.get_me()
         print(f"bot api: ok (@{me.username})")
@@ -102,7 +122,7 @@ async def _check(settings: Settings) -> int:
         print(f"bot api: unreachable ({type(exc).__name__})")
         ok = False
     finally:
-        await bot.shutdown()
+        await _quietly_shutdown(bot)
     ok = _check_data_dir(settings.data_dir) and ok
     if settings.database_path.exists():
         db = await Database.open(settings.database_path, migrate=False)

@@ -24,8 +24,9 @@ class RedactingFormatter(logging.Formatter):
 def setup_logging(token: str | None, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     secrets = [token] if token else []
-    if token:
-        secrets.append(token.split(":", 1)[-1])  # the secret half alone, as some errors show it
+    secret_half = token.split(":", 1)[-1] if token else ""
+    if len(secret_half) >= 8:  # the secret half alone, as some errors show it
+        secrets.append(secret_half)
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )

@@ -6,6 +6,7 @@ The draft lives in ``user_data`` and is lost on restart; the person simply start
 
 import html
 import sqlite3
+import warnings
 from typing import Any
 
 from telegram import Update
@@ -19,6 +20,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from domain import agencies as rules
 from domain.permissions import Action
@@ -296,6 +298,8 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
         MessageHandler(not_command, expected_button)
     ]
     pattern = rf"^{PREFIX}:"
+    # Button steps are keyed per user and chat, as intended; PTB warns about per-message keys.
+    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     return ConversationHandler(
         entry_points=[CommandHandler(list(NEW_AGENCY.names), begin)],
         states={

@@ -1,0 +1,192 @@
+"""The real Application, started against the local fake Bot API, driven like a person would.
+
+Nothing of python-telegram-bot is mocked: updates go out through the fake's getUpdates,
+replies come back as HTTP calls the fake records and validates. At teardown every call the
+bot made is checked against the Bot API spec.
+"""
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from bot.app import build_application
+from bot.config import Settings
+from handlers.context import SERVICES_KEY, Services
+from storage.db import Database
+from tests.fakebot.server import FakeBotApi, SentMessage
+from tests.fakebot.spec import check_calls, load_spec
+
+TOKEN = "123456:TEST-token-for-the-fake"
+BOT_USERNAME = "kerjasosial_test_bot"
+ADMIN_ID = 1001
+
+
+class Clock:
+    """The application's one source of "now"; tests move it instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@dataclass
+class Bot:
+    """A running bot and the fake it talks to, with the steps a test takes."""
+
+    app: Application  # type: ignore[type-arg]
+    fake: FakeBotApi
+    clock: Clock
+    data_dir: Path
+    users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    finished: set[int] = field(default_factory=set)
+
+    @property
+    def db(self) -> Database:
+        services = self.app.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)
+        return services.db
+
+    def user(
+        self, user_id: int, first_name: str, last_name: str | None = None, language_code: str = "id"
+    ) -> dict[str, Any]:
+        if user_id not in self.users:
+            self.users[user_id] = self.fake.create_user(
+                user_id, first_name, last_name=last_name, language_code=language_code
+            )
+        return self.users[user_id]
+
+    async def handled(self, update: dict[str, Any], timeout: float = 5.0) -> None:
+        """Wait until the bot has finished with an update (it records every one it handles)."""
+        update_id = update["update_id"]
+        await self.fake.wait_for(
+            lambda: update_id in self.finished, timeout, message=f"update {update_id} handled"
+        )
+
+    async def send(self, user: dict[str, Any], text: str, **kwargs: Any) -> list[SentMessage]:
+        """Send a text as ``user`` and return everything the bot sent back to that chat."""
+        mark = self.fake.mark()
+        update = self.fake.send_text(user, text, **kwargs)
+        await self.handled(update)
+        chat_id = kwargs["chat"]["id"] if kwargs.get("chat") else user["id"]
+        return [m for m in self.fake.sent[mark:] if m.chat_id == chat_id]
+
+    async def press(
+        self, user: dict[str, Any], message: SentMessage, data: str
+    ) -> list[SentMessage]:
+        mark = self.fake.mark()
+        update = self.fake.press(user, message, data)
+        await self.handled(update)
+        return [m for m in self.fake.sent[mark:] if m.chat_id == user["id"]]
+
+    def answers(self, update: dict[str, Any]) -> list[dict[str, Any]]:
+        """The answerCallbackQuery calls made for a press."""
+        query_id = update["callback_query"]["id"]
+        return [
+            c.params
+            for c in self.fake.calls_of("answerCallbackQuery")
+            if str(c.params.get("callback_query_id")) == str(query_id)
+        ]
+
+    async def admin(self) -> dict[str, Any]:
+        return self.user(ADMIN_ID, "Admin", "Kejari")
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[Bot]:
+    settings = Settings(
+        bot_token=TOKEN,  # type: ignore[arg-type]
+        api_url=fake.url,
+        data_dir=tmp_path / "data",
+        admin_ids=frozenset({ADMIN_ID}),
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    clock = Clock()
+    app = build_application(settings, clock=clock)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)  # run_polling calls it; a test drives the loop itself
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    running = Bot(app=app, fake=fake, clock=clock, data_dir=tmp_path / "data")
+
+    async def finished(update: object, _: object) -> None:
+        # Registered after every group of the bot's own, so it runs when they are all done.
+        if isinstance(update, Update):
+            running.finished.add(update.update_id)
+
+    app.add_handler(TypeHandler(Update, finished), group=99)
+    try:
+        yield running
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+        await app.shutdown()
+    spec = load_spec()
+    if spec is not None:
+        problems = check_calls(fake.calls, spec)
+        assert not problems, "calls that do not conform to the Bot API spec:\n" + "\n".join(
+            problems
+        )
+
+
+async def create_agency(
+    bot: Bot, admin: dict[str, Any], name: str, type_label: str, parent: str | None = None
+) -> None:
+    """Register an agency through the /instansi_baru conversation, as an admin would."""
+    [ask_type] = await bot.send(admin, "/instansi_baru")
+    [_ask_name] = await bot.press(admin, ask_type, _data(ask_type, type_label))
+    replies = await bot.send(admin, name)
+    if replies[-1].buttons() and "Tanpa induk" in replies[-1].button_texts():
+        [ask_zone] = await bot.press(
+            admin, replies[-1], _data(replies[-1], parent or "Tanpa induk")
+        )
+    else:
+        [ask_zone] = replies
+    [summary] = await bot.press(admin, ask_zone, _data(ask_zone, "WITA"))
+    [saved] = await bot.press(admin, summary, _data(summary, "Simpan"))
+    assert "tersimpan" in (saved.plain or ""), saved.plain
+
+
+def _data(message: SentMessage, label: str) -> str:
+    return str(message.find_button(label)["callback_data"])
+
+
+def invite_link_token(message: SentMessage) -> str:
+    """The token from the deep link in an invitation's caption."""
+    match = re.search(rf"https://t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]+)", message.plain or "")
+    assert match, message.plain
+    return match.group(1)
+
+
+async def invite(bot: Bot, inviter: dict[str, Any], role: str, agency: str | None = None) -> str:
+    """``/undang <role>`` (choosing ``agency`` if asked) and return the invitation token."""
+    replies = await bot.send(inviter, f"/undang {role}")
+    if replies[-1].method == "sendMessage" and replies[-1].buttons():
+        assert agency is not None, "the bot asked which agency"
+        replies = await bot.press(inviter, replies[-1], _data(replies[-1], agency))
+    photo = replies[-1]
+    assert photo.method == "sendPhoto", photo.describe()
+    return invite_link_token(photo)

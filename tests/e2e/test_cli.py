@@ -1,0 +1,183 @@
+"""The `kerjasosial` command as an operator runs it: a real process against the fake Bot API."""
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import BOT_USERNAME, TOKEN
+from tests.fakebot.server import FakeBotApi
+
+ADMIN_ID = 4242
+ADMIN_FIRST_NAME = "Kartini"
+ADMIN_LAST_NAME = "Wijayakusuma"
+
+
+def _kerjasosial() -> list[str]:
+    script = Path(sys.executable).parent / "kerjasosial"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+def _env(tmp_path: Path, **values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KERJASOSIAL_")}
+    env["KERJASOSIAL_DATA_DIR"] = str(tmp_path / "data")
+    env.update(values)
+    return env
+
+
+async def _cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        *_kerjasosial(),
+        *args,
+        cwd=tmp_path,
+        env=_env(tmp_path, **env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+@pytest.fixture
+async def fake() -> FakeBotApi:
+    server = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456)
+    await server.start()
+    yield server  # type: ignore[misc]
+    await server.stop()
+
+
+async def test_run_answers_backs_up_and_stops_cleanly(fake: FakeBotApi, tmp_path: Path) -> None:
+    env = _env(
+        tmp_path,
+        KERJASOSIAL_BOT_TOKEN=TOKEN,
+        KERJASOSIAL_API_URL=fake.url,
+        KERJASOSIAL_ADMIN_IDS=str(ADMIN_ID),
+    )
+    log_path = tmp_path / "bot.log"
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            *_kerjasosial(), "run", cwd=tmp_path, env=env, stdout=log, stderr=log
+        )
+        try:
+            await fake.wait_for(lambda: fake.calls_of("getUpdates"), timeout=30, message="polling")
+            admin = fake.create_user(ADMIN_ID, ADMIN_FIRST_NAME, last_name=ADMIN_LAST_NAME)
+            sent_at = time.monotonic()
+            fake.send_text(admin, "/start")
+            [reply] = await fake.wait_sent(ADMIN_ID, timeout=5)
+            assert reply.at - sent_at < 1.0
+            assert "Selamat datang" in (reply.plain or "")
+
+            # A backup taken while the bot runs is a consistent database.
+            code, out, _ = await _cli(tmp_path, "backup", str(tmp_path / "copy.sqlite3"))
+            assert code == 0, out
+            copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+            assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert copy.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 1
+            copy.close()
+            assert (tmp_path / "copy.sqlite3").stat().st_mode & 0o077 == 0
+
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(process.wait(), timeout=20) == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    logs = log_path.read_text()
+    assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
+    assert ADMIN_FIRST_NAME not in logs and ADMIN_LAST_NAME not in logs
+    # The restored copy works as the bot's database: audit intact.
+    code, out, _ = await _cli(tmp_path, "audit", "verify")
+    assert code == 0 and "intact" in out
+
+
+async def test_a_refused_token_stops_with_one_line_and_status_1(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    code, _, err = await _cli(
+        tmp_path, "run", KERJASOSIAL_BOT_TOKEN="999:not-the-token", KERJASOSIAL_API_URL=fake.url
+    )
+    assert code == 1
+    assert "refused the token" in err
+    assert "Traceback" not in err
+    assert "not-the-token" not in err
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({}, "KERJASOSIAL_BOT_TOKEN"),
+        ({"KERJASOSIAL_BOT_TOKEN": "nonsense"}, "KERJASOSIAL_BOT_TOKEN"),
+        (
+            {"KERJASOSIAL_BOT_TOKEN": TOKEN, "KERJASOSIAL_ADMIN_IDS": "12,abc"},
+            "KERJASOSIAL_ADMIN_IDS",
+        ),
+        (
+            {"KERJASOSIAL_BOT_TOKEN": TOKEN, "KERJASOSIAL_TIMEZONE": "Mars/Base"},
+            "KERJASOSIAL_TIMEZONE",
+        ),
+        (
+            {"KERJASOSIAL_BOT_TOKEN": TOKEN, "KERJASOSIAL_API_URL": "telegram"},
+            "KERJASOSIAL_API_URL",
+        ),
+    ],
+)
+async def test_bad_settings_stop_with_one_line_and_status_2(
+    tmp_path: Path, env: dict[str, str], variable: str
+) -> None:
+    code, _, err = await _cli(tmp_path, "run", **env)
+    assert code == 2
+    assert err.count("\n") == 1 and variable in err
+    assert "Traceback" not in err
+
+
+async def test_check_reports_each_part(fake: FakeBotApi, tmp_path: Path) -> None:
+    env = {"KERJASOSIAL_BOT_TOKEN": TOKEN, "KERJASOSIAL_API_URL": fake.url}
+    code, out, _ = await _cli(tmp_path, "check", **env)
+    assert code == 0, out
+    assert f"@{BOT_USERNAME}" in out and "writable" in out
+    code, out, _ = await _cli(tmp_path, "migrate")
+    assert code == 0 and "schema version 1" in out
+    code, out, _ = await _cli(tmp_path, "check", **env)
+    assert code == 0 and "version 1 of 1 (ok)" in out
+    code, out, _ = await _cli(
+        tmp_path, "check", KERJASOSIAL_BOT_TOKEN="1:wrong", KERJASOSIAL_API_URL=fake.url
+    )
+    assert code == 1 and "refused" in out
+
+
+async def test_audit_verify_reports_an_edited_row(tmp_path: Path) -> None:
+    code, _, _ = await _cli(tmp_path, "migrate")
+    assert code == 0
+    from datetime import UTC, datetime
+
+    from storage.db import Database
+
+    db = await Database.open(tmp_path / "data" / "kerjasosial.sqlite3")
+    for i in range(3):
+        async with db.transaction() as store:
+            await store.audit.append(action="test", now=datetime.now(UTC), subject=f"s{i}")
+    await db.close()
+    code, out, _ = await _cli(tmp_path, "audit", "verify")
+    assert code == 0 and "3 rows" in out
+
+    conn = sqlite3.connect(tmp_path / "data" / "kerjasosial.sqlite3")
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET subject = 'edited' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    code, out, _ = await _cli(tmp_path, "audit", "verify")
+    assert code == 1
+    assert "row 2" in out
+
+
+async def test_help_lists_the_commands(tmp_path: Path) -> None:
+    code, out, _ = await _cli(tmp_path, "--help")
+    assert code == 0
+    for command in ("run", "check", "migrate", "backup", "audit"):
+        assert command in out

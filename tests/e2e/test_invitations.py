@@ -1,0 +1,148 @@
+"""Invite -> deep link -> /start <token> -> role, for every role, and every way it can fail."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.conftest import BOT_USERNAME, Bot, create_agency, invite, invite_link_token
+
+ROLES = ["admin", "jaksa", "pk", "pengawas", "pejabat", "terpidana"]
+
+
+async def _setup(bot: Bot) -> dict[str, object]:
+    admin = await bot.admin()
+    await bot.send(admin, "/start")
+    await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
+    return admin
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_each_role_joins_through_a_deep_link(bot: Bot, role: str) -> None:
+    admin = await _setup(bot)
+    token = await invite(bot, admin, role)
+    photo = bot.fake.sent[-1]
+    assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")  # the printable QR code
+    assert f"https://t.me/{BOT_USERNAME}?start=" in (photo.plain or "")
+
+    newcomer = bot.user(7000, "Rina", "Wati")
+    replies = await bot.send(newcomer, f"/start {token}")
+    assert len(replies) == 1
+    assert "Selamat bergabung" in (replies[0].plain or "")
+    assert "Kejaksaan Negeri Samarinda" in (replies[0].plain or "")
+    menu = [name for name, _ in bot.fake.commands_for({"type": "chat", "chat_id": 7000})]
+    assert menu[:2] == ["start", "bantuan"]
+    assert ("undang" in menu) is (role in ("admin", "jaksa"))
+    assert ("instansi_baru" in menu) is (role == "admin")
+
+    # The token is single use: a second person is turned away.
+    other = bot.user(7001, "Dodi")
+    replies = await bot.send(other, f"/start {token}")
+    assert "sudah dipakai" in (replies[0].plain or "")
+    assert (await bot.db.reader().people.by_telegram_id(7001)) is None
+
+
+async def test_the_token_is_stored_only_as_a_hash(bot: Bot) -> None:
+    admin = await _setup(bot)
+    token = await invite(bot, admin, "pk")
+    raw = bot.db.path.read_bytes()
+    wal = bot.db.path.with_name(bot.db.path.name + "-wal")
+    if wal.exists():
+        raw += wal.read_bytes()
+    assert token.encode() not in raw
+
+
+async def test_expired_malformed_and_unknown_links_get_their_own_messages(bot: Bot) -> None:
+    admin = await _setup(bot)
+    token = await invite(bot, admin, "pengawas")
+    person = bot.user(7100, "Agus")
+    bot.clock.advance(timedelta(days=7, seconds=1))
+    replies = await bot.send(person, f"/start {token}")
+    assert "kedaluwarsa" in (replies[0].plain or "")
+    replies = await bot.send(person, "/start abc")
+    assert "rusak" in (replies[0].plain or "")
+    replies = await bot.send(person, "/start " + "A" * 32)
+    assert "tidak dikenal" in (replies[0].plain or "")
+    assert await bot.db.reader().people.by_telegram_id(7100) is None
+
+
+async def test_repeated_failures_lock_the_user_out_for_a_while(bot: Bot) -> None:
+    admin = await _setup(bot)
+    token = await invite(bot, admin, "pk")
+    guesser = bot.user(7200, "Tebak")
+    for _ in range(5):
+        replies = await bot.send(guesser, "/start " + "B" * 32)
+        assert "tidak dikenal" in (replies[0].plain or "")
+    # Even a valid token is refused while locked out...
+    replies = await bot.send(guesser, f"/start {token}")
+    assert "Terlalu banyak" in (replies[0].plain or "")
+    assert await bot.db.reader().people.by_telegram_id(7200) is None
+    # ...and accepted once the window has passed.
+    bot.clock.advance(timedelta(minutes=10, seconds=1))
+    replies = await bot.send(guesser, f"/start {token}")
+    assert "Selamat bergabung" in (replies[0].plain or "")
+
+
+async def test_redeeming_a_role_already_held_keeps_the_invitation(bot: Bot) -> None:
+    admin = await _setup(bot)
+    first = await invite(bot, admin, "pk")
+    second = await invite(bot, admin, "pk")
+    person = bot.user(7300, "Sari")
+    await bot.send(person, f"/start {first}")
+    replies = await bot.send(person, f"/start {second}")
+    assert "sudah terdaftar" in (replies[0].plain or "")
+    other = bot.user(7301, "Wawan")
+    replies = await bot.send(other, f"/start {second}")
+    assert "Selamat bergabung" in (replies[0].plain or "")
+
+
+async def test_a_jaksa_invites_only_what_a_jaksa_may(bot: Bot) -> None:
+    admin = await _setup(bot)
+    await create_agency(bot, admin, "Kejaksaan Negeri Balikpapan", "Kejaksaan Negeri")
+    token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
+    jaksa = bot.user(7400, "Jaksa", "Satu")
+    await bot.send(jaksa, f"/start {token}")
+
+    # A jaksa has one agency, so the invitation goes there without asking.
+    pk_token = await invite(bot, jaksa, "pk")
+    pk = bot.user(7401, "Petugas", "PK")
+    replies = await bot.send(pk, f"/start {pk_token}")
+    assert "Kejaksaan Negeri Samarinda" in (replies[0].plain or "")
+
+    refused_before = await bot.db.reader().audit.count("refused")
+    for role in ("jaksa", "admin"):
+        replies = await bot.send(jaksa, f"/undang {role}")
+        assert "tidak dapat mengundang" in (replies[0].plain or "")
+    assert await bot.db.reader().audit.count("refused") == refused_before + 2
+
+    # A pk may not invite anybody.
+    replies = await bot.send(pk, "/undang terpidana")
+    assert "tidak tersedia untuk peran Anda" in (replies[0].plain or "")
+
+
+async def test_wrong_arguments_are_explained(bot: Bot) -> None:
+    admin = await _setup(bot)
+    replies = await bot.send(admin, "/undang")
+    assert "Cara pakai" in (replies[0].plain or "")
+    replies = await bot.send(admin, "/undang hakim")
+    assert "tidak dikenal" in (replies[0].plain or "") and "pengawas" in (replies[0].plain or "")
+    replies = await bot.send(admin, "/undang " + "x" * 3000)
+    assert len(replies) == 1 and "tidak dikenal" in (replies[0].plain or "")
+
+
+async def test_an_admin_chooses_the_agency_with_buttons(bot: Bot) -> None:
+    admin = await _setup(bot)
+    await create_agency(bot, admin, "Bapas Samarinda", "Balai Pemasyarakatan")
+    [question] = await bot.send(admin, "/undang pk")
+    assert question.button_texts() == ["Bapas Samarinda", "Kejaksaan Negeri Samarinda"]
+    token = invite_link_token((await bot.press(admin, question, question.callback_data()[0]))[-1])
+    person = bot.user(7500, "Ani")
+    replies = await bot.send(person, f"/start {token}")
+    assert "Bapas Samarinda" in (replies[0].plain or "")
+    # Once chosen, the choice buttons are gone, so one tap makes one invitation.
+    assert question.buttons() == []
+
+
+async def test_no_agency_yet_is_explained(bot: Bot) -> None:
+    admin = await bot.admin()
+    replies = await bot.send(admin, "/undang pk")
+    assert "/instansi_baru" in (replies[0].plain or "")
