@@ -4,12 +4,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
+from scheduler import maintenance
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -33,12 +34,20 @@ def build_application(
             clock=clock,
         )
         await set_public_menu(app.bot)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(
+                _prune_job, interval=maintenance.INTERVAL, first=60, name="prune"
+            )
         log.info("ready as @%s, schema version %s", app.bot.username, await db.schema_version())
 
     async def post_shutdown(app: Application) -> None:
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
             await services.db.close()
+
+    async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = context.bot_data[SERVICES_KEY]
+        await maintenance.prune(services.db, services.clock())
 
     app = (
         ApplicationBuilder()

@@ -27,6 +27,7 @@ from domain.permissions import Action
 from domain.roles import AgencyType
 from handlers import callbacks
 from handlers.context import Request
+from handlers.filters import FOR_ME, PRIVATE
 from handlers.guards import allowed
 from handlers.keyboards import choices, confirm
 from handlers.registry import CANCEL, NEW_AGENCY
@@ -292,8 +293,7 @@ async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
-    private = filters.ChatType.PRIVATE
-    not_command = private & ~filters.COMMAND
+    not_command = PRIVATE & ~filters.COMMAND
     button_step: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, object]] = [
         MessageHandler(not_command, expected_button)
     ]
@@ -301,11 +301,11 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
     # Button steps are keyed per user and chat, as intended; PTB warns about per-message keys.
     warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     return ConversationHandler(
-        entry_points=[CommandHandler(list(NEW_AGENCY.names), begin)],
+        entry_points=[CommandHandler(list(NEW_AGENCY.names), begin, filters=FOR_ME)],
         states={
             TYPE: [CallbackQueryHandler(got_type, pattern=pattern), *button_step],
             NAME: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, got_name),
+                MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, got_name),
                 MessageHandler(not_command, expected_text),
             ],
             PARENT: [CallbackQueryHandler(got_parent, pattern=pattern), *button_step],
@@ -313,7 +313,7 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
             CONFIRM: [CallbackQueryHandler(got_confirmation, pattern=pattern), *button_step],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
         },
-        fallbacks=[CommandHandler(list(CANCEL.names), cancel)],
+        fallbacks=[CommandHandler(list(CANCEL.names), cancel, filters=FOR_ME)],
         conversation_timeout=TIMEOUT_SECONDS,
         name="new_agency",
         allow_reentry=True,

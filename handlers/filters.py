@@ -1,4 +1,4 @@
-"""Which messages the bot listens to: everything in private, only its own commands in groups."""
+"""Which messages the bot listens to: new private messages, and its own commands in groups."""
 
 from telegram import Message, MessageEntity
 from telegram.ext import filters
@@ -23,5 +23,7 @@ class _AddressedCommand(filters.MessageFilter):
         return bool(target) and target.lower() == username.lower()
 
 
-PRIVATE = filters.ChatType.PRIVATE
-FOR_ME = PRIVATE | _AddressedCommand()
+#: New messages only: an edited "/undang pk" must not create a second invitation.
+NEW = filters.UpdateType.MESSAGE
+PRIVATE = NEW & filters.ChatType.PRIVATE
+FOR_ME = NEW & (filters.ChatType.PRIVATE | _AddressedCommand())

@@ -51,3 +51,9 @@ class RedemptionFailureRepository:
             (telegram_user_id, ts(now - window)),
         ) as cur:
             return [datetime.fromisoformat(r[0]) for r in await cur.fetchall()]
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        cur = await self._conn.execute(
+            "DELETE FROM redemption_failures WHERE at < ?", (ts(cutoff),)
+        )
+        return cur.rowcount

@@ -51,6 +51,8 @@ class Bot:
     data_dir: Path
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
     finished: set[int] = field(default_factory=set)
+    #: Methods a test expects the fake to refuse (a blocked user, say); all others must succeed.
+    expected_failures: set[str] = field(default_factory=set)
 
     @property
     def db(self) -> Database:
@@ -89,6 +91,24 @@ class Bot:
         update = self.fake.press(user, message, data)
         await self.handled(update)
         return [m for m in self.fake.sent[mark:] if m.chat_id == user["id"]]
+
+    async def redelivered(self, update: dict[str, Any]) -> None:
+        """Deliver ``update`` again, as Telegram does after a crash, and wait until the bot
+        has fetched it and gone quiet."""
+        update_id = update["update_id"]
+
+        def times_delivered() -> int:
+            return sum(
+                1
+                for call in self.fake.calls_of("getUpdates")
+                for got in (call.result or [])
+                if got["update_id"] == update_id
+            )
+
+        before = times_delivered()
+        self.fake.redeliver(update)
+        await self.fake.wait_for(lambda: times_delivered() > before, message="redelivery")
+        await self.fake.wait_quiet(quiet=0.2)
 
     def answers(self, update: dict[str, Any]) -> list[dict[str, Any]]:
         """The answerCallbackQuery calls made for a press."""

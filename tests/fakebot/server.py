@@ -484,6 +484,7 @@ class FakeBotApi:
 
         # getUpdates.
         self._pending: list[JsonDict] = []
+        self._redeliveries: list[JsonDict] = []
         self._next_update_id = 1
         self._delivered_up_to = 0
         self._dropped: set[int] = set()
@@ -925,6 +926,17 @@ class FakeBotApi:
             self._pending.append(queued)
             self._wake()
         return copy.deepcopy(queued)
+
+    def redeliver(self, update: JsonDict) -> JsonDict:
+        """Deliver an already-delivered update again, with the same update_id.
+
+        Telegram does this when a bot stopped before confirming what it fetched; the bot
+        must recognise the update_id and not act twice.
+        """
+        again = copy.deepcopy(update)
+        self._redeliveries.append(again)
+        self._wake()
+        return copy.deepcopy(again)
 
     def _withheld_by_privacy(self, update: JsonDict) -> bool:
         """Whether privacy mode keeps this group message from the bot, as Telegram would.
@@ -1887,6 +1899,10 @@ class FakeBotApi:
             self._pending = self._pending[offset:]
 
     def _deliverable(self, limit: int) -> list[JsonDict]:
+        if self._redeliveries:
+            # What Telegram does after a crash: updates come again whatever offset was used.
+            batch, self._redeliveries = self._redeliveries[:limit], self._redeliveries[limit:]
+            return batch
         allowed = set(self._allowed_updates) if self._allowed_updates else None
         kept: list[JsonDict] = []
         for update in self._pending:

@@ -156,3 +156,18 @@ async def test_reopening_keeps_the_data(tmp_path: Path) -> None:
     second = await Database.open(path)
     assert await second.reader().updates.seen(7)
     await second.close()
+
+
+async def test_pruning_forgets_only_what_can_no_longer_matter(db: Database) -> None:
+    from scheduler.maintenance import prune
+
+    async with db.transaction() as store:
+        await store.updates.mark(1, NOW - timedelta(days=3))
+        await store.updates.mark(2, NOW - timedelta(hours=1))
+        await store.redemption_failures.add(77, NOW - timedelta(days=2))
+        await store.redemption_failures.add(77, NOW - timedelta(minutes=1))
+    assert await prune(db, NOW) == (1, 1)
+    assert not await db.reader().updates.seen(1)
+    assert await db.reader().updates.seen(2)
+    recent = await db.reader().redemption_failures.since(77, timedelta(days=30), NOW)
+    assert recent == [NOW - timedelta(minutes=1)]
