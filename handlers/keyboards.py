@@ -35,7 +35,7 @@ def choices(
     shown = (
         items if already_paged or nav is None else items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     )
-    rows = [[InlineKeyboardButton(label[:64], callback_data=data)] for label, data in shown]
+    rows = [[InlineKeyboardButton(label, callback_data=data)] for label, data in shown]
     if nav is not None and page_count(total) > 1:
         row = []
         if page > 0:
@@ -50,12 +50,20 @@ def choices(
     return InlineKeyboardMarkup(rows)
 
 
-def confirm(texts: Texts, yes: str, no: str) -> InlineKeyboardMarkup:
+def confirm(
+    texts: Texts,
+    yes: str,
+    no: str,
+    *,
+    yes_label: str = "button.confirm",
+    no_label: str = "button.cancel",
+) -> InlineKeyboardMarkup:
+    """Two buttons side by side; the labels say what will happen, not just "OK"."""
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(texts.plain("button.confirm"), callback_data=yes),
-                InlineKeyboardButton(texts.plain("button.cancel"), callback_data=no),
+                InlineKeyboardButton(texts.plain(yes_label), callback_data=yes),
+                InlineKeyboardButton(texts.plain(no_label), callback_data=no),
             ]
         ]
     )

@@ -103,8 +103,8 @@ async def _show_card(req: Request, person: Person | None) -> None:
         [
             InlineKeyboardButton(
                 req.texts.plain("revoke.button").format(
-                    role=role_name(req.texts, m.role), agency=agencies[m.agency_id].name
-                )[:64],
+                    role=m.role.value, agency=agencies[m.agency_id].name
+                ),
                 callback_data=callbacks.encode(REVOKE, "a", m.id),
             )
         ]
@@ -162,6 +162,8 @@ async def revoke_button(req: Request) -> None:
                 req.texts,
                 callbacks.encode(REVOKE, "y", membership.id),
                 callbacks.encode(REVOKE, "n", membership.id),
+                yes_label="button.revoke",
+                no_label="button.keep",
             ),
         )
         return

@@ -94,6 +94,8 @@ MESSAGES: dict[str, str] = {
     "button.cancel": "✖️ Cancel",
     "button.previous": "‹ Previous",
     "button.next": "Next ›",
+    "button.revoke": "Yes, revoke",
+    "button.keep": "No",
     "me": "<b>{name}</b>\nTelegram ID: <code>{user_id}</code>\n\n<b>Roles</b>\n{roles}",
     "me.role_line": "• {role} — {agency} (since {since})",
     "people.header": "<b>Registered people</b>: {total} (page {page} of {pages})",

@@ -103,6 +103,8 @@ MESSAGES: dict[str, str] = {
     "button.cancel": "✖️ Batal",
     "button.previous": "‹ Sebelumnya",
     "button.next": "Berikutnya ›",
+    "button.revoke": "Ya, cabut",
+    "button.keep": "Jangan",
     # Me, people, revoke.
     "me": "<b>{name}</b>\nID Telegram: <code>{user_id}</code>\n\n<b>Peran</b>\n{roles}",
     "me.role_line": "• {role} — {agency} (sejak {since})",

@@ -53,7 +53,7 @@ async def test_revoking_takes_access_away_and_keeps_history(bot: Bot) -> None:
     [question] = await bot.press(jaksa, card, card.callback_data()[0])
     assert "Cabut peran" in (question.plain or "")
     mark = bot.fake.mark()
-    await bot.handled(bot.fake.press(jaksa, question, _data(question, "Simpan")))
+    await bot.handled(bot.fake.press(jaksa, question, _data(question, "Ya, cabut")))
     done = [m for m in bot.fake.sent[mark:] if m.chat_id == jaksa["id"]]
     assert "dicabut" in (done[0].plain or "")
     notice = [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]]
