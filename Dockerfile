@@ -16,6 +16,7 @@ COPY handlers ./handlers
 COPY scheduler ./scheduler
 COPY storage ./storage
 COPY texts ./texts
+COPY services ./services
 RUN pip install --no-cache-dir . && rm -rf /app
 
 USER kerjasosial

@@ -1,9 +1,10 @@
 """Domain records shared by every layer. Repositories return these, never raw rows."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.cases import CaseStatus, CaseTerms, Consequence
 from domain.roles import AgencyType, Role
 
 
@@ -50,6 +51,8 @@ class Invitation(_Model):
     expires_at: datetime
     used_at: datetime | None
     used_by: int | None
+    site_id: int | None = None  # a pengawas is invited to supervise a site
+    case_id: int | None = None  # an offender is invited to their own case
 
 
 class AuditEntry(_Model):
@@ -63,3 +66,64 @@ class AuditEntry(_Model):
     detail: str
     prev_hash: str
     hash: str
+
+
+class Site(_Model):
+    id: int
+    name: str
+    host_agency_id: int
+    address: str
+    latitude: float
+    longitude: float
+    radius_m: int
+    timezone: str
+    activities: tuple[str, ...]
+    capacity: int
+    non_commercial_declared_at: datetime
+    created_at: datetime
+
+
+class Case(_Model):
+    id: int
+    code: str
+    agency_id: int
+    offender_name: str
+    offender_person_id: int | None
+    decision_number: str
+    court: str
+    decision_date: date
+    hours_total: int
+    hours_per_day: int
+    weekdays: frozenset[int]
+    session_start: time
+    site_id: int
+    start_date: date
+    deadline: date
+    consequence: Consequence
+    replaced_penalty: str
+    jaksa_person_id: int
+    pk_person_id: int | None
+    status: CaseStatus
+    created_at: datetime
+
+    @property
+    def terms(self) -> CaseTerms:
+        return CaseTerms(
+            hours_total=self.hours_total,
+            hours_per_day=self.hours_per_day,
+            weekdays=self.weekdays,
+            start_date=self.start_date,
+            deadline=self.deadline,
+            session_start=self.session_start,
+        )
+
+
+class Session(_Model):
+    id: int
+    case_id: int
+    site_id: int
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    minutes: int
+    status: str

@@ -17,6 +17,13 @@ class Action(StrEnum):
     NEW_AGENCY = "new_agency"
     LIST_PEOPLE = "list_people"
     REVOKE = "revoke"
+    NEW_SITE = "new_site"
+    LIST_SITES = "list_sites"
+    NEW_CASE = "new_case"
+    SCHEDULE = "schedule"
+    RESCHEDULE = "reschedule"
+    HOLIDAYS = "holidays"
+    IMPORT = "import"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -30,6 +37,14 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.NEW_AGENCY: frozenset({Role.ADMIN}),
     Action.LIST_PEOPLE: frozenset({Role.ADMIN, Role.JAKSA}),
     Action.REVOKE: frozenset({Role.ADMIN, Role.JAKSA}),
+    Action.NEW_SITE: frozenset({Role.ADMIN, Role.JAKSA}),
+    Action.LIST_SITES: frozenset({Role.ADMIN, Role.JAKSA, Role.PK, Role.PENGAWAS, Role.PEJABAT}),
+    Action.NEW_CASE: frozenset({Role.ADMIN, Role.JAKSA}),
+    # Everybody has a schedule to look at; what each role sees is scoped in the handler.
+    Action.SCHEDULE: _ALL_ROLES,
+    Action.RESCHEDULE: frozenset({Role.ADMIN, Role.JAKSA}),
+    Action.HOLIDAYS: frozenset({Role.ADMIN}),
+    Action.IMPORT: frozenset({Role.ADMIN, Role.JAKSA}),
 }
 
 #: Roles each inviting role may hand out. A jaksa brings in the people around a case but

@@ -1,13 +1,14 @@
 """``/undang <peran>``: an invitation as a deep link and a printable QR code."""
 
 import io
+from datetime import datetime
 
 import segno
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from domain import invitations as rules
-from domain.models import Agency
+from domain.models import Agency, Case, Site
 from domain.permissions import Action, invitable_roles
 from domain.roles import Role, parse_role
 from handlers import callbacks
@@ -15,10 +16,12 @@ from handlers.context import Request
 from handlers.guards import button, command
 from handlers.keyboards import choices
 from handlers.start import role_name
+from texts import Html
 from texts.formatting import format_instant
 
 PICK = "inv"  # inv:v1:<role>:<agency id>
 PAGE = "inp"  # inp:v1:<role>:<page>
+SITE = "ins"  # ins:v1:<agency id>:<site id>, for a pengawas
 
 
 @command(Action.INVITE)
@@ -44,7 +47,7 @@ async def invite(req: Request) -> None:
         await req.reply(req.texts("invite.no_agency"))
         return
     if len(agencies) == 1:
-        await _create(req, role, agencies[0])
+        await _create_or_ask_site(req, role, agencies[0])
         return
     await req.reply(
         req.texts("invite.choose_agency", role=role_name(req.texts, role)),
@@ -69,7 +72,7 @@ async def pick_agency(req: Request) -> None:
         return
     await query.answer(req.texts.plain("invite.created_button"))
     await query.edit_message_reply_markup(None)
-    await _create(req, role, agency)
+    await _create_or_ask_site(req, role, agency)
 
 
 @button(Action.INVITE)
@@ -87,6 +90,46 @@ async def page_agencies(req: Request) -> None:
     await query.edit_message_reply_markup(_agency_keyboard(req, role, agencies, page))
 
 
+async def _create_or_ask_site(req: Request, role: Role, agency: Agency) -> None:
+    """A pengawas supervises a site, so their invitation names it; other roles need none."""
+    if role is not Role.PENGAWAS:
+        await _create(req, role, agency)
+        return
+    sites = await req.db.reader().sites.all()
+    if not sites:
+        await req.reply(req.texts("invite.no_site"))
+        return
+    await req.reply(
+        req.texts("invite.choose_site"),
+        reply_markup=choices(
+            [(site.name, callbacks.encode(SITE, agency.id, site.id)) for site in sites],
+            texts=req.texts,
+        ),
+    )
+
+
+@button(Action.INVITE)
+async def pick_site(req: Request) -> None:
+    query = req.update.callback_query
+    assert query is not None
+    parts = callbacks.decode(query.data, SITE, 2)
+    agency_id = callbacks.decode_int(parts[0]) if parts else None
+    site_id = callbacks.decode_int(parts[1]) if parts else None
+    store = req.db.reader()
+    agency = await store.agencies.get(agency_id) if agency_id else None
+    site = await store.sites.get(site_id) if site_id else None
+    if agency is None or site is None:
+        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        return
+    if not req.actor.may_invite_to(Role.PENGAWAS, agency.id):
+        await query.answer(req.texts.plain("refused_button"), show_alert=True)
+        await req.audit("refused", subject="invite:pengawas", detail={"agency_id": agency.id})
+        return
+    await query.answer(req.texts.plain("invite.created_button"))
+    await query.edit_message_reply_markup(None)
+    await _create(req, Role.PENGAWAS, agency, site)
+
+
 async def _agencies_for(req: Request, role: Role) -> list[Agency]:
     return [a for a in await req.db.reader().agencies.all() if req.actor.may_invite_to(role, a.id)]
 
@@ -102,8 +145,7 @@ def _agency_keyboard(
     )
 
 
-async def _create(req: Request, role: Role, agency: Agency) -> None:
-    assert req.actor.person is not None or req.actor.is_config_admin
+async def _create(req: Request, role: Role, agency: Agency, site: Site | None = None) -> None:
     token = rules.new_token()
     expires = req.now + req.services.invitation_validity
     async with req.transaction() as store:
@@ -120,13 +162,28 @@ async def _create(req: Request, role: Role, agency: Agency) -> None:
             created_by=inviter.id,
             now=req.now,
             expires_at=expires,
+            site_id=site.id if site else None,
         )
         await store.audit.append(
             action="invitation.created",
             subject=f"invitation:{invitation.id}",
-            detail={"role": role.value, "agency_id": agency.id},
+            detail={"role": role.value, "agency_id": agency.id, "site_id": invitation.site_id},
             **(req.audit_fields() | {"actor_person_id": inviter.id}),
         )
+    await send_invitation(req, token, role, agency, expires, site=site)
+
+
+async def send_invitation(
+    req: Request,
+    token: str,
+    role: Role,
+    agency: Agency,
+    expires: datetime,
+    *,
+    site: Site | None = None,
+    case: Case | None = None,
+) -> None:
+    """The deep link in a caption under its QR code: one message to forward or print."""
     link = f"https://t.me/{req.context.bot.username}?start={token}"
     caption = req.texts(
         "invite.created",
@@ -135,6 +192,12 @@ async def _create(req: Request, role: Role, agency: Agency) -> None:
         link=link,
         expires=format_instant(expires, agency.timezone, req.texts.lang),
     )
+    if site is not None:
+        caption = Html(caption + "\n" + req.texts("invite.for_site", site=site.name))
+    if case is not None:
+        caption = Html(
+            caption + "\n" + req.texts("invite.for_case", code=case.code, name=case.offender_name)
+        )
     await req.context.bot.send_photo(
         req.chat_id, photo=qr_png(link), caption=caption, parse_mode=ParseMode.HTML
     )

@@ -36,9 +36,29 @@ INVITE = CommandSpec("undang", "invite", Action.INVITE, "cmd.invite")
 NEW_AGENCY = CommandSpec("instansi_baru", "new_agency", Action.NEW_AGENCY, "cmd.new_agency")
 PEOPLE = CommandSpec("orang", "people", Action.LIST_PEOPLE, "cmd.people")
 REVOKE = CommandSpec("cabut", "revoke", Action.REVOKE, "cmd.revoke")
+NEW_SITE = CommandSpec("lokasi_baru", "new_site", Action.NEW_SITE, "cmd.new_site")
+SITES = CommandSpec("lokasi", "sites", Action.LIST_SITES, "cmd.sites")
+NEW_CASE = CommandSpec("kasus_baru", "new_case", Action.NEW_CASE, "cmd.new_case")
+SCHEDULE = CommandSpec("jadwal", "schedule", Action.SCHEDULE, "cmd.schedule")
+RESCHEDULE = CommandSpec("ubah_jadwal", "reschedule", Action.RESCHEDULE, "cmd.reschedule")
+HOLIDAYS = CommandSpec("libur", "holiday", Action.HOLIDAYS, "cmd.holidays")
+TEMPLATE = CommandSpec("templat", "template", Action.IMPORT, "cmd.template")
 CANCEL = CommandSpec("batal", "cancel", None, "cmd.cancel")
 
-COMMANDS: tuple[CommandSpec, ...] = (START, HELP, ME, INVITE, NEW_AGENCY, PEOPLE, REVOKE, CANCEL)
+COMMANDS: tuple[CommandSpec, ...] = (
+    START,
+    HELP,
+    ME,
+    SCHEDULE,
+    NEW_CASE,
+    NEW_SITE,
+    SITES,
+    INVITE,
+    PEOPLE,
+    REVOKE,
+    NEW_AGENCY,
+    CANCEL,
+)
 
 #: Shown to everybody who has not been registered yet.
 PUBLIC_MENU: tuple[CommandSpec, ...] = (START, HELP)

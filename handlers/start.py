@@ -101,7 +101,13 @@ async def redeem(req: Request, token: str) -> None:
             now=req.now,
         )
         held = {(m.agency_id, m.role) for m in await store.people.memberships_of(person.id)}
-        already = (invitation.agency_id, invitation.role) in held
+        # Holding the role already makes the invitation pointless, unless it brings a site
+        # to supervise or a case to follow.
+        already = (
+            (invitation.agency_id, invitation.role) in held
+            and invitation.site_id is None
+            and invitation.case_id is None
+        )
         if not already:
             if not await store.invitations.mark_used(invitation.id, by=person.id, now=req.now):
                 outcome = Redeemability.USED  # claimed a moment ago by someone else
@@ -113,6 +119,10 @@ async def redeem(req: Request, token: str) -> None:
                     invitation_id=invitation.id,
                     now=req.now,
                 )
+                if invitation.site_id is not None:
+                    await store.sites.add_supervisor(invitation.site_id, person.id, req.now)
+                if invitation.case_id is not None:
+                    await store.cases.link_offender(invitation.case_id, person.id)
                 fields = req.audit_fields() | {"actor_person_id": person.id}
                 await store.audit.append(
                     action="invitation.redeemed",

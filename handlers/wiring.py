@@ -11,11 +11,22 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import agency, help, idempotency, invite, people, start
+from handlers import agency, cases, help, idempotency, invite, people, schedule, sites, start
 from handlers.errors import on_error
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.guards import Handler
-from handlers.registry import CANCEL, HELP, INVITE, ME, PEOPLE, REVOKE, START, CommandSpec
+from handlers.registry import (
+    CANCEL,
+    HELP,
+    INVITE,
+    ME,
+    PEOPLE,
+    REVOKE,
+    SCHEDULE,
+    SITES,
+    START,
+    CommandSpec,
+)
 
 BEFORE, MAIN, AFTER = -1, 0, 1
 
@@ -31,17 +42,23 @@ def register(app: Application) -> None:
     app.add_handlers(
         [
             agency.conversation(),
+            sites.conversation(),
+            cases.conversation(),
             _command(START, start.start),
             _command(HELP, help.help_command),
             _command(ME, help.me),
             _command(INVITE, invite.invite),
             _command(PEOPLE, people.people),
             _command(REVOKE, people.revoke),
+            _command(SITES, sites.list_sites),
+            _command(SCHEDULE, schedule.schedule),
             _command(CANCEL, help.nothing_to_cancel),
             CallbackQueryHandler(invite.pick_agency, pattern=rf"^{invite.PICK}:"),
             CallbackQueryHandler(invite.page_agencies, pattern=rf"^{invite.PAGE}:"),
+            CallbackQueryHandler(invite.pick_site, pattern=rf"^{invite.SITE}:"),
             CallbackQueryHandler(people.people_button, pattern=rf"^{people.LIST}:"),
             CallbackQueryHandler(people.revoke_button, pattern=rf"^{people.REVOKE}:"),
+            CallbackQueryHandler(schedule.schedule_button, pattern=rf"^{schedule.CASE}:"),
             # Anything left over: stale or forged buttons, unknown commands, stray messages.
             CallbackQueryHandler(help.stale_button),
             MessageHandler(filters.COMMAND & FOR_ME, help.unknown_command),

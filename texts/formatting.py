@@ -34,3 +34,9 @@ def format_instant(instant: datetime, zone: str, lang: str) -> str:
     """A UTC instant shown in ``zone``: the local weekday, date, time and zone abbreviation."""
     local = instant.astimezone(ZoneInfo(zone))
     return f"{format_day(local.date(), lang)}, {format_clock(instant, zone, lang)}"
+
+
+def progress_bar(done: float, total: float, width: int = 10) -> str:
+    """ "▓▓▓▓░░░░░░": readable at a glance on a small screen, no image needed."""
+    filled = 0 if total <= 0 else min(width, int(width * done / total))
+    return "▓" * filled + "░" * (width - filled)

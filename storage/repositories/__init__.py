@@ -4,8 +4,11 @@ import aiosqlite
 
 from storage.repositories.agencies import AgencyRepository
 from storage.repositories.audit import AuditRepository
+from storage.repositories.cases import CaseRepository
+from storage.repositories.holidays import HolidayRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.people import PeopleRepository
+from storage.repositories.sites import SiteRepository
 from storage.repositories.updates import ProcessedUpdateRepository, RedemptionFailureRepository
 
 
@@ -18,6 +21,9 @@ class Store:
         self.audit = AuditRepository(conn)
         self.updates = ProcessedUpdateRepository(conn)
         self.redemption_failures = RedemptionFailureRepository(conn)
+        self.sites = SiteRepository(conn)
+        self.cases = CaseRepository(conn)
+        self.holidays = HolidayRepository(conn)
 
 
 __all__ = ["Store"]

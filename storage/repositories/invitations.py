@@ -6,7 +6,9 @@ from domain.models import Invitation
 from domain.roles import Role
 from storage.repositories._sql import ts
 
-_COLUMNS = "id, role, agency_id, created_by, created_at, expires_at, used_at, used_by"
+_COLUMNS = (
+    "id, role, agency_id, created_by, created_at, expires_at, used_at, used_by, site_id, case_id"
+)
 
 
 class InvitationRepository:
@@ -22,11 +24,22 @@ class InvitationRepository:
         created_by: int,
         now: datetime,
         expires_at: datetime,
+        site_id: int | None = None,
+        case_id: int | None = None,
     ) -> Invitation:
         cur = await self._conn.execute(
             "INSERT INTO invitations (token_hash, role, agency_id, created_by, created_at,"
-            " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (token_hash, role.value, agency_id, created_by, ts(now), ts(expires_at)),
+            " expires_at, site_id, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                token_hash,
+                role.value,
+                agency_id,
+                created_by,
+                ts(now),
+                ts(expires_at),
+                site_id,
+                case_id,
+            ),
         )
         invitation = await self._one("id = ?", int(cur.lastrowid or 0))
         assert invitation is not None

@@ -79,6 +79,16 @@ class PeopleRepository:
             return None
         return await self.membership(int(cur.lastrowid or 0))
 
+    async def active_memberships(
+        self, *, role: Role, agency_ids: set[int] | None
+    ) -> list[Membership]:
+        """Active memberships with ``role`` (in these agencies, or anywhere if None)."""
+        sql, args = self._scope(f"SELECT {_MEMBERSHIP} FROM memberships", agency_ids)
+        async with self._conn.execute(
+            sql + " AND role = ? ORDER BY id", (*args, role.value)
+        ) as cur:
+            return [Membership.model_validate(dict(r)) for r in await cur.fetchall()]
+
     async def revoke(self, membership_id: int, *, by: int | None, now: datetime) -> bool:
         cur = await self._conn.execute(
             "UPDATE memberships SET revoked_at = ?, revoked_by = ?"

@@ -201,12 +201,53 @@ def invite_link_token(message: SentMessage) -> str:
     return match.group(1)
 
 
-async def invite(bot: Bot, inviter: dict[str, Any], role: str, agency: str | None = None) -> str:
-    """``/undang <role>`` (choosing ``agency`` if asked) and return the invitation token."""
+async def invite(
+    bot: Bot,
+    inviter: dict[str, Any],
+    role: str,
+    agency: str | None = None,
+    site: str = "Taman Samarendah",
+) -> str:
+    """``/undang <role>`` (choosing ``agency`` and, for a pengawas, ``site`` when asked) and
+    return the invitation token."""
     replies = await bot.send(inviter, f"/undang {role}")
-    if replies[-1].method == "sendMessage" and replies[-1].buttons():
+    if replies[-1].method == "sendMessage" and "instansi mana" in (replies[-1].plain or ""):
         assert agency is not None, "the bot asked which agency"
         replies = await bot.press(inviter, replies[-1], _data(replies[-1], agency))
+    if replies[-1].method == "sendMessage" and "lokasi mana" in (replies[-1].plain or ""):
+        replies = await bot.press(inviter, replies[-1], _data(replies[-1], site))
     photo = replies[-1]
     assert photo.method == "sendPhoto", photo.describe()
     return invite_link_token(photo)
+
+
+async def create_site(
+    bot: Bot,
+    user: dict[str, Any],
+    name: str,
+    host: str,
+    *,
+    capacity: str = "3",
+    zone: str = "WITA",
+) -> None:
+    """Register a site through the /lokasi_baru form, as an admin or jaksa would."""
+    await bot.send(user, "/lokasi_baru")
+    [ask_host] = await bot.send(user, name)
+    await bot.press(user, ask_host, _data(ask_host, host))
+    await bot.send(user, "Jl. Kesuma Bangsa No. 1, Samarinda")
+    mark = bot.fake.mark()
+    await bot.handled(bot.fake.send_location(user, -0.5021, 117.1536))
+    [ask_radius] = [m for m in bot.fake.sent[mark:] if m.chat_id == user["id"]]
+    [ask_zone] = await bot.press(user, ask_radius, _data(ask_radius, "150 m"))
+    await bot.press(user, ask_zone, _data(ask_zone, zone))
+    await bot.send(user, "menyapu taman, menyiram tanaman")
+    [declaration] = await bot.send(user, capacity)
+    [summary] = await bot.press(user, declaration, _data(declaration, "Ya"))
+    [saved] = await bot.press(user, summary, _data(summary, "Simpan"))
+    assert "tersimpan" in (saved.plain or ""), saved.plain
+
+
+async def sites_ready(bot: Bot, admin: dict[str, Any], site: str = "Taman Samarendah") -> None:
+    """A city government and one of its sites, so that pengawas and cases have a place."""
+    await create_agency(bot, admin, "Pemerintah Kota Samarinda", "Pemerintah Kota")
+    await create_site(bot, admin, site, "Pemerintah Kota Samarinda")

@@ -21,7 +21,7 @@ async def test_a_redelivered_update_is_not_handled_again(bot: Bot) -> None:
 async def test_a_redelivered_redemption_does_not_consume_anything_twice(bot: Bot) -> None:
     admin = await bot.admin()
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
-    token = await invite(bot, admin, "pengawas")
+    token = await invite(bot, admin, "pejabat")
     person = bot.user(6100, "Yanto")
     update = bot.fake.send_text(person, f"/start {token}")
     await bot.handled(update)

@@ -4,9 +4,17 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.conftest import BOT_USERNAME, Bot, create_agency, invite, invite_link_token
+from tests.e2e.conftest import (
+    BOT_USERNAME,
+    Bot,
+    create_agency,
+    invite,
+    invite_link_token,
+    sites_ready,
+)
 
 ROLES = ["admin", "jaksa", "pk", "pengawas", "pejabat", "terpidana"]
+# (A pengawas also names a site: see test_a_pengawas_is_invited_to_supervise_a_site.)
 
 
 async def _setup(bot: Bot) -> dict[str, object]:
@@ -16,10 +24,25 @@ async def _setup(bot: Bot) -> dict[str, object]:
     return admin
 
 
+async def test_a_pengawas_is_invited_to_supervise_a_site(bot: Bot) -> None:
+    admin = await _setup(bot)
+    await sites_ready(bot, admin)
+    token = await invite(bot, admin, "pengawas", agency="Kejaksaan Negeri Samarinda")
+    assert "Taman Samarendah" in (bot.fake.sent[-1].plain or "")
+    pengawas = bot.user(7600, "Pak", "Pengawas")
+    await bot.send(pengawas, f"/start {token}")
+    person = await bot.db.reader().people.by_telegram_id(7600)
+    assert [s.name for s in await bot.db.reader().sites.supervised_by(person.id)] == [
+        "Taman Samarendah"
+    ]
+
+
 @pytest.mark.parametrize("role", ROLES)
 async def test_each_role_joins_through_a_deep_link(bot: Bot, role: str) -> None:
     admin = await _setup(bot)
-    token = await invite(bot, admin, role)
+    if role == "pengawas":
+        await sites_ready(bot, admin)
+    token = await invite(bot, admin, role, agency="Kejaksaan Negeri Samarinda")
     photo = bot.fake.sent[-1]
     assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")  # the printable QR code
     assert f"https://t.me/{BOT_USERNAME}?start=" in (photo.plain or "")
@@ -53,7 +76,7 @@ async def test_the_token_is_stored_only_as_a_hash(bot: Bot) -> None:
 
 async def test_expired_malformed_and_unknown_links_get_their_own_messages(bot: Bot) -> None:
     admin = await _setup(bot)
-    token = await invite(bot, admin, "pengawas")
+    token = await invite(bot, admin, "pejabat")
     person = bot.user(7100, "Agus")
     bot.clock.advance(timedelta(days=7, seconds=1))
     replies = await bot.send(person, f"/start {token}")

@@ -55,10 +55,14 @@ async def test_the_configured_admin_is_greeted_with_their_commands(bot: Bot) -> 
         "start",
         "bantuan",
         "saya",
+        "jadwal",
+        "kasus_baru",
+        "lokasi_baru",
+        "lokasi",
         "undang",
-        "instansi_baru",
         "orang",
         "cabut",
+        "instansi_baru",
         "batal",
     ]
     # The answer came well within a second of the update.

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.e2e.conftest import Bot, _data, create_agency, invite
+from tests.e2e.conftest import Bot, _data, create_agency, invite, sites_ready
 
 
 async def _kejari_with_people(bot: Bot) -> dict[str, dict[str, Any]]:
@@ -10,6 +10,7 @@ async def _kejari_with_people(bot: Bot) -> dict[str, dict[str, Any]]:
     await bot.send(admin, "/start")
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
     await create_agency(bot, admin, "Kejaksaan Negeri Balikpapan", "Kejaksaan Negeri")
+    await sites_ready(bot, admin)
     people = {"admin": admin}
     for key, user_id, name, role, agency in [
         ("jaksa", 9001, "Jaksa Samarinda", "jaksa", "Kejaksaan Negeri Samarinda"),

@@ -1,0 +1,86 @@
+"""Days off: Indonesia's national holidays and cuti bersama, with an admin's corrections.
+
+The national days come from a joint ministerial decree (SKB) issued each year, which the
+``holidays`` package tracks. The package can never be the last word:
+
+- the decree can change during the year (days are moved or added by a later decree);
+- a later year's cuti bersama may not be decreed yet, and some religious holidays of a later
+  year are only estimates ("perkiraan") until the government fixes them;
+- a regency or city may declare its own day off, or decide that work goes ahead anyway.
+
+So an admin can add or remove days (``HolidayOverride``), and cuti bersama is a setting. It is
+on by default because government offices, which host most work sites, close on those days.
+
+Everything here returns a plain ``dict``: a ``holidays.HolidayBase`` silently computes and adds
+a whole new year when asked about a date it has not seen, which would make a lookup change
+the calendar.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import holidays
+
+COUNTRY = "ID"
+LANGUAGE = "id"
+PUBLIC = "public"
+# The package files the cuti bersama days (collective leave) under this category.
+CUTI_BERSAMA = "government"
+
+
+@dataclass(frozen=True)
+class HolidayOverride:
+    """An admin's correction to the national calendar for one day.
+
+    ``off=True`` adds a day off (a local holiday, or one decreed after the package was
+    released); ``off=False`` removes one (the decree moved it, or work goes ahead anyway).
+    """
+
+    day: date
+    off: bool
+    name: str
+
+
+def national_days_off(
+    years: Iterable[int], *, include_cuti_bersama: bool = True
+) -> dict[date, str]:
+    """National public holidays of ``years`` with their Indonesian names.
+
+    With ``include_cuti_bersama`` (the default) the cuti bersama days are days off too: for
+    2026 that is 17 holidays and 8 cuti bersama days. Two holidays on one day share one entry
+    whose name joins both.
+    """
+    categories = (PUBLIC, CUTI_BERSAMA) if include_cuti_bersama else (PUBLIC,)
+    calendar = holidays.country_holidays(
+        COUNTRY, years=sorted(set(years)), categories=categories, language=LANGUAGE
+    )
+    return dict(sorted(calendar.items()))
+
+
+def apply_overrides(
+    national: dict[date, str], overrides: Iterable[HolidayOverride]
+) -> dict[date, str]:
+    """``national`` with ``overrides`` applied in order, so a later one for a day wins."""
+    result = dict(national)
+    for override in overrides:
+        if override.off:
+            result[override.day] = override.name
+        else:
+            result.pop(override.day, None)
+    return dict(sorted(result.items()))
+
+
+def days_off(
+    years: Iterable[int],
+    overrides: Iterable[HolidayOverride],
+    *,
+    include_cuti_bersama: bool = True,
+) -> dict[date, str]:
+    """The days on which no session is planned: the national days with the overrides applied.
+
+    Overrides may name days outside ``years``: an added day is kept (the caller asked for it),
+    a removed day that was never off changes nothing.
+    """
+    national = national_days_off(years, include_cuti_bersama=include_cuti_bersama)
+    return apply_overrides(national, overrides)

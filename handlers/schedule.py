@@ -1,0 +1,245 @@
+"""``/jadwal``: each role sees the schedule that concerns them, and nothing else.
+
+- an offender: their own next sessions and progress;
+- a pengawas: this week's sessions at the sites they supervise;
+- a jaksa, PK, pejabat or admin: the cases they may see, one tap for a case's plan.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from domain.models import Case, Session, Site
+from domain.permissions import Action
+from domain.roles import Role
+from domain.schedule import Plan
+from handlers import callbacks
+from handlers.context import Request
+from handlers.guards import button, command
+from handlers.keyboards import choices
+from texts import Html, join_lines
+from texts.formatting import format_day, progress_bar, zone_abbreviation
+
+CASE = "jdw"  # jdw:v1:c:<case id> | jdw:v1:p:<page>
+NEXT_SESSIONS = 10
+STAFF = frozenset({Role.ADMIN, Role.JAKSA, Role.PK, Role.PEJABAT})
+
+
+def session_line(req: Request, session: Session, site: Site) -> Html:
+    zone = ZoneInfo(site.timezone)
+    start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    sep = "." if req.texts.lang == "id" else ":"
+    return req.texts(
+        "schedule.session_line",
+        day=format_day(session.day, req.texts.lang),
+        start=f"{start:%H}{sep}{start:%M}",
+        end=f"{end:%H}{sep}{end:%M}",
+        zone=zone_abbreviation(site.timezone),
+    )
+
+
+async def plan_report(req: Request, case: Case, plan: Plan) -> Html:
+    """What the jaksa reads after saving a case: the plan, and any shortfall plainly."""
+    site = await req.db.reader().sites.get(case.site_id)
+    assert site is not None
+    lines = [req.texts("case.saved", code=case.code, name=case.offender_name)]
+    if plan.sessions:
+        lines.append(
+            req.texts(
+                "case.plan",
+                sessions=len(plan.sessions),
+                hours=_hours(plan.planned_minutes),
+                first=format_day(plan.sessions[0].day, req.texts.lang),
+                last=format_day(plan.sessions[-1].day, req.texts.lang),
+                site=site.name,
+            )
+        )
+    if plan.shortfall_minutes > 0:
+        lines.append(
+            req.texts(
+                "case.shortfall",
+                planned=_hours(plan.planned_minutes),
+                total=case.hours_total,
+                short=_hours(plan.shortfall_minutes),
+            )
+        )
+    return join_lines(lines)
+
+
+def _hours(minutes: int) -> str:
+    """Hours for people: 40, or 2,5 with the Indonesian decimal comma."""
+    return str(minutes // 60) if minutes % 60 == 0 else f"{minutes / 60:.1f}".replace(".", ",")
+
+
+async def _may_see(req: Request, case: Case) -> bool:
+    actor = req.actor
+    if actor.is_admin or Role.PEJABAT in actor.roles:
+        return True
+    person = actor.person
+    if case.agency_id in actor.agencies_as(Role.JAKSA):
+        return True
+    if person is None:
+        return False
+    if person.id in (case.pk_person_id, case.offender_person_id):
+        return True
+    supervised = {s.id for s in await req.db.reader().sites.supervised_by(person.id)}
+    return case.site_id in supervised
+
+
+async def case_view(req: Request, case: Case) -> Html:
+    store = req.db.reader()
+    site = await store.sites.get(case.site_id)
+    assert site is not None
+    sessions = await store.cases.sessions_of(case.id)
+    today = req.now.astimezone(ZoneInfo(site.timezone)).date()
+    upcoming = [s for s in sessions if s.day >= today][:NEXT_SESSIONS]
+    planned_minutes = sum(s.minutes for s in sessions)
+    credited_hours = 0  # the attendance ledger comes with the attendance feature
+    from handlers.cases import weekday_names
+
+    lines = [
+        req.texts(
+            "schedule.case_header",
+            code=case.code,
+            name=case.offender_name,
+            number=case.decision_number,
+            hours=case.hours_total,
+            per_day=case.hours_per_day,
+            weekdays=weekday_names(req.texts, case.weekdays),
+            site=site.name,
+            start=format_day(case.start_date, req.texts.lang),
+            deadline=format_day(case.deadline, req.texts.lang),
+            bar=progress_bar(credited_hours, case.hours_total),
+            done=credited_hours,
+            sessions=len(sessions),
+            planned=_hours(planned_minutes),
+        )
+    ]
+    if planned_minutes < case.hours_total * 60:
+        lines.append(
+            req.texts(
+                "schedule.case_short",
+                short=_hours(case.hours_total * 60 - planned_minutes),
+            )
+        )
+    if upcoming:
+        lines.append(req.texts("schedule.next_header"))
+        lines += [session_line(req, s, site) for s in upcoming]
+    else:
+        lines.append(req.texts("schedule.no_upcoming"))
+    return join_lines(lines)
+
+
+@command(Action.SCHEDULE)
+async def schedule(req: Request) -> None:
+    store = req.db.reader()
+    if req.context.args:
+        code = req.context.args[0][:20]
+        case = await store.cases.by_code(code)
+        if case is None or not await _may_see(req, case):
+            await req.reply(req.texts("schedule.case_not_found", code=code))
+            if case is not None:
+                await req.audit("refused", subject=f"case:{case.id}")
+            return
+        await req.reply(await case_view(req, case))
+        await req.audit("case.viewed", subject=f"case:{case.id}")
+        return
+    if req.actor.roles & STAFF:
+        await _case_list(req, page=0)
+        return
+    person = req.actor.person
+    assert person is not None
+    if Role.PENGAWAS in req.actor.roles:
+        await _site_week(req, await store.sites.supervised_by(person.id))
+    if Role.TERPIDANA in req.actor.roles:
+        cases = await store.cases.of_offender(person.id)
+        if not cases:
+            await req.reply(req.texts("schedule.no_case_yet"))
+        for case in cases:
+            await req.reply(await case_view(req, case))
+
+
+async def _visible_cases(req: Request) -> list[Case]:
+    store = req.db.reader()
+    if req.actor.is_admin or Role.PEJABAT in req.actor.roles:
+        return await store.cases.for_agencies(None)
+    cases = await store.cases.for_agencies(set(req.actor.agencies_as(Role.JAKSA)))
+    if req.actor.person is not None and Role.PK in req.actor.roles:
+        followed = [
+            c for c in await store.cases.for_agencies(None) if c.pk_person_id == req.actor.person.id
+        ]
+        cases += [c for c in followed if c not in cases]
+    return cases
+
+
+async def _case_list(req: Request, page: int, edit: bool = False) -> None:
+    cases = await _visible_cases(req)
+    if not cases:
+        await req.reply(req.texts("schedule.no_cases"))
+        return
+    keyboard = choices(
+        [(f"{c.code} — {c.offender_name}", callbacks.encode(CASE, "c", c.id)) for c in cases],
+        texts=req.texts,
+        page=page,
+        nav=lambda p: callbacks.encode(CASE, "p", p),
+    )
+    text = req.texts("schedule.choose_case", count=len(cases))
+    query = req.update.callback_query
+    if edit and query is not None:
+        await query.edit_message_reply_markup(keyboard)
+    else:
+        await req.reply(text, reply_markup=keyboard)
+
+
+@button(Action.SCHEDULE)
+async def schedule_button(req: Request) -> None:
+    query = req.update.callback_query
+    assert query is not None
+    parts = callbacks.decode(query.data, CASE, 2)
+    number = callbacks.decode_int(parts[1]) if parts else None
+    if parts is None or number is None or parts[0] not in ("c", "p"):
+        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        return
+    if parts[0] == "p":
+        await query.answer()
+        await _case_list(req, number, edit=True)
+        return
+    case = await req.db.reader().cases.get(number)
+    if case is None or not await _may_see(req, case):
+        await query.answer(req.texts.plain("refused_button"), show_alert=True)
+        await req.audit("refused", subject=f"case:{number}")
+        return
+    await query.answer()
+    await req.reply(await case_view(req, case))
+    await req.audit("case.viewed", subject=f"case:{case.id}")
+
+
+async def _site_week(req: Request, sites: list[Site]) -> None:
+    if not sites:
+        await req.reply(req.texts("schedule.no_sites"))
+        return
+    store = req.db.reader()
+    for site in sites:
+        today = req.now.astimezone(ZoneInfo(site.timezone)).date()
+        monday = today - timedelta(days=today.weekday())
+        sessions = await store.cases.site_sessions(site.id, monday, monday + timedelta(days=6))
+        lines = [
+            req.texts(
+                "schedule.site_header", site=site.name, week=format_day(monday, req.texts.lang)
+            )
+        ]
+        if not sessions:
+            lines.append(req.texts("schedule.site_empty"))
+        cases: dict[int, Case | None] = {}
+        for session in sessions:
+            if session.case_id not in cases:
+                cases[session.case_id] = await store.cases.get(session.case_id)
+            case = cases[session.case_id]
+            lines.append(
+                req.texts(
+                    "schedule.site_line",
+                    session=session_line(req, session, site),
+                    code=case.code if case else "?",
+                    name=case.offender_name if case else "?",
+                )
+            )
+        await req.reply(join_lines(lines))

@@ -1,0 +1,230 @@
+from collections import Counter
+from datetime import date, datetime
+
+import aiosqlite
+
+from domain.cases import CaseDraft, case_code
+from domain.models import Case, Session
+from storage.repositories._sql import ts
+
+_CASE = (
+    "id, code, agency_id, offender_name, offender_person_id, decision_number, court,"
+    " decision_date, hours_total, hours_per_day, weekdays, session_start, site_id, start_date,"
+    " deadline, consequence, replaced_penalty, jaksa_person_id, pk_person_id, status, created_at"
+)
+_SESSION = "id, case_id, site_id, day, starts_at, ends_at, minutes, status"
+
+
+def _case(row: aiosqlite.Row) -> Case:
+    data = dict(row)
+    data["weekdays"] = frozenset(int(d) for d in str(data["weekdays"]).split(",") if d)
+    return Case.model_validate(data)
+
+
+def weekdays_text(weekdays: frozenset[int]) -> str:
+    return ",".join(str(d) for d in sorted(weekdays))
+
+
+class CaseRepository:
+    """Cases and their planned sessions."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def next_code(self, year: int) -> str:
+        """The next KS-<year>-NNNN; inside the creating transaction, so codes never repeat."""
+        await self._conn.execute(
+            "INSERT INTO case_sequences (year, last) VALUES (?, 1)"
+            " ON CONFLICT (year) DO UPDATE SET last = last + 1",
+            (year,),
+        )
+        async with self._conn.execute(
+            "SELECT last FROM case_sequences WHERE year = ?", (year,)
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return case_code(year, int(row[0]))
+
+    async def add(
+        self, draft: CaseDraft, *, agency_id: int, code: str, created_by: int | None, now: datetime
+    ) -> Case:
+        t = draft.terms
+        cur = await self._conn.execute(
+            "INSERT INTO cases (code, agency_id, offender_name, decision_number, court,"
+            " decision_date, hours_total, hours_per_day, weekdays, session_start, site_id,"
+            " start_date, deadline, consequence, replaced_penalty, jaksa_person_id, pk_person_id,"
+            " created_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                code,
+                agency_id,
+                draft.offender_name,
+                draft.decision_number,
+                draft.court,
+                draft.decision_date.isoformat(),
+                t.hours_total,
+                t.hours_per_day,
+                weekdays_text(t.weekdays),
+                t.session_start.strftime("%H:%M"),
+                draft.site_id,
+                t.start_date.isoformat(),
+                t.deadline.isoformat(),
+                draft.consequence.value,
+                draft.replaced_penalty,
+                draft.jaksa_person_id,
+                draft.pk_person_id,
+                ts(now),
+                created_by,
+            ),
+        )
+        case = await self.get(int(cur.lastrowid or 0))
+        assert case is not None
+        return case
+
+    async def get(self, case_id: int) -> Case | None:
+        return await self._one("id = ?", case_id)
+
+    async def by_code(self, code: str) -> Case | None:
+        return await self._one("code = ?", code.strip().upper())
+
+    async def by_decision_number(self, number: str) -> Case | None:
+        return await self._one("lower(decision_number) = lower(?)", number)
+
+    async def existing_decision_numbers(self, numbers: list[str]) -> set[str]:
+        """Which of these decision numbers (case-insensitively) already have a case."""
+        found: set[str] = set()
+        for start in range(0, len(numbers), 500):
+            chunk = [n.lower() for n in numbers[start : start + 500]]
+            marks = ",".join("?" * len(chunk))
+            async with self._conn.execute(
+                "SELECT lower(decision_number) FROM cases"
+                f" WHERE lower(decision_number) IN ({marks})",
+                chunk,
+            ) as cur:
+                found |= {str(r[0]) for r in await cur.fetchall()}
+        return found
+
+    async def for_agencies(
+        self, agency_ids: set[int] | None, *, active_only: bool = True
+    ) -> list[Case]:
+        sql = f"SELECT {_CASE} FROM cases"
+        where, args = [], []
+        if active_only:
+            where.append("status = 'aktif'")
+        if agency_ids is not None:
+            ids = sorted(agency_ids) or [-1]
+            where.append(f"agency_id IN ({','.join('?' * len(ids))})")
+            args += ids
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        async with self._conn.execute(sql + " ORDER BY code", args) as cur:
+            return [_case(r) for r in await cur.fetchall()]
+
+    async def of_offender(self, person_id: int) -> list[Case]:
+        async with self._conn.execute(
+            f"SELECT {_CASE} FROM cases WHERE offender_person_id = ? ORDER BY code", (person_id,)
+        ) as cur:
+            return [_case(r) for r in await cur.fetchall()]
+
+    async def link_offender(self, case_id: int, person_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE cases SET offender_person_id = ? WHERE id = ?", (person_id, case_id)
+        )
+
+    async def _one(self, where: str, arg: object) -> Case | None:
+        async with self._conn.execute(f"SELECT {_CASE} FROM cases WHERE {where}", (arg,)) as cur:
+            row = await cur.fetchone()
+        return _case(row) if row else None
+
+    # -- sessions -----------------------------------------------------------------------
+
+    async def add_session(
+        self,
+        *,
+        case_id: int,
+        site_id: int,
+        day: date,
+        starts_at: datetime,
+        ends_at: datetime,
+        minutes: int,
+        now: datetime,
+    ) -> int:
+        cur = await self._conn.execute(
+            "INSERT INTO sessions (case_id, site_id, day, starts_at, ends_at, minutes, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_id, site_id, day.isoformat(), ts(starts_at), ts(ends_at), minutes, ts(now)),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def sessions_of(self, case_id: int, *, planned_only: bool = True) -> list[Session]:
+        sql = f"SELECT {_SESSION} FROM sessions WHERE case_id = ?"
+        if planned_only:
+            sql += " AND status = 'planned'"
+        async with self._conn.execute(sql + " ORDER BY day", (case_id,)) as cur:
+            return [Session.model_validate(dict(r)) for r in await cur.fetchall()]
+
+    async def session(self, session_id: int) -> Session | None:
+        async with self._conn.execute(
+            f"SELECT {_SESSION} FROM sessions WHERE id = ?", (session_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return Session.model_validate(dict(row)) if row else None
+
+    async def site_sessions(self, site_id: int, first: date, last: date) -> list[Session]:
+        async with self._conn.execute(
+            f"SELECT {_SESSION} FROM sessions WHERE site_id = ? AND status = 'planned'"
+            " AND day BETWEEN ? AND ? ORDER BY starts_at",
+            (site_id, first.isoformat(), last.isoformat()),
+        ) as cur:
+            return [Session.model_validate(dict(r)) for r in await cur.fetchall()]
+
+    async def site_bookings(
+        self, site_id: int, first: date, last: date, *, excluding_case: int | None = None
+    ) -> Counter[date]:
+        """Offenders already booked at the site on each day (for its capacity)."""
+        async with self._conn.execute(
+            "SELECT day, COUNT(*) FROM sessions WHERE site_id = ? AND status = 'planned'"
+            " AND day BETWEEN ? AND ? AND case_id IS NOT ? GROUP BY day",
+            (site_id, first.isoformat(), last.isoformat(), excluding_case),
+        ) as cur:
+            return Counter({date.fromisoformat(r[0]): int(r[1]) for r in await cur.fetchall()})
+
+    async def cancel_session(self, session_id: int) -> bool:
+        cur = await self._conn.execute(
+            "UPDATE sessions SET status = 'cancelled' WHERE id = ? AND status = 'planned'",
+            (session_id,),
+        )
+        return cur.rowcount == 1
+
+    async def move_session(
+        self, session_id: int, *, day: date, starts_at: datetime, ends_at: datetime
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE sessions SET day = ?, starts_at = ?, ends_at = ? WHERE id = ?",
+            (day.isoformat(), ts(starts_at), ts(ends_at), session_id),
+        )
+
+    async def add_session_event(
+        self,
+        *,
+        session_id: int,
+        kind: str,
+        old_starts_at: datetime,
+        new_starts_at: datetime | None,
+        reason: str,
+        by: int | None,
+        now: datetime,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO session_events (session_id, kind, old_starts_at, new_starts_at, reason,"
+            " by_person_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                kind,
+                ts(old_starts_at),
+                ts(new_starts_at) if new_starts_at else None,
+                reason,
+                by,
+                ts(now),
+            ),
+        )
