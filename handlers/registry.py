@@ -53,10 +53,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     NEW_CASE,
     NEW_SITE,
     SITES,
+    RESCHEDULE,
     INVITE,
     PEOPLE,
     REVOKE,
     NEW_AGENCY,
+    HOLIDAYS,
     CANCEL,
 )
 

@@ -11,13 +11,26 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import agency, cases, help, idempotency, invite, people, schedule, sites, start
+from handlers import (
+    agency,
+    cases,
+    help,
+    holidays,
+    idempotency,
+    invite,
+    people,
+    reschedule,
+    schedule,
+    sites,
+    start,
+)
 from handlers.errors import on_error
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.guards import Handler
 from handlers.registry import (
     CANCEL,
     HELP,
+    HOLIDAYS,
     INVITE,
     ME,
     PEOPLE,
@@ -44,6 +57,7 @@ def register(app: Application) -> None:
             agency.conversation(),
             sites.conversation(),
             cases.conversation(),
+            reschedule.conversation(),
             _command(START, start.start),
             _command(HELP, help.help_command),
             _command(ME, help.me),
@@ -52,6 +66,7 @@ def register(app: Application) -> None:
             _command(REVOKE, people.revoke),
             _command(SITES, sites.list_sites),
             _command(SCHEDULE, schedule.schedule),
+            _command(HOLIDAYS, holidays.holidays),
             _command(CANCEL, help.nothing_to_cancel),
             CallbackQueryHandler(invite.pick_agency, pattern=rf"^{invite.PICK}:"),
             CallbackQueryHandler(invite.page_agencies, pattern=rf"^{invite.PAGE}:"),

@@ -189,6 +189,14 @@ class CaseRepository:
         ) as cur:
             return Counter({date.fromisoformat(r[0]): int(r[1]) for r in await cur.fetchall()})
 
+    async def sessions_on(self, day: date) -> int:
+        """Planned sessions on a day, anywhere: what a new day off would affect."""
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM sessions WHERE day = ? AND status = 'planned'", (day.isoformat(),)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def cancel_session(self, session_id: int) -> bool:
         cur = await self._conn.execute(
             "UPDATE sessions SET status = 'cancelled' WHERE id = ? AND status = 'planned'",

@@ -213,3 +213,83 @@ async def test_a_pengawas_sees_this_weeks_sessions_at_their_site(bot: Bot) -> No
     [week] = await bot.send(pengawas, "/jadwal")
     assert "Taman Samarendah" in (week.plain or "")
     assert "Budi Santoso" in (week.plain or "") or "Tidak ada sesi" in (week.plain or "")
+
+
+async def test_an_admin_corrects_the_holiday_calendar(bot: Bot) -> None:
+    people = await _office(bot)
+    admin = people["admin"]
+    [listing] = await bot.send(admin, "/libur")
+    assert "cuti bersama" in (listing.plain or "").lower()
+    # A day off added before planning is skipped by the planner; removing cuti bersama
+    # makes 16 February 2026 (cuti bersama Imlek) a working day again.
+    [added] = await bot.send(admin, "/libur tambah 07-01-2026 Hari jadi kota")
+    assert "Rabu, 7 Januari 2026" in (added.plain or "")
+    await bot.send(admin, "/libur cuti_bersama tidak")
+    await new_case(bot, people["jaksa"])
+    [case] = await bot.db.reader().cases.for_agencies(None)
+    days = [s.day for s in await bot.db.reader().cases.sessions_of(case.id)]
+    assert date(2026, 1, 7) not in days
+    assert date(2026, 2, 16) in days
+    # Adding a day off that already has sessions says so.
+    [warned] = await bot.send(admin, "/libur tambah 09-01-2026 Banjir")
+    assert "sudah ada 1 sesi" in (warned.plain or "").lower()
+    assert "Cara" not in (warned.plain or "")
+    # Only admins manage the calendar.
+    replies = await bot.send(people["jaksa"], "/libur")
+    assert "tidak tersedia untuk peran Anda" in (replies[0].plain or "")
+    assert "/libur" in ((await bot.send(admin, "/libur pindah"))[0].plain or "")
+
+
+async def test_a_session_is_moved_or_cancelled_with_a_reason(bot: Bot) -> None:
+    people = await _office(bot)
+    jaksa = people["jaksa"]
+    today = date.today()
+    await new_case(
+        bot,
+        jaksa,
+        days="Senin-Jumat",
+        decision=today.strftime("%d-%m-%Y"),
+        start=(today + timedelta(days=1)).strftime("%d-%m-%Y"),
+    )
+    [case] = await bot.db.reader().cases.for_agencies(None)
+    sessions = await bot.db.reader().cases.sessions_of(case.id)
+    first, second = sessions[0], sessions[1]
+    [choose] = await bot.send(jaksa, f"/ubah_jadwal {case.code}")
+    await bot.press(jaksa, choose, f"ubj:v1:s:{first.id}")
+    [ask_reason] = await bot.press(jaksa, choose, _data(choose, "Pindahkan"))
+    assert "Alasan" in (ask_reason.plain or "")
+    assert "5–300" in ((await bot.send(jaksa, "ok"))[0].plain or "")
+    [_ask_date] = await bot.send(jaksa, "Lokasi dipakai acara kelurahan")
+    # The offender already works on the second session's day.
+    replies = await bot.send(jaksa, second.day.strftime("%d-%m-%Y"))
+    assert "sudah punya sesi" in (replies[0].plain or "")
+    replies = await bot.send(jaksa, (case.deadline + timedelta(days=1)).strftime("%d-%m-%Y"))
+    assert "di luar masa" in (replies[0].plain or "")
+    free_day = next(
+        d
+        for d in (sessions[-1].day + timedelta(days=i) for i in range(1, 40))
+        if d <= case.deadline and d.weekday() < 5 and d not in {s.day for s in sessions}
+    )
+    [moved] = await bot.send(jaksa, free_day.strftime("%d-%m-%Y"))
+    assert "dipindahkan" in (moved.plain or "")
+    moved_session = await bot.db.reader().cases.session(first.id)
+    assert moved_session is not None and moved_session.day == free_day
+    async with bot.db.reader().conn.execute(
+        "SELECT kind, reason FROM session_events WHERE session_id = ?", (first.id,)
+    ) as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [
+            ("moved", "Lokasi dipakai acara kelurahan")
+        ]
+    # Cancelling the second session.
+    [choose] = await bot.send(jaksa, f"/ubah_jadwal {case.code}")
+    await bot.press(jaksa, choose, f"ubj:v1:s:{second.id}")
+    await bot.press(jaksa, choose, _data(choose, "Batalkan"))
+    [done] = await bot.send(jaksa, "Terpidana sakit menurut surat dokter")
+    assert "dibatalkan" in (done.plain or "")
+    planned = {s.id for s in await bot.db.reader().cases.sessions_of(case.id)}
+    assert second.id not in planned and first.id in planned
+    # Someone without the role is refused, and nothing changes.
+    token = await invite(bot, jaksa, "pk")
+    pk = bot.user(2500, "PK")
+    await bot.send(pk, f"/start {token}")
+    assert "tidak tersedia" in ((await bot.send(pk, f"/ubah_jadwal {case.code}"))[0].plain or "")

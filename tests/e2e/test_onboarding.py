@@ -59,10 +59,12 @@ async def test_the_configured_admin_is_greeted_with_their_commands(bot: Bot) -> 
         "kasus_baru",
         "lokasi_baru",
         "lokasi",
+        "ubah_jadwal",
         "undang",
         "orang",
         "cabut",
         "instansi_baru",
+        "libur",
         "batal",
     ]
     # The answer came well within a second of the update.
