@@ -325,6 +325,7 @@ async def _save(req: Request, draft: Draft) -> None:
     if outcome is None:
         raise Invalid(req.texts("case.decision_exists", number=case_draft.decision_number))
     await req.reply(await plan_report(req, outcome.case, outcome.plan))
+    assert outcome.invitation_token is not None
     await send_invitation(
         req,
         outcome.invitation_token,

@@ -54,6 +54,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     NEW_SITE,
     SITES,
     RESCHEDULE,
+    TEMPLATE,
     INVITE,
     PEOPLE,
     REVOKE,

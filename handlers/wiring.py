@@ -17,6 +17,7 @@ from handlers import (
     help,
     holidays,
     idempotency,
+    importing,
     invite,
     people,
     reschedule,
@@ -38,6 +39,7 @@ from handlers.registry import (
     SCHEDULE,
     SITES,
     START,
+    TEMPLATE,
     CommandSpec,
 )
 
@@ -67,6 +69,8 @@ def register(app: Application) -> None:
             _command(SITES, sites.list_sites),
             _command(SCHEDULE, schedule.schedule),
             _command(HOLIDAYS, holidays.holidays),
+            _command(TEMPLATE, importing.template),
+            MessageHandler(PRIVATE & filters.Document.ALL, importing.upload),
             _command(CANCEL, help.nothing_to_cancel),
             CallbackQueryHandler(invite.pick_agency, pattern=rf"^{invite.PICK}:"),
             CallbackQueryHandler(invite.page_agencies, pattern=rf"^{invite.PAGE}:"),

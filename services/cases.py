@@ -18,7 +18,7 @@ class CreatedCase:
     case: Case
     plan: Plan
     agency: Agency
-    invitation_token: str
+    invitation_token: str | None  # None when the offender is to be invited later
 
 
 async def create_case(
@@ -30,6 +30,7 @@ async def create_case(
     now: datetime,
     invitation_validity: timedelta,
     audit: dict[str, Any],
+    invite_offender: bool = True,
 ) -> CreatedCase | None:
     """Store the case, plan it and invite its offender; None if the decision is already a case.
 
@@ -45,16 +46,19 @@ async def create_case(
         draft, agency_id=agency_id, code=code, created_by=created_by, now=now
     )
     plan = await plan_and_store(store, case, site, now=now)
-    token = invitation_rules.new_token()
-    invitation = await store.invitations.add(
-        token_hash=invitation_rules.token_hash(token),
-        role=Role.TERPIDANA,
-        agency_id=agency_id,
-        created_by=created_by if created_by is not None else draft.jaksa_person_id,
-        now=now,
-        expires_at=now + invitation_validity,
-        case_id=case.id,
-    )
+    token = invitation_id = None
+    if invite_offender:
+        token = invitation_rules.new_token()
+        invitation = await store.invitations.add(
+            token_hash=invitation_rules.token_hash(token),
+            role=Role.TERPIDANA,
+            agency_id=agency_id,
+            created_by=created_by if created_by is not None else draft.jaksa_person_id,
+            now=now,
+            expires_at=now + invitation_validity,
+            case_id=case.id,
+        )
+        invitation_id = invitation.id
     await store.audit.append(
         action="case.created",
         subject=f"case:{case.id}",
@@ -63,7 +67,7 @@ async def create_case(
             "site_id": site.id,
             "sessions": len(plan.sessions),
             "shortfall_minutes": plan.shortfall_minutes,
-            "invitation_id": invitation.id,
+            "invitation_id": invitation_id,
         },
         **audit,
     )

@@ -42,15 +42,11 @@ async def plan_and_store(
         from_day=from_day,
     )
     zone = ZoneInfo(site.timezone)
+    rows = []
     for session in plan.sessions:
         starts = datetime.combine(session.day, session.start, tzinfo=zone)
-        await store.cases.add_session(
-            case_id=case.id,
-            site_id=site.id,
-            day=session.day,
-            starts_at=starts,
-            ends_at=starts + timedelta(minutes=session.minutes),
-            minutes=session.minutes,
-            now=now,
+        rows.append(
+            (session.day, starts, starts + timedelta(minutes=session.minutes), session.minutes)
         )
+    await store.cases.add_sessions(case_id=case.id, site_id=site.id, sessions=rows, now=now)
     return plan

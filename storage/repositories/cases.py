@@ -138,23 +138,23 @@ class CaseRepository:
 
     # -- sessions -----------------------------------------------------------------------
 
-    async def add_session(
+    async def add_sessions(
         self,
         *,
         case_id: int,
         site_id: int,
-        day: date,
-        starts_at: datetime,
-        ends_at: datetime,
-        minutes: int,
+        sessions: list[tuple[date, datetime, datetime, int]],
         now: datetime,
-    ) -> int:
-        cur = await self._conn.execute(
+    ) -> None:
+        """Store planned ``(day, starts_at, ends_at, minutes)`` in one statement."""
+        await self._conn.executemany(
             "INSERT INTO sessions (case_id, site_id, day, starts_at, ends_at, minutes, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (case_id, site_id, day.isoformat(), ts(starts_at), ts(ends_at), minutes, ts(now)),
+            [
+                (case_id, site_id, day.isoformat(), ts(start), ts(end), minutes, ts(now))
+                for day, start, end, minutes in sessions
+            ],
         )
-        return int(cur.lastrowid or 0)
 
     async def sessions_of(self, case_id: int, *, planned_only: bool = True) -> list[Session]:
         sql = f"SELECT {_SESSION} FROM sessions WHERE case_id = ?"
