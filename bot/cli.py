@@ -17,6 +17,7 @@ from pathlib import Path
 from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
+from bot import cli_data
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
 from storage.db import Database, latest_version
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     audit_sub.add_parser("verify", help="check that no audit row was edited, removed or reordered")
+    cli_data.add_commands(sub)
     return parser
 
 
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return _backup(settings, args.path)
         if args.command == "audit":
             return asyncio.run(_audit_verify(settings))
+        if args.command in ("import", "export", "purge"):
+            return asyncio.run(cli_data.run(settings, args))
     except ConfigError as exc:
         print(f"kerjasosial: configuration error: {exc}", file=sys.stderr)
         return 2

@@ -2,7 +2,7 @@
 
 The names are fixed by the operators' manual: ``KERJASOSIAL_BOT_TOKEN``,
 ``KERJASOSIAL_API_URL``, ``KERJASOSIAL_DATA_DIR``, ``KERJASOSIAL_TIMEZONE``,
-``KERJASOSIAL_ADMIN_IDS``; and ``KERJASOSIAL_INVITATION_DAYS``.
+``KERJASOSIAL_ADMIN_IDS``; and ``KERJASOSIAL_INVITATION_DAYS``, ``KERJASOSIAL_RETENTION_DAYS``.
 """
 
 import re
@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Makassar"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     invitation_days: int = Field(default=7, ge=1, le=90)
+    #: How long a finished case's personal data is kept before it may be purged.
+    retention_days: int = Field(default=730, ge=30, le=3650)
 
     @field_validator("bot_token")
     @classmethod
@@ -80,6 +82,10 @@ class Settings(BaseSettings):
     @property
     def invitation_validity(self) -> timedelta:
         return timedelta(days=self.invitation_days)
+
+    @property
+    def retention(self) -> timedelta:
+        return timedelta(days=self.retention_days)
 
     @property
     def token(self) -> str:

@@ -31,7 +31,7 @@ async def invite(req: Request) -> None:
     if not req.context.args:
         await req.reply(req.texts("invite.usage", roles=role_list))
         return
-    given = " ".join(req.context.args)[:40]
+    given = req.context.args[0][:40]
     role = parse_role(given)
     if role is None:
         await req.reply(req.texts("invite.bad_role", given=given, roles=role_list))
@@ -41,6 +41,9 @@ async def invite(req: Request) -> None:
             req.texts("invite.role_not_allowed", role=role_name(req.texts, role), roles=role_list)
         )
         await req.audit("refused", subject=f"invite:{role.value}")
+        return
+    if role is Role.TERPIDANA and len(req.context.args) > 1:
+        await _invite_offender_of(req, req.context.args[1][:20])
         return
     agencies = await _agencies_for(req, role)
     if not agencies:
@@ -88,6 +91,19 @@ async def page_agencies(req: Request) -> None:
     await query.answer()
     agencies = await _agencies_for(req, role)
     await query.edit_message_reply_markup(_agency_keyboard(req, role, agencies, page))
+
+
+async def _invite_offender_of(req: Request, code: str) -> None:
+    """``/undang terpidana KS-2026-0042``: a new link for the offender of an existing case
+    (an imported one, or when the first link expired)."""
+    store = req.db.reader()
+    case = await store.cases.by_code(code)
+    if case is None or not req.actor.may_invite_to(Role.TERPIDANA, case.agency_id):
+        await req.reply(req.texts("schedule.case_not_found", code=code))
+        return
+    agency = await store.agencies.get(case.agency_id)
+    assert agency is not None
+    await _create(req, Role.TERPIDANA, agency, case=case)
 
 
 async def _create_or_ask_site(req: Request, role: Role, agency: Agency) -> None:
@@ -145,7 +161,9 @@ def _agency_keyboard(
     )
 
 
-async def _create(req: Request, role: Role, agency: Agency, site: Site | None = None) -> None:
+async def _create(
+    req: Request, role: Role, agency: Agency, site: Site | None = None, case: Case | None = None
+) -> None:
     token = rules.new_token()
     expires = req.now + req.services.invitation_validity
     async with req.transaction() as store:
@@ -163,6 +181,7 @@ async def _create(req: Request, role: Role, agency: Agency, site: Site | None = 
             now=req.now,
             expires_at=expires,
             site_id=site.id if site else None,
+            case_id=case.id if case else None,
         )
         await store.audit.append(
             action="invitation.created",
@@ -170,7 +189,7 @@ async def _create(req: Request, role: Role, agency: Agency, site: Site | None = 
             detail={"role": role.value, "agency_id": agency.id, "site_id": invitation.site_id},
             **(req.audit_fields() | {"actor_person_id": inviter.id}),
         )
-    await send_invitation(req, token, role, agency, expires, site=site)
+    await send_invitation(req, token, role, agency, expires, site=site, case=case)
 
 
 async def send_invitation(

@@ -46,6 +46,8 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     await conn.execute("PRAGMA journal_mode = WAL")
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA synchronous = NORMAL")
+    # Deleted personal data (a purged case) is overwritten, not left in free pages.
+    await conn.execute("PRAGMA secure_delete = ON")
     return conn
 
 

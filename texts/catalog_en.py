@@ -55,7 +55,10 @@ MESSAGES: dict[str, str] = {
     "too_long": "That text is too long: at most {max} characters.",
     "expected_text": "Please reply with text. {prompt}",
     "expected_button": "Please choose one of the buttons above, or type /cancel.",
-    "invite.usage": ("Usage: <code>/invite &lt;role&gt;</code>\nRoles you can invite: {roles}"),
+    "invite.usage": (
+        "Usage: <code>/invite &lt;role&gt;</code>\nRoles you can invite: {roles}\n"
+        "For the offender of a case: <code>/invite terpidana KS-2026-0001</code>"
+    ),
     "invite.bad_role": "Unknown role “{given}”. Choose one of: {roles}",
     "invite.role_not_allowed": "You cannot invite a {role}. Roles you can invite: {roles}",
     "invite.no_agency": "There is no agency you can use yet. Register one first with /new_agency.",

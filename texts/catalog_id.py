@@ -58,7 +58,8 @@ MESSAGES: dict[str, str] = {
     "expected_button": "Mohon pilih salah satu tombol di atas, atau ketik /batal.",
     # Invitations.
     "invite.usage": (
-        "Cara pakai: <code>/undang &lt;peran&gt;</code>\nPeran yang dapat Anda undang: {roles}"
+        "Cara pakai: <code>/undang &lt;peran&gt;</code>\nPeran yang dapat Anda undang: {roles}\n"
+        "Untuk terpidana suatu kasus: <code>/undang terpidana KS-2026-0001</code>"
     ),
     "invite.bad_role": "Peran “{given}” tidak dikenal. Pilih salah satu: {roles}",
     "invite.role_not_allowed": "Anda tidak dapat mengundang {role}. Yang dapat Anda undang: {roles}",

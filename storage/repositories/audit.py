@@ -94,6 +94,19 @@ class AuditRepository:
                 rows.append((record, r["prev_hash"], r["hash"]))
         return len(rows), verify_chain(rows, await self._head())
 
+    async def rows_about(self, subjects: list[str]) -> list[dict[str, object]]:
+        rows: list[dict[str, object]] = []
+        for start in range(0, len(subjects), 500):
+            chunk = subjects[start : start + 500]
+            async with self._conn.execute(
+                "SELECT id, at, actor_telegram_id, actor_person_id, update_id, action, subject,"
+                f" detail FROM audit_log WHERE subject IN ({','.join('?' * len(chunk))})"
+                " ORDER BY id",
+                chunk,
+            ) as cur:
+                rows += [dict(r) for r in await cur.fetchall()]
+        return sorted(rows, key=lambda r: int(str(r["id"])))
+
     async def count(self, action: str | None = None) -> int:
         sql, args = "SELECT COUNT(*) FROM audit_log", tuple[str, ...]()
         if action is not None:

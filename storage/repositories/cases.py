@@ -189,6 +189,31 @@ class CaseRepository:
         ) as cur:
             return Counter({date.fromisoformat(r[0]): int(r[1]) for r in await cur.fetchall()})
 
+    async def session_events_of(self, case_id: int) -> list[dict[str, object]]:
+        async with self._conn.execute(
+            "SELECT e.id, e.session_id, e.kind, e.old_starts_at, e.new_starts_at, e.reason,"
+            " e.by_person_id, e.at FROM session_events e JOIN sessions s ON s.id = e.session_id"
+            " WHERE s.case_id = ? ORDER BY e.id",
+            (case_id,),
+        ) as cur:
+            return [dict(r) for r in await cur.fetchall()]
+
+    async def closed_at(self, case_id: int) -> datetime | None:
+        async with self._conn.execute(
+            "SELECT closed_at FROM cases WHERE id = ?", (case_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def anonymise(self, case_id: int, *, code: str, now: datetime) -> None:
+        """Keep the numbers, drop what names the person (UU PDP: data minimisation)."""
+        await self._conn.execute(
+            "UPDATE cases SET offender_name = '[dihapus]', decision_number = ?,"
+            " replaced_penalty = '[dihapus]', offender_person_id = NULL, purged_at = ?"
+            " WHERE id = ?",
+            (f"[dihapus {code}]", ts(now), case_id),
+        )
+
     async def sessions_on(self, day: date) -> int:
         """Planned sessions on a day, anywhere: what a new day off would affect."""
         async with self._conn.execute(

@@ -45,6 +45,24 @@ class PeopleRepository:
         assert person is not None
         return person
 
+    async def anonymise_if_unattached(self, person_id: int) -> bool:
+        """Forget who a person was, once they hold no role and follow no other case."""
+        async with self._conn.execute(
+            "SELECT (SELECT COUNT(*) FROM memberships WHERE person_id = ? AND revoked_at IS NULL)"
+            " + (SELECT COUNT(*) FROM cases WHERE offender_person_id = ?)",
+            (person_id, person_id),
+        ) as cur:
+            row = await cur.fetchone()
+        if row and row[0]:
+            return False
+        # Negative ids never collide with Telegram's, and keep the column unique.
+        await self._conn.execute(
+            "UPDATE people SET full_name = '[dihapus]', telegram_user_id = -id,"
+            " language_code = NULL WHERE id = ?",
+            (person_id,),
+        )
+        return True
+
     async def memberships_of(self, person_id: int, *, active_only: bool = True) -> list[Membership]:
         sql = f"SELECT {_MEMBERSHIP} FROM memberships WHERE person_id = ?"
         if active_only:

@@ -182,3 +182,91 @@ async def test_help_lists_the_commands(tmp_path: Path) -> None:
     assert code == 0
     for command in ("run", "check", "migrate", "backup", "audit"):
         assert command in out
+
+
+async def _office_in_database(tmp_path: Path) -> None:
+    """A Kejari with one jaksa (Telegram id 555) and a city office, written straight to storage."""
+    from datetime import UTC, datetime
+
+    from domain.roles import AgencyType, Role
+    from storage.db import Database
+
+    now = datetime.now(UTC)
+    db = await Database.open(tmp_path / "data" / "kerjasosial.sqlite3")
+    async with db.transaction() as store:
+        kejari = await store.agencies.add(
+            type=AgencyType.KEJARI,
+            name="Kejaksaan Negeri Samarinda",
+            parent_id=None,
+            timezone="Asia/Makassar",
+            created_by=None,
+            now=now,
+        )
+        await store.agencies.add(
+            type=AgencyType.DINAS,
+            name="Dinas Lingkungan Hidup Kota Samarinda",
+            parent_id=None,
+            timezone="Asia/Makassar",
+            created_by=None,
+            now=now,
+        )
+        jaksa = await store.people.ensure(
+            telegram_user_id=555, full_name="Jaksa Konsol", language_code="id", now=now
+        )
+        await store.people.add_membership(
+            person_id=jaksa.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
+        )
+    await db.close()
+
+
+async def test_import_export_and_purge_from_the_command_line(tmp_path: Path) -> None:
+    from tests.sheets import case, site, xlsx
+
+    await _office_in_database(tmp_path)
+    sheet = tmp_path / "kasus.xlsx"
+    sheet.write_bytes(xlsx({"Lokasi": [site()], "Kasus": [case()]}))
+    code, out, _ = await _cli(tmp_path, "import", str(sheet), "--as", "555")
+    assert code == 0, out
+    assert "Kasus: 1 baru" in out
+    code, out, _ = await _cli(tmp_path, "import", str(sheet), "--as", "555")
+    assert code == 0 and "Kasus: 0 baru, 1 sudah ada" in out
+    code, out, err = await _cli(tmp_path, "import", str(sheet), "--as", "999")
+    assert code == 1 and "not an admin or jaksa" in err
+
+    database = tmp_path / "data" / "kerjasosial.sqlite3"
+    conn = sqlite3.connect(database)
+    case_code = conn.execute("SELECT code FROM cases").fetchone()[0]
+    conn.close()
+    code, out, _ = await _cli(tmp_path, "export", "--case", case_code)
+    assert code == 0, out
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / f"{case_code}.zip") as archive:
+        record = json.loads(archive.read(f"{case_code}/case.json"))
+    assert record["case"]["offender_name"] == "Andi Pratama"
+    assert len(record["sessions"]) == 20
+    assert any(row["action"] == "case.created" for row in record["audit"])
+
+    # An active case is never purged; a closed one only after the retention period.
+    code, _, err = await _cli(tmp_path, "purge", "--case", case_code)
+    assert code == 1 and "still active" in err
+    conn = sqlite3.connect(database)
+    conn.execute("UPDATE cases SET status = 'selesai', closed_at = '2026-01-01T00:00:00+00:00'")
+    conn.commit()
+    conn.close()
+    code, _, err = await _cli(tmp_path, "purge", "--case", case_code)
+    assert code == 1 and "retention period runs until 2028-01-01" in err
+    code, out, err = await _cli(
+        tmp_path, "purge", "--case", case_code, KERJASOSIAL_RETENTION_DAYS="30"
+    )
+    assert code == 0, err
+    conn = sqlite3.connect(database)
+    name, number, sessions = conn.execute(
+        "SELECT offender_name, decision_number, (SELECT COUNT(*) FROM sessions) FROM cases"
+    ).fetchone()
+    conn.close()
+    assert "Andi" not in name and "12/Pid.B" not in number and sessions == 20
+    assert b"Andi Pratama" not in database.read_bytes()
+    code, out, _ = await _cli(tmp_path, "audit", "verify")
+    assert code == 0 and "intact" in out

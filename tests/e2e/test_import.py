@@ -133,3 +133,20 @@ async def test_only_admins_and_jaksa_import(bot: Bot) -> None:
     assert "tidak tersedia untuk peran Anda" in reply
     assert "tidak tersedia" in ((await bot.send(pk, "/templat"))[0].plain or "")
     assert await _counts(bot) == (0, 0, 0)
+
+
+async def test_the_offender_of_an_imported_case_is_invited_by_case_code(bot: Bot) -> None:
+    people = await _office(bot)
+    await _upload(bot, people["jaksa"], _good_file(), "kasus.xlsx")
+    case = await bot.db.reader().cases.by_decision_number("13/Pid.B/2026/PN Smr")
+    assert case is not None
+    [photo] = await bot.send(people["jaksa"], f"/undang terpidana {case.code}")
+    assert case.code in (photo.plain or "") and "Siti Rahma" in (photo.plain or "")
+    token = (photo.plain or "").split("start=")[1].split()[0]
+    offender = bot.user(3500, "Siti")
+    await bot.send(offender, f"/start {token}")
+    [view] = await bot.send(offender, "/jadwal")
+    assert case.code in (view.plain or "") and "Siti Rahma" in (view.plain or "")
+    # An unknown code, or another office's case, gives nothing away.
+    replies = await bot.send(people["jaksa"], "/undang terpidana KS-1999-0001")
+    assert "tidak ditemukan" in (replies[0].plain or "")

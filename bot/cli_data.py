@@ -1,0 +1,143 @@
+"""The CLI's data commands: ``import``, ``export --case`` and ``purge --case``.
+
+They act as a named person (``--as <Telegram id>`` for import) or as the operator at the
+console, and every change is audited like the same change made through the bot.
+"""
+
+import argparse
+import html
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from domain.actor import Actor
+from domain.roles import Role
+from domain.spreadsheet import parse_upload
+from handlers.importing import render_report
+from services.importing import import_upload
+from services.personal_data import NotPurgeable, export_case, purge_case
+from storage.db import Database
+from texts import Texts
+
+
+def add_commands(sub: Any) -> None:
+    importing = sub.add_parser("import", help="import sites and cases from an .xlsx or .csv file")
+    importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "--as",
+        dest="as_user",
+        type=int,
+        required=True,
+        metavar="TELEGRAM_ID",
+        help="the admin or jaksa the import is made by (their role decides what is allowed)",
+    )
+    export = sub.add_parser("export", help="write everything about one case to a ZIP")
+    export.add_argument("--case", required=True, metavar="CODE")
+    export.add_argument("--out", type=Path, help="the ZIP to write (default: ./<CODE>.zip)")
+    purge = sub.add_parser("purge", help="delete a finished case's personal data")
+    purge.add_argument("--case", required=True, metavar="CODE")
+
+
+def _console_audit(now: datetime) -> dict[str, Any]:
+    return {"now": now, "actor_telegram_id": None, "actor_person_id": None, "update_id": None}
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.database_path.exists():
+        print(f"kerjasosial: no database at {settings.database_path}", file=sys.stderr)
+        return 1
+    db = await Database.open(settings.database_path)
+    try:
+        if args.command == "import":
+            return await _import(db, settings, args)
+        if args.command == "export":
+            return await _export(db, settings, args)
+        return await _purge(db, settings, args)
+    finally:
+        await db.close()
+
+
+async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    store = db.reader()
+    person = await store.people.by_telegram_id(args.as_user)
+    memberships = tuple(await store.people.memberships_of(person.id)) if person else ()
+    actor = Actor(args.as_user, person, memberships, args.as_user in settings.admin_ids)
+    if not actor.roles & {Role.ADMIN, Role.JAKSA}:
+        print(f"kerjasosial: {args.as_user} is not an admin or jaksa", file=sys.stderr)
+        return 1
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"kerjasosial: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    now = datetime.now(UTC)
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    parsed = parse_upload(data, args.file.name, today=today)
+    async with db.transaction() as tx:
+        report = await import_upload(
+            tx,
+            parsed,
+            importer=actor,
+            now=now,
+            invitation_validity=settings.invitation_validity,
+            audit=_console_audit(now) | {"actor_telegram_id": args.as_user},
+        )
+    print(_plain(render_report(Texts("id"), report)))
+    return 1 if report.errors else 0
+
+
+async def _export(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    case = await db.reader().cases.by_code(args.case)
+    if case is None:
+        print(f"kerjasosial: no case {args.case}", file=sys.stderr)
+        return 1
+    target = args.out or Path(f"{case.code}.zip")
+    if target.exists():
+        print(f"kerjasosial: {target} already exists; choose a new file", file=sys.stderr)
+        return 1
+    now = datetime.now(UTC)
+    summary = await export_case(
+        db.reader(), case, evidence_dir=settings.evidence_dir, target=target, now=now
+    )
+    async with db.transaction() as tx:
+        await tx.audit.append(
+            action="case.exported", subject=f"case:{case.id}", **_console_audit(now)
+        )
+    print(
+        f"{case.code} exported to {summary.path}: {summary.sessions} sessions,"
+        f" {summary.audit_rows} audit rows, {summary.evidence_files} evidence files"
+    )
+    return 0
+
+
+async def _purge(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    case = await db.reader().cases.by_code(args.case)
+    if case is None:
+        print(f"kerjasosial: no case {args.case}", file=sys.stderr)
+        return 1
+    now = datetime.now(UTC)
+    try:
+        async with db.transaction() as tx:
+            deleted = await purge_case(
+                tx, case, evidence_dir=settings.evidence_dir, retention=settings.retention, now=now
+            )
+            await tx.audit.append(
+                action="case.purged",
+                subject=f"case:{case.id}",
+                detail={"evidence_files": deleted},
+                **_console_audit(now),
+            )
+    except NotPurgeable as reason:
+        print(f"kerjasosial: {case.code} cannot be purged yet: {reason}", file=sys.stderr)
+        return 1
+    print(f"{case.code}: personal data removed ({deleted} evidence files); counts and audit kept")
+    return 0
+
+
+def _plain(html_text: str) -> str:
+    """A bot message for the console: tags off, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))

@@ -1,0 +1,93 @@
+"""UU PDP for one case: export everything we hold about it, or purge it when its time is up.
+
+Export gives the case's data subject (or an auditor) one ZIP: the case, its sessions and
+their changes, the audit rows about it, and its evidence files. Purge keeps what the
+statistics need (hours, dates, site, agency) and the audit trail, and removes the rest:
+the offender's name, the decision number that identifies them, their Telegram identity
+and their evidence photos.
+"""
+
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from domain.cases import CaseStatus
+from domain.models import Case
+from storage.repositories import Store
+
+PURGED_NAME = "[dihapus]"
+
+
+class NotPurgeable(Exception):
+    """Why a case's data may not be removed yet."""
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    sessions: int
+    audit_rows: int
+    evidence_files: int
+
+
+async def case_record(store: Store, case: Case) -> dict[str, Any]:
+    """Everything stored about a case, as plain JSON-ready values."""
+    site = await store.sites.get(case.site_id)
+    agency = await store.agencies.get(case.agency_id)
+    offender = await store.people.get(case.offender_person_id) if case.offender_person_id else None
+    sessions = await store.cases.sessions_of(case.id, planned_only=False)
+    return {
+        "case": case.model_dump(mode="json"),
+        "site": site.model_dump(mode="json") if site else None,
+        "agency": agency.model_dump(mode="json") if agency else None,
+        "offender_account": offender.model_dump(mode="json") if offender else None,
+        "sessions": [s.model_dump(mode="json") for s in sessions],
+        "session_events": await store.cases.session_events_of(case.id),
+        "audit": await store.audit.rows_about(
+            [f"case:{case.id}", *(f"session:{s.id}" for s in sessions)]
+        ),
+    }
+
+
+async def export_case(
+    store: Store, case: Case, *, evidence_dir: Path, target: Path, now: datetime
+) -> ExportSummary:
+    record = await case_record(store, case)
+    record["exported_at"] = now.isoformat()
+    evidence = sorted(evidence_dir.glob(f"{case.code}/*")) if evidence_dir.exists() else []
+    with zipfile.ZipFile(target, "x", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{case.code}/case.json", json.dumps(record, ensure_ascii=False, indent=2))
+        for path in evidence:
+            archive.write(path, f"{case.code}/evidence/{path.name}")
+    target.chmod(0o600)
+    return ExportSummary(target, len(record["sessions"]), len(record["audit"]), len(evidence))
+
+
+def check_purgeable(
+    case: Case, closed_at: datetime | None, retention: timedelta, now: datetime
+) -> None:
+    if case.status is CaseStatus.ACTIVE or closed_at is None:
+        raise NotPurgeable("the case is still active")
+    if now < closed_at + retention:
+        raise NotPurgeable(f"the retention period runs until {(closed_at + retention).date()}")
+
+
+async def purge_case(
+    store: Store, case: Case, *, evidence_dir: Path, retention: timedelta, now: datetime
+) -> int:
+    """Remove the case's personal data; returns how many evidence files were deleted."""
+    check_purgeable(case, await store.cases.closed_at(case.id), retention, now)
+    await store.cases.anonymise(case.id, code=case.code, now=now)
+    if case.offender_person_id is not None:
+        await store.people.anonymise_if_unattached(case.offender_person_id)
+    deleted = 0
+    folder = evidence_dir / case.code
+    if folder.exists():
+        for path in folder.iterdir():
+            path.unlink()
+            deleted += 1
+        folder.rmdir()
+    return deleted
