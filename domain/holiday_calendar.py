@@ -16,6 +16,7 @@ a whole new year when asked about a date it has not seen, which would make a loo
 the calendar.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -51,11 +52,18 @@ def national_days_off(
     2026 that is 17 holidays and 8 cuti bersama days. Two holidays on one day share one entry
     whose name joins both.
     """
+    return dict(_national(tuple(sorted(set(years))), include_cuti_bersama))
+
+
+@functools.lru_cache(maxsize=64)
+def _national(years: tuple[int, ...], include_cuti_bersama: bool) -> tuple[tuple[date, str], ...]:
+    """The package's calendar, computed once per set of years: planning many cases (an
+    import of a thousand) asks for the same years over and over."""
     categories = (PUBLIC, CUTI_BERSAMA) if include_cuti_bersama else (PUBLIC,)
     calendar = holidays.country_holidays(
-        COUNTRY, years=sorted(set(years)), categories=categories, language=LANGUAGE
+        COUNTRY, years=list(years), categories=categories, language=LANGUAGE
     )
-    return dict(sorted(calendar.items()))
+    return tuple(sorted(calendar.items()))
 
 
 def apply_overrides(
