@@ -1,5 +1,7 @@
 """Rules for registering agencies (Kejati, Kejari, Bapas, local governments and their offices)."""
 
+from collections.abc import Iterable, Mapping
+
 from domain.roles import AgencyType
 
 #: Which agency types may sit above each type. A Kejari reports to a Kejati, a regency or
@@ -34,3 +36,20 @@ def clean_name(text: str) -> str | None:
     if name.startswith("/"):
         return None  # a command typed by mistake, not a name
     return name
+
+
+def with_descendants(parents: Mapping[int, int | None], roots: Iterable[int]) -> set[int]:
+    """``roots`` and every agency under them: a Kejati official sees its Kejari's cases, a
+    Pemkot official its dinas' sites. ``parents`` maps each agency id to its parent's."""
+    children: dict[int, list[int]] = {}
+    for agency_id, parent_id in parents.items():
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(agency_id)
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        agency_id = stack.pop()
+        if agency_id not in seen:
+            seen.add(agency_id)
+            stack.extend(children.get(agency_id, ()))
+    return seen

@@ -8,6 +8,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from domain.agencies import with_descendants
 from domain.models import Case, Session, Site
 from domain.permissions import Action
 from domain.roles import Role
@@ -70,13 +71,27 @@ def _hours(minutes: int) -> str:
     return str(minutes // 60) if minutes % 60 == 0 else f"{minutes / 60:.1f}".replace(".", ",")
 
 
+async def _official_scope(req: Request) -> set[int]:
+    """The agencies an official (pejabat) oversees: their own and every one under them."""
+    roots = req.actor.agencies_as(Role.PEJABAT)
+    if not roots:
+        return set()
+    agencies = await req.db.reader().agencies.all()
+    return with_descendants({a.id: a.parent_id for a in agencies}, roots)
+
+
 async def _may_see(req: Request, case: Case) -> bool:
     actor = req.actor
-    if actor.is_admin or Role.PEJABAT in actor.roles:
+    if actor.is_admin:
         return True
     person = actor.person
     if case.agency_id in actor.agencies_as(Role.JAKSA):
         return True
+    if Role.PEJABAT in actor.roles:
+        scope = await _official_scope(req)
+        site = await req.db.reader().sites.get(case.site_id)
+        if case.agency_id in scope or (site is not None and site.host_agency_id in scope):
+            return True
     if person is None:
         return False
     if person.id in (case.pk_person_id, case.offender_person_id):
@@ -160,9 +175,18 @@ async def schedule(req: Request) -> None:
 
 async def _visible_cases(req: Request) -> list[Case]:
     store = req.db.reader()
-    if req.actor.is_admin or Role.PEJABAT in req.actor.roles:
+    if req.actor.is_admin:
         return await store.cases.for_agencies(None)
     cases = await store.cases.for_agencies(set(req.actor.agencies_as(Role.JAKSA)))
+    if Role.PEJABAT in req.actor.roles:
+        scope = await _official_scope(req)
+        hosted = {s.id for s in await store.sites.all(scope)}
+        overseen = [
+            c
+            for c in await store.cases.for_agencies(None)
+            if c.agency_id in scope or c.site_id in hosted
+        ]
+        cases += [c for c in overseen if c not in cases]
     if req.actor.person is not None and Role.PK in req.actor.roles:
         followed = [
             c for c in await store.cases.for_agencies(None) if c.pk_person_id == req.actor.person.id

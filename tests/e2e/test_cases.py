@@ -293,3 +293,29 @@ async def test_a_session_is_moved_or_cancelled_with_a_reason(bot: Bot) -> None:
     pk = bot.user(2500, "PK")
     await bot.send(pk, f"/start {token}")
     assert "tidak tersedia" in ((await bot.send(pk, f"/ubah_jadwal {case.code}"))[0].plain or "")
+
+
+async def test_who_sees_which_case(bot: Bot) -> None:
+    people = await _office(bot)
+    admin = people["admin"]
+    await new_case(bot, people["jaksa"])
+    [case] = await bot.db.reader().cases.for_agencies(None)
+    await create_agency(bot, admin, "Kejaksaan Negeri Balikpapan", "Kejaksaan Negeri")
+    viewers = {}
+    for key, user_id, role, agency in [
+        ("official_here", 2601, "pejabat", "Kejaksaan Negeri Samarinda"),
+        ("official_elsewhere", 2602, "pejabat", "Kejaksaan Negeri Balikpapan"),
+        ("jaksa_elsewhere", 2603, "jaksa", "Kejaksaan Negeri Balikpapan"),
+        ("pk_not_assigned", 2604, "pk", "Kejaksaan Negeri Samarinda"),
+    ]:
+        token = await invite(bot, admin, role, agency=agency)
+        viewers[key] = bot.user(user_id, key)
+        await bot.send(viewers[key], f"/start {token}")
+    for key, sees in [
+        ("official_here", True),
+        ("official_elsewhere", False),
+        ("jaksa_elsewhere", False),
+        ("pk_not_assigned", False),
+    ]:
+        [reply] = await bot.send(viewers[key], f"/jadwal {case.code}")
+        assert ("Budi Santoso" in (reply.plain or "")) is sees, key

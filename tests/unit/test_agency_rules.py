@@ -19,3 +19,13 @@ def test_names_are_tidied_and_bounded() -> None:
     assert clean_name("ab") is None
     assert clean_name("x" * 101) is None
     assert clean_name("/batal") is None
+
+
+def test_an_official_oversees_the_agencies_under_theirs() -> None:
+    from domain.agencies import with_descendants
+
+    parents = {1: None, 2: 1, 3: 1, 4: 2, 5: None}  # Kejati 1 > Kejari 2, 3; 2 > 4
+    assert with_descendants(parents, [1]) == {1, 2, 3, 4}
+    assert with_descendants(parents, [2]) == {2, 4}
+    assert with_descendants(parents, [5]) == {5}
+    assert with_descendants(parents, []) == set()
