@@ -22,14 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.actor import Actor
 from domain.cases import CaseDraft, CaseTerms, Consequence
-from domain.roles import AgencyType, Role
 from domain.sites import SiteDraft
 from domain.spreadsheet import parse_upload
 from services.importing import import_upload
 from services.scheduling import plan_and_store
 from storage.db import Database
+from tests.seeds import seed_office
 from tests.sheets import case, site, xlsx
 
 CASES = 1000
@@ -53,34 +52,6 @@ def workbook() -> bytes:
         for i in range(CASES)
     ]
     return xlsx({"Lokasi": sites, "Kasus": cases})
-
-
-async def office(db: Database) -> Actor:
-    async with db.transaction() as store:
-        kejari = await store.agencies.add(
-            type=AgencyType.KEJARI,
-            name="Kejaksaan Negeri Samarinda",
-            parent_id=None,
-            timezone="Asia/Makassar",
-            created_by=None,
-            now=NOW,
-        )
-        await store.agencies.add(
-            type=AgencyType.DINAS,
-            name="Dinas Lingkungan Hidup Kota Samarinda",
-            parent_id=None,
-            timezone="Asia/Makassar",
-            created_by=None,
-            now=NOW,
-        )
-        person = await store.people.ensure(
-            telegram_user_id=555, full_name="Jaksa", language_code="id", now=NOW
-        )
-        await store.people.add_membership(
-            person_id=person.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=NOW
-        )
-        memberships = tuple(await store.people.memberships_of(person.id))
-    return Actor(555, person, memberships)
 
 
 async def plan_240(db: Database, runs: int = 30) -> list[float]:
@@ -130,7 +101,7 @@ async def main() -> None:
     data = workbook()
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "bench.sqlite3")
-        importer = await office(db)
+        importer = await seed_office(db, NOW)
         began = time.perf_counter()
         parsed = parse_upload(data, "bench.xlsx", today=date(2026, 1, 2))
         parsed_at = time.perf_counter()

@@ -42,7 +42,6 @@ Draft = dict[str, Any]
 ASKING, CONFIRMING = range(2)
 END = ConversationHandler.END
 TIMEOUT_SECONDS = 20 * 60
-MAX_TEXT = 1000
 
 
 class Invalid(Exception):
@@ -196,9 +195,6 @@ def build(form: Form) -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
         value = (update.message.text or "").strip()
         if step.on_text is None:
             await req.reply(req.texts("expected_button"))
-            return ASKING
-        if len(value) > MAX_TEXT:
-            await req.reply(req.texts("too_long", max=MAX_TEXT))
             return ASKING
         return await _answered(form, req, draft, step.on_text(req, draft, value))
 

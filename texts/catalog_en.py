@@ -52,7 +52,6 @@ MESSAGES: dict[str, str] = {
     "error": "Sorry, something went wrong on our side. Your data is safe; please try again shortly.",
     "cancelled": "Cancelled. Nothing was saved.",
     "nothing_to_cancel": "There is no form in progress.",
-    "too_long": "That text is too long: at most {max} characters.",
     "expected_text": "Please reply with text. {prompt}",
     "expected_button": "Please choose one of the buttons above, or type /cancel.",
     "invite.usage": (

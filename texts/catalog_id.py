@@ -53,7 +53,6 @@ MESSAGES: dict[str, str] = {
     "error": "Maaf, terjadi kesalahan di sistem. Data Anda aman; silakan coba lagi sebentar lagi.",
     "cancelled": "Dibatalkan. Tidak ada yang disimpan.",
     "nothing_to_cancel": "Tidak ada isian yang sedang berjalan.",
-    "too_long": "Teks terlalu panjang: paling banyak {max} karakter.",
     "expected_text": "Mohon balas dengan teks. {prompt}",
     "expected_button": "Mohon pilih salah satu tombol di atas, atau ketik /batal.",
     # Invitations.

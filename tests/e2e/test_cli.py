@@ -185,37 +185,13 @@ async def test_help_lists_the_commands(tmp_path: Path) -> None:
 
 
 async def _office_in_database(tmp_path: Path) -> None:
-    """A Kejari with one jaksa (Telegram id 555) and a city office, written straight to storage."""
     from datetime import UTC, datetime
 
-    from domain.roles import AgencyType, Role
     from storage.db import Database
+    from tests.seeds import seed_office
 
-    now = datetime.now(UTC)
     db = await Database.open(tmp_path / "data" / "kerjasosial.sqlite3")
-    async with db.transaction() as store:
-        kejari = await store.agencies.add(
-            type=AgencyType.KEJARI,
-            name="Kejaksaan Negeri Samarinda",
-            parent_id=None,
-            timezone="Asia/Makassar",
-            created_by=None,
-            now=now,
-        )
-        await store.agencies.add(
-            type=AgencyType.DINAS,
-            name="Dinas Lingkungan Hidup Kota Samarinda",
-            parent_id=None,
-            timezone="Asia/Makassar",
-            created_by=None,
-            now=now,
-        )
-        jaksa = await store.people.ensure(
-            telegram_user_id=555, full_name="Jaksa Konsol", language_code="id", now=now
-        )
-        await store.people.add_membership(
-            person_id=jaksa.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
-        )
+    await seed_office(db, datetime.now(UTC))
     await db.close()
 
 
