@@ -31,6 +31,7 @@ def build_application(
             admin_ids=settings.admin_ids,
             default_timezone=settings.timezone,
             invitation_validity=settings.invitation_validity,
+            evidence_dir=settings.evidence_dir,
             clock=clock,
         )
         await set_public_menu(app.bot)

@@ -24,6 +24,8 @@ class Action(StrEnum):
     RESCHEDULE = "reschedule"
     HOLIDAYS = "holidays"
     IMPORT = "import"
+    ATTENDANCE = "attendance"
+    PROGRESS = "progress"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -45,6 +47,9 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RESCHEDULE: frozenset({Role.ADMIN, Role.JAKSA}),
     Action.HOLIDAYS: frozenset({Role.ADMIN}),
     Action.IMPORT: frozenset({Role.ADMIN, Role.JAKSA}),
+    # Check-in and check-out are the on-site supervisor's: the record is theirs to sign.
+    Action.ATTENDANCE: frozenset({Role.PENGAWAS}),
+    Action.PROGRESS: frozenset({Role.TERPIDANA}),
 }
 
 #: Roles each inviting role may hand out. A jaksa brings in the people around a case but

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update, User
@@ -32,6 +33,7 @@ class Services:
     admin_ids: frozenset[int]
     default_timezone: str
     invitation_validity: timedelta
+    evidence_dir: Path
     clock: Callable[[], datetime] = utc_now
 
 

@@ -43,12 +43,18 @@ SCHEDULE = CommandSpec("jadwal", "schedule", Action.SCHEDULE, "cmd.schedule")
 RESCHEDULE = CommandSpec("ubah_jadwal", "reschedule", Action.RESCHEDULE, "cmd.reschedule")
 HOLIDAYS = CommandSpec("libur", "holiday", Action.HOLIDAYS, "cmd.holidays")
 TEMPLATE = CommandSpec("templat", "template", Action.IMPORT, "cmd.template")
+CHECK_IN = CommandSpec("hadir", "checkin", Action.ATTENDANCE, "cmd.check_in")
+CHECK_OUT = CommandSpec("pulang", "checkout", Action.ATTENDANCE, "cmd.check_out")
+PROGRESS = CommandSpec("progres", "progress", Action.PROGRESS, "cmd.progress")
 CANCEL = CommandSpec("batal", "cancel", None, "cmd.cancel")
 
 COMMANDS: tuple[CommandSpec, ...] = (
     START,
     HELP,
     ME,
+    CHECK_IN,
+    CHECK_OUT,
+    PROGRESS,
     SCHEDULE,
     NEW_CASE,
     NEW_SITE,

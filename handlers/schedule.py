@@ -18,7 +18,7 @@ from handlers.context import Request
 from handlers.guards import button, command
 from handlers.keyboards import choices
 from texts import Html, join_lines
-from texts.formatting import format_day, progress_bar, zone_abbreviation
+from texts.formatting import format_day, format_hours, progress_bar, zone_abbreviation
 
 CASE = "jdw"  # jdw:v1:c:<case id> | jdw:v1:p:<page>
 NEXT_SESSIONS = 10
@@ -48,7 +48,7 @@ async def plan_report(req: Request, case: Case, plan: Plan) -> Html:
             req.texts(
                 "case.plan",
                 sessions=len(plan.sessions),
-                hours=_hours(plan.planned_minutes),
+                hours=format_hours(plan.planned_minutes),
                 first=format_day(plan.sessions[0].day, req.texts.lang),
                 last=format_day(plan.sessions[-1].day, req.texts.lang),
                 site=site.name,
@@ -58,17 +58,12 @@ async def plan_report(req: Request, case: Case, plan: Plan) -> Html:
         lines.append(
             req.texts(
                 "case.shortfall",
-                planned=_hours(plan.planned_minutes),
+                planned=format_hours(plan.planned_minutes),
                 total=case.hours_total,
-                short=_hours(plan.shortfall_minutes),
+                short=format_hours(plan.shortfall_minutes),
             )
         )
     return join_lines(lines)
-
-
-def _hours(minutes: int) -> str:
-    """Hours for people: 40, or 2,5 with the Indonesian decimal comma."""
-    return str(minutes // 60) if minutes % 60 == 0 else f"{minutes / 60:.1f}".replace(".", ",")
 
 
 async def _official_scope(req: Request) -> set[int]:
@@ -126,14 +121,14 @@ async def case_view(req: Request, case: Case) -> Html:
             bar=progress_bar(credited_hours, case.hours_total),
             done=credited_hours,
             sessions=len(sessions),
-            planned=_hours(planned_minutes),
+            planned=format_hours(planned_minutes),
         )
     ]
     if planned_minutes < case.hours_total * 60:
         lines.append(
             req.texts(
                 "schedule.case_short",
-                short=_hours(case.hours_total * 60 - planned_minutes),
+                short=format_hours(case.hours_total * 60 - planned_minutes),
             )
         )
     if upcoming:

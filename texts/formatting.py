@@ -40,3 +40,21 @@ def progress_bar(done: float, total: float, width: int = 10) -> str:
     """ "▓▓▓▓░░░░░░": readable at a glance on a small screen, no image needed."""
     filled = 0 if total <= 0 else min(width, int(width * done / total))
     return "▓" * filled + "░" * (width - filled)
+
+
+def format_duration(minutes: int, lang: str) -> str:
+    """Exact time for a person: "2 jam", "1 jam 30 menit", "45 menit"."""
+    hour_word, minute_word = ("jam", "menit") if lang == "id" else ("h", "min")
+    whole, rest = divmod(max(minutes, 0), 60)
+    if whole and rest:
+        return f"{whole} {hour_word} {rest} {minute_word}"
+    if whole:
+        return f"{whole} {hour_word}"
+    return f"{rest} {minute_word}"
+
+
+def format_hours(minutes: int) -> str:
+    """Hours for a running total, never rounded up: 96, or 95,5 with the Indonesian comma."""
+    tenths = max(minutes, 0) * 10 // 60
+    whole, tenth = divmod(tenths, 10)
+    return str(whole) if tenth == 0 else f"{whole},{tenth}"

@@ -3,6 +3,7 @@
 import aiosqlite
 
 from storage.repositories.agencies import AgencyRepository
+from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.holidays import HolidayRepository
@@ -24,6 +25,7 @@ class Store:
         self.sites = SiteRepository(conn)
         self.cases = CaseRepository(conn)
         self.holidays = HolidayRepository(conn)
+        self.attendance = AttendanceRepository(conn)
 
 
 __all__ = ["Store"]

@@ -205,6 +205,13 @@ class CaseRepository:
             row = await cur.fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    async def complete(self, case_id: int, *, now: datetime) -> None:
+        """The hours are done: the case is finished, and its retention period starts."""
+        await self._conn.execute(
+            "UPDATE cases SET status = 'selesai', closed_at = ? WHERE id = ? AND status = 'aktif'",
+            (ts(now), case_id),
+        )
+
     async def anonymise(self, case_id: int, *, code: str, now: datetime) -> None:
         """Keep the numbers, drop what names the person (UU PDP: data minimisation)."""
         await self._conn.execute(

@@ -82,3 +82,14 @@ def test_long_messages_split_at_lines_within_the_limit() -> None:
 def test_a_single_overlong_line_is_cut() -> None:
     parts = split_message("y" * (MESSAGE_LIMIT * 2 + 5))
     assert [len(p) for p in parts] == [MESSAGE_LIMIT, MESSAGE_LIMIT, 5]
+
+
+def test_durations_and_running_totals_are_never_overstated() -> None:
+    from texts.formatting import format_duration, format_hours
+
+    assert format_duration(120, "id") == "2 jam"
+    assert format_duration(90, "id") == "1 jam 30 menit"
+    assert format_duration(59, "id") == "59 menit"
+    assert format_hours(5760) == "96"
+    assert format_hours(59) == "0,9"
+    assert format_hours(5730) == "95,5"

@@ -1,0 +1,41 @@
+"""``/progres``: an offender's own hours done, hours left, deadline and next session."""
+
+from zoneinfo import ZoneInfo
+
+from domain.permissions import Action
+from handlers.attendance import ledger_of, progress_line
+from handlers.context import Request
+from handlers.guards import command
+from handlers.schedule import session_line
+from texts import join_lines
+from texts.formatting import format_day, format_hours
+
+
+@command(Action.PROGRESS)
+async def progress(req: Request) -> None:
+    store = req.db.reader()
+    assert req.actor.person is not None
+    cases = await store.cases.of_offender(req.actor.person.id)
+    if not cases:
+        await req.reply(req.texts("schedule.no_case_yet"))
+        return
+    for case in cases:
+        site = await store.sites.get(case.site_id)
+        assert site is not None
+        ledger = await ledger_of(store, case, site)
+        today = req.now.astimezone(ZoneInfo(site.timezone)).date()
+        upcoming = [s for s in await store.cases.sessions_of(case.id) if s.day >= today]
+        lines = [
+            req.texts("progress.header", code=case.code),
+            progress_line(req, ledger),
+            req.texts(
+                "progress.left",
+                left=format_hours(ledger.remaining_minutes),
+                deadline=format_day(case.deadline, req.texts.lang),
+            ),
+        ]
+        if ledger.completed:
+            lines.append(req.texts("progress.done"))
+        elif upcoming:
+            lines.append(req.texts("progress.next", session=session_line(req, upcoming[0], site)))
+        await req.reply(join_lines(lines))

@@ -1,0 +1,282 @@
+from datetime import date, datetime
+
+import aiosqlite
+
+from domain.ledger import AttendanceEvent, EventKind
+from storage.repositories._sql import parse_ts, ts
+
+_EVENT = "id, attendance_id, kind, start_at, end_at, break_minutes, manual, reason"
+
+# An attendance is open while it has a check-in and neither a check-out nor a void.
+_OPEN = (
+    "EXISTS (SELECT 1 FROM attendance_events e WHERE e.attendance_id = a.id"
+    " AND e.kind = 'check_in') AND NOT EXISTS (SELECT 1 FROM attendance_events e"
+    " WHERE e.attendance_id = a.id AND e.kind IN ('check_out', 'void'))"
+)
+
+
+def _event(row: aiosqlite.Row) -> AttendanceEvent:
+    return AttendanceEvent(
+        seq=row["id"],
+        attendance_id=row["attendance_id"],
+        kind=EventKind(row["kind"]),
+        start=parse_ts(row["start_at"]),
+        end=parse_ts(row["end_at"]),
+        break_minutes=row["break_minutes"],
+        manual=bool(row["manual"]),
+        reason=row["reason"],
+    )
+
+
+class AttendanceRepository:
+    """Attendances as append-only events, their evidence, and absences."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def open_for_case(self, case_id: int) -> int | None:
+        async with self._conn.execute(
+            f"SELECT a.id FROM attendances a WHERE a.case_id = ? AND {_OPEN}", (case_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
+
+    async def open_at_sites(self, site_ids: set[int]) -> list[tuple[int, int, datetime]]:
+        """``(attendance id, case id, checked in at)`` still open at these sites."""
+        ids = sorted(site_ids) or [-1]
+        async with self._conn.execute(
+            "SELECT a.id, a.case_id, e.start_at FROM attendances a"
+            " JOIN attendance_events e ON e.attendance_id = a.id AND e.kind = 'check_in'"
+            f" WHERE a.site_id IN ({','.join('?' * len(ids))}) AND {_OPEN} ORDER BY e.start_at",
+            ids,
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(int(r[0]), int(r[1]), datetime.fromisoformat(r[2])) for r in rows]
+
+    async def attendance(self, attendance_id: int) -> tuple[int, int] | None:
+        """``(case id, site id)`` of an attendance."""
+        async with self._conn.execute(
+            "SELECT case_id, site_id FROM attendances WHERE id = ?", (attendance_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    async def check_in(
+        self,
+        *,
+        case_id: int,
+        session_id: int | None,
+        site_id: int,
+        by: int | None,
+        start: datetime,
+        chat_id: int | None,
+        message_id: int | None,
+        location: tuple[float, float, float, bool] | None,
+        now: datetime,
+    ) -> tuple[int, int]:
+        """Open an attendance; ``(attendance id, event id)``. ``location`` is
+        ``(latitude, longitude, distance to the site in metres, outside the geofence)``."""
+        cur = await self._conn.execute(
+            "INSERT INTO attendances (case_id, session_id, site_id, supervisor_person_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?)",
+            (case_id, session_id, site_id, by, ts(now)),
+        )
+        attendance_id = int(cur.lastrowid or 0)
+        lat, lon, distance, outside = location if location else (None, None, None, False)
+        event = await self._conn.execute(
+            "INSERT INTO attendance_events (attendance_id, kind, start_at, by_person_id, chat_id,"
+            " message_id, latitude, longitude, distance_m, outside_geofence, at)"
+            " VALUES (?, 'check_in', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                attendance_id,
+                ts(start),
+                by,
+                chat_id,
+                message_id,
+                lat,
+                lon,
+                distance,
+                int(outside),
+                ts(now),
+            ),
+        )
+        return attendance_id, int(event.lastrowid or 0)
+
+    async def add_event(
+        self,
+        *,
+        attendance_id: int,
+        kind: EventKind,
+        by: int | None,
+        now: datetime,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        break_minutes: int | None = None,
+        manual: bool = False,
+        reason: str | None = None,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+    ) -> int:
+        cur = await self._conn.execute(
+            "INSERT INTO attendance_events (attendance_id, kind, start_at, end_at, break_minutes,"
+            " manual, reason, by_person_id, chat_id, message_id, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                attendance_id,
+                kind.value,
+                ts(start) if start else None,
+                ts(end) if end else None,
+                break_minutes,
+                int(manual),
+                reason,
+                by,
+                chat_id,
+                message_id,
+                ts(now),
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def events_of_case(self, case_id: int) -> list[AttendanceEvent]:
+        async with self._conn.execute(
+            f"SELECT {', '.join('e.' + c.strip() for c in _EVENT.split(','))}"
+            " FROM attendance_events e JOIN attendances a ON a.id = e.attendance_id"
+            " WHERE a.case_id = ? ORDER BY e.id",
+            (case_id,),
+        ) as cur:
+            return [_event(r) for r in await cur.fetchall()]
+
+    async def flags_of_case(self, case_id: int) -> dict[int, float]:
+        """Attendance id -> distance in metres, for check-ins flagged outside the geofence."""
+        async with self._conn.execute(
+            "SELECT e.attendance_id, e.distance_m FROM attendance_events e"
+            " JOIN attendances a ON a.id = e.attendance_id"
+            " WHERE a.case_id = ? AND e.outside_geofence = 1",
+            (case_id,),
+        ) as cur:
+            return {int(r[0]): float(r[1] or 0) for r in await cur.fetchall()}
+
+    async def checked_in_on(self, case_id: int, day_start: datetime, day_end: datetime) -> bool:
+        async with self._conn.execute(
+            "SELECT 1 FROM attendance_events e JOIN attendances a ON a.id = e.attendance_id"
+            " WHERE a.case_id = ? AND e.kind = 'check_in' AND e.start_at >= ? AND e.start_at < ?",
+            (case_id, ts(day_start), ts(day_end)),
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    # -- evidence -------------------------------------------------------------------------
+
+    async def add_evidence(
+        self,
+        *,
+        file_id: str,
+        file_unique_id: str,
+        size: int | None,
+        now: datetime,
+        event_id: int | None = None,
+        absence_id: int | None = None,
+    ) -> int | None:
+        """Record a photo to keep; None if this very photo was recorded before."""
+        cur = await self._conn.execute(
+            "INSERT INTO evidence (attendance_event_id, absence_id, file_id, file_unique_id,"
+            " size, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (file_unique_id) DO NOTHING",
+            (event_id, absence_id, file_id, file_unique_id, size, ts(now)),
+        )
+        return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
+
+    async def evidence_seen(self, file_unique_id: str) -> bool:
+        async with self._conn.execute(
+            "SELECT 1 FROM evidence WHERE file_unique_id = ?", (file_unique_id,)
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def evidence_to_download(self, max_attempts: int) -> list[tuple[int, str]]:
+        async with self._conn.execute(
+            "SELECT id, file_id FROM evidence WHERE downloaded_at IS NULL AND attempts < ?"
+            " ORDER BY id",
+            (max_attempts,),
+        ) as cur:
+            return [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
+
+    async def evidence_downloaded(
+        self, evidence_id: int, *, sha256: str, path: str, size: int, now: datetime
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE evidence SET sha256 = ?, path = ?, size = ?, downloaded_at = ?,"
+            " attempts = attempts + 1 WHERE id = ?",
+            (sha256, path, size, ts(now), evidence_id),
+        )
+
+    async def evidence_failed(self, evidence_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE evidence SET attempts = attempts + 1 WHERE id = ?", (evidence_id,)
+        )
+
+    async def evidence_paths_of_case(self, case_id: int) -> list[str]:
+        async with self._conn.execute(
+            "SELECT v.path FROM evidence v"
+            " LEFT JOIN attendance_events e ON e.id = v.attendance_event_id"
+            " LEFT JOIN attendances a ON a.id = e.attendance_id"
+            " LEFT JOIN absences b ON b.id = v.absence_id"
+            " WHERE (a.case_id = ? OR b.case_id = ?) AND v.path IS NOT NULL",
+            (case_id, case_id),
+        ) as cur:
+            return [str(r[0]) for r in await cur.fetchall()]
+
+    # -- absences -------------------------------------------------------------------------
+
+    async def add_absence(
+        self,
+        *,
+        case_id: int,
+        day: date,
+        category: str,
+        reason: str | None,
+        source: str,
+        by: int | None,
+        now: datetime,
+        chat_id: int | None,
+        message_id: int | None,
+    ) -> int | None:
+        """None if this absence was reported already (same case, day and reporter kind)."""
+        cur = await self._conn.execute(
+            "INSERT INTO absences (case_id, day, category, reason, source, reported_by,"
+            " reported_at, chat_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (case_id, day.isoformat(), category, reason, source, by, ts(now), chat_id, message_id),
+        )
+        return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
+
+    async def absence(self, absence_id: int) -> dict[str, object] | None:
+        async with self._conn.execute(
+            "SELECT id, case_id, day, category, reason, source, ruling FROM absences WHERE id = ?",
+            (absence_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return dict(row) if row else None
+
+    async def rule_absence(
+        self,
+        absence_id: int,
+        *,
+        ruling: str,
+        consequence: str | None,
+        by: int | None,
+        now: datetime,
+    ) -> bool:
+        """Rule once: False if someone ruled already."""
+        cur = await self._conn.execute(
+            "UPDATE absences SET ruling = ?, consequence = ?, ruled_by = ?, ruled_at = ?"
+            " WHERE id = ? AND ruling IS NULL",
+            (ruling, consequence, by, ts(now), absence_id),
+        )
+        return cur.rowcount == 1
+
+    async def absences_of_case(self, case_id: int) -> list[dict[str, object]]:
+        async with self._conn.execute(
+            "SELECT id, day, category, reason, source, ruling, consequence FROM absences"
+            " WHERE case_id = ? ORDER BY day",
+            (case_id,),
+        ) as cur:
+            return [dict(r) for r in await cur.fetchall()]

@@ -1,0 +1,168 @@
+"""A day on a work site: check-in with a photo, check-out, the ledger and the offender's view."""
+
+import stat
+import time
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
+from tests.e2e.test_cases import new_case
+
+
+async def _site_day(bot: Bot, *, hours: str = "40", per_day: str = "2") -> dict[str, Any]:
+    """An office, a site, a case with a session every day from today, its pengawas and offender."""
+    admin = await bot.admin()
+    await bot.send(admin, "/start")
+    await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
+    await sites_ready(bot, admin)
+    token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
+    jaksa = bot.user(4100, "Jaksa", "Lapangan")
+    await bot.send(jaksa, f"/start {token}")
+    today = date.today()
+    replies = await new_case(
+        bot,
+        jaksa,
+        hours=hours,
+        per_day=per_day,
+        days="Senin-Minggu",
+        decision=(today - timedelta(days=1)).strftime("%d-%m-%Y"),
+        start=today.strftime("%d-%m-%Y"),
+    )
+    offender_token = (replies[-1].plain or "").split("start=")[1].split()[0]
+    offender = bot.user(4200, "Budi", "Santoso")
+    await bot.send(offender, f"/start {offender_token}")
+    token = await invite(bot, jaksa, "pengawas")
+    pengawas = bot.user(4300, "Pak", "Pengawas")
+    await bot.send(pengawas, f"/start {token}")
+    [case] = await bot.db.reader().cases.for_agencies(None)
+    return {
+        "admin": admin,
+        "jaksa": jaksa,
+        "offender": offender,
+        "pengawas": pengawas,
+        "case": case,
+    }
+
+
+async def _photo(
+    bot: Bot, user: dict[str, Any], *, ago: timedelta, caption: str | None = None
+) -> list[Any]:
+    """A photo taken ``ago`` (on a whole minute, as a typed time would be)."""
+    mark = bot.fake.mark()
+    taken = int(time.time() - ago.total_seconds()) // 60 * 60
+    update = bot.fake.send_photo(user, caption=caption, date=taken)
+    await bot.handled(update)
+    return bot.fake.sent[mark:]
+
+
+async def test_check_in_and_out_credit_the_hours(bot: Bot) -> None:
+    day = await _site_day(bot)
+    pengawas, case = day["pengawas"], day["case"]
+    [choose] = await bot.send(pengawas, "/hadir")
+    assert choose.button_texts() == [f"Budi Santoso · {case.code}"]
+    [ask] = await bot.press(pengawas, choose, choose.callback_data()[0])
+    assert "Kirim foto" in (ask.plain or "")
+    # Text where a photo is expected: asked again, nothing recorded.
+    assert "foto" in ((await bot.send(pengawas, "sudah datang"))[0].plain or "")
+    sent = await _photo(bot, pengawas, ago=timedelta(hours=2, minutes=30))
+    to_pengawas = [m for m in sent if m.chat_id == pengawas["id"]]
+    to_offender = [m for m in sent if m.chat_id == day["offender"]["id"]]
+    assert "hadir pukul" in (to_pengawas[0].plain or "")
+    assert "Kehadiran Anda tercatat" in (to_offender[0].plain or "")
+    # The evidence is kept privately, named by its hash.
+    files = list((bot.data_dir / "evidence").iterdir())
+    assert len(files) == 1 and len(files[0].stem) == 64
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    # A second check-in for someone already in changes nothing.
+    replies = await bot.send(pengawas, f"/hadir {case.code}")
+    await bot.handled(bot.fake.send_photo(pengawas))
+    assert "sudah tercatat hadir" in (bot.fake.sent[-1].plain or "")
+    del replies
+
+    [choose] = await bot.send(pengawas, "/pulang")
+    [ask] = await bot.press(pengawas, choose, choose.callback_data()[0])
+    sent = await _photo(bot, pengawas, ago=timedelta(minutes=0))
+    reply = next(m for m in sent if m.chat_id == pengawas["id"])
+    # 2.5 hours on site, the decision allows 2 hours a day.
+    assert "Jam dikreditkan: 2 jam" in (reply.plain or "")
+    assert "2/40 jam" in (reply.plain or "")
+    [progress] = await bot.send(day["offender"], "/progres")
+    assert "2/40 jam" in (progress.plain or "") and "Sisa 38 jam" in (progress.plain or "")
+    # A check-out without an open check-in.
+    replies = await bot.send(pengawas, f"/pulang {case.code}")
+    assert "belum tercatat hadir" in (replies[0].plain or "")
+
+
+async def test_a_forgotten_check_out_is_entered_by_hand_with_a_reason(bot: Bot) -> None:
+    day = await _site_day(bot)
+    pengawas, case = day["pengawas"], day["case"]
+    await _photo(bot, pengawas, ago=timedelta(hours=5), caption=f"/hadir {case.code}")
+    await bot.send(pengawas, f"/pulang {case.code}")
+    assert "alasannya" in ((await bot.send(pengawas, "lupa"))[0].plain or "")
+    zone_now = bot.clock.now
+    from zoneinfo import ZoneInfo
+
+    taken = int(time.time() - 5 * 3600) // 60 * 60
+    local_start = datetime.fromtimestamp(taken, ZoneInfo("Asia/Makassar"))
+    del zone_now
+    end = local_start + timedelta(hours=1)
+    replies = await bot.send(pengawas, f"{end:%H.%M} lupa mencatat pulang")
+    text = replies[0].plain or ""
+    assert "Jam dikreditkan: 1 jam" in text and "manual" in text
+
+
+async def test_only_the_sites_pengawas_records_attendance(bot: Bot) -> None:
+    day = await _site_day(bot)
+    case = day["case"]
+    for user in (day["jaksa"], day["offender"]):
+        replies = await bot.send(user, "/hadir")
+        assert "tidak tersedia untuk peran Anda" in (replies[0].plain or "")
+    await create_agency(bot, day["admin"], "Pemerintah Kota Balikpapan", "Pemerintah Kota")
+    from tests.e2e.conftest import create_site
+
+    await create_site(bot, day["admin"], "Pantai Kemala", "Pemerintah Kota Balikpapan")
+    token = await invite(bot, day["jaksa"], "pengawas", site="Pantai Kemala")
+    other = bot.user(4400, "Pengawas", "Lain")
+    await bot.send(other, f"/start {token}")
+    replies = await bot.send(other, f"/hadir {case.code}")
+    assert "tidak ditemukan di lokasi yang Anda awasi" in (replies[0].plain or "")
+    async with bot.db.reader().conn.execute("SELECT COUNT(*) FROM attendance_events") as cur:
+        assert (await cur.fetchone())[0] == 0
+
+
+async def test_the_same_photo_twice_is_one_piece_of_evidence(bot: Bot) -> None:
+    day = await _site_day(bot)
+    pengawas, case = day["pengawas"], day["case"]
+    update = bot.fake.send_photo(pengawas, caption=f"/hadir {case.code}")
+    await bot.handled(update)
+    photo = update["message"]["photo"][-1]
+    await bot.send(pengawas, f"/pulang {case.code}")
+    mark = bot.fake.mark()
+    again = bot.fake.inject(
+        {
+            "message": {
+                **update["message"],
+                "message_id": 9999,
+                "caption": None,
+                "caption_entities": None,
+                "photo": update["message"]["photo"],
+            }
+        }
+    )
+    await bot.handled(again)
+    assert "sudah pernah dipakai" in (bot.fake.sent[mark].plain or "")
+    del photo
+
+
+async def test_completing_the_hours_finishes_the_case_and_tells_the_jaksa(bot: Bot) -> None:
+    day = await _site_day(bot, hours="8", per_day="8")
+    pengawas, case = day["pengawas"], day["case"]
+    await _photo(bot, pengawas, ago=timedelta(hours=9), caption=f"/hadir {case.code}")
+    await bot.send(pengawas, f"/pulang {case.code}")
+    sent = await _photo(bot, pengawas, ago=timedelta(0))
+    to_jaksa = [m for m in sent if m.chat_id == day["jaksa"]["id"]]
+    assert "telah menyelesaikan 8 jam" in (to_jaksa[0].plain or "")
+    finished = await bot.db.reader().cases.get(case.id)
+    assert finished is not None and finished.status.value == "selesai"
+    replies = await bot.send(pengawas, f"/hadir {case.code}")
+    assert "sudah selesai" in (replies[0].plain or "")
