@@ -100,9 +100,7 @@ async def _export(db: Database, settings: Settings, args: argparse.Namespace) ->
         print(f"kerjasosial: {target} already exists; choose a new file", file=sys.stderr)
         return 1
     now = datetime.now(UTC)
-    summary = await export_case(
-        db.reader(), case, evidence_dir=settings.evidence_dir, target=target, now=now
-    )
+    summary = await export_case(db.reader(), case, target=target, now=now)
     async with db.transaction() as tx:
         await tx.audit.append(
             action="case.exported", subject=f"case:{case.id}", **_console_audit(now)
@@ -122,9 +120,7 @@ async def _purge(db: Database, settings: Settings, args: argparse.Namespace) -> 
     now = datetime.now(UTC)
     try:
         async with db.transaction() as tx:
-            deleted = await purge_case(
-                tx, case, evidence_dir=settings.evidence_dir, retention=settings.retention, now=now
-            )
+            deleted = await purge_case(tx, case, retention=settings.retention, now=now)
             await tx.audit.append(
                 action="case.purged",
                 subject=f"case:{case.id}",

@@ -26,6 +26,7 @@ class Action(StrEnum):
     IMPORT = "import"
     ATTENDANCE = "attendance"
     PROGRESS = "progress"
+    RULE_ABSENCE = "rule_absence"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -50,6 +51,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     # Check-in and check-out are the on-site supervisor's: the record is theirs to sign.
     Action.ATTENDANCE: frozenset({Role.PENGAWAS}),
     Action.PROGRESS: frozenset({Role.TERPIDANA}),
+    # Supervisors flag, prosecutors decide whether an absence had a valid reason.
+    Action.RULE_ABSENCE: frozenset({Role.ADMIN, Role.JAKSA}),
 }
 
 #: Roles each inviting role may hand out. A jaksa brings in the people around a case but

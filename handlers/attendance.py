@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 
 from domain.cases import CaseStatus
-from domain.ledger import EventKind, Ledger, compute_ledger, credit_for, fold
+from domain.ledger import EventKind, Ledger, credit_for, fold
 from domain.models import Case, Site
 from domain.parsing import parse_time
 from domain.permissions import Action
@@ -41,6 +41,7 @@ from handlers.filters import FOR_ME, PRIVATE
 from handlers.guards import allowed
 from handlers.registry import CANCEL, CHECK_IN, CHECK_OUT
 from services import evidence
+from services.ledger import ledger_of
 from storage.repositories import Store
 from texts import Html, for_user
 from texts.formatting import format_clock, format_duration, format_hours, progress_bar
@@ -83,13 +84,6 @@ async def supervised_sites(req: Request) -> list[Site]:
 def local_day(instant: datetime, site: Site) -> datetime:
     local = instant.astimezone(ZoneInfo(site.timezone))
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-async def ledger_of(store: Store, case: Case, site: Site) -> Ledger:
-    records = fold(await store.attendance.events_of_case(case.id))
-    return compute_ledger(
-        records, hours_total=case.hours_total, hours_per_day=case.hours_per_day, zone=site.timezone
-    )
 
 
 def progress_line(req: Request, ledger: Ledger) -> Html:

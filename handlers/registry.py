@@ -46,6 +46,8 @@ TEMPLATE = CommandSpec("templat", "template", Action.IMPORT, "cmd.template")
 CHECK_IN = CommandSpec("hadir", "checkin", Action.ATTENDANCE, "cmd.check_in")
 CHECK_OUT = CommandSpec("pulang", "checkout", Action.ATTENDANCE, "cmd.check_out")
 PROGRESS = CommandSpec("progres", "progress", Action.PROGRESS, "cmd.progress")
+ABSENT = CommandSpec("tidakhadir", "absent", Action.ATTENDANCE, "cmd.absent")
+LEAVE = CommandSpec("izin", "leave", Action.PROGRESS, "cmd.leave")
 CANCEL = CommandSpec("batal", "cancel", None, "cmd.cancel")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -54,7 +56,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ME,
     CHECK_IN,
     CHECK_OUT,
+    ABSENT,
     PROGRESS,
+    LEAVE,
     SCHEDULE,
     NEW_CASE,
     NEW_SITE,

@@ -17,6 +17,7 @@ from handlers import callbacks
 from handlers.context import Request
 from handlers.guards import button, command
 from handlers.keyboards import choices
+from services.ledger import ledger_of
 from texts import Html, join_lines
 from texts.formatting import format_day, format_hours, progress_bar, zone_abbreviation
 
@@ -103,7 +104,7 @@ async def case_view(req: Request, case: Case) -> Html:
     today = req.now.astimezone(ZoneInfo(site.timezone)).date()
     upcoming = [s for s in sessions if s.day >= today][:NEXT_SESSIONS]
     planned_minutes = sum(s.minutes for s in sessions)
-    credited_hours = 0  # the attendance ledger comes with the attendance feature
+    ledger = await ledger_of(store, case, site)
     from handlers.cases import weekday_names
 
     lines = [
@@ -118,8 +119,8 @@ async def case_view(req: Request, case: Case) -> Html:
             site=site.name,
             start=format_day(case.start_date, req.texts.lang),
             deadline=format_day(case.deadline, req.texts.lang),
-            bar=progress_bar(credited_hours, case.hours_total),
-            done=credited_hours,
+            bar=progress_bar(ledger.credited_minutes, ledger.total_minutes),
+            done=format_hours(ledger.credited_minutes),
             sessions=len(sessions),
             planned=format_hours(planned_minutes),
         )

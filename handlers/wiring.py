@@ -12,6 +12,7 @@ from telegram.ext import (
 )
 
 from handlers import (
+    absences,
     agency,
     attendance,
     cases,
@@ -64,6 +65,7 @@ def register(app: Application) -> None:
             cases.conversation(),
             reschedule.conversation(),
             *attendance.conversations(),
+            absences.conversation(),
             _command(START, start.start),
             _command(HELP, help.help_command),
             _command(ME, help.me),
@@ -83,6 +85,7 @@ def register(app: Application) -> None:
             CallbackQueryHandler(people.people_button, pattern=rf"^{people.LIST}:"),
             CallbackQueryHandler(people.revoke_button, pattern=rf"^{people.REVOKE}:"),
             CallbackQueryHandler(schedule.schedule_button, pattern=rf"^{schedule.CASE}:"),
+            CallbackQueryHandler(absences.rule, pattern=rf"^{absences.RULE}:"),
             # Anything left over: stale or forged buttons, unknown commands, stray messages.
             CallbackQueryHandler(help.stale_button),
             MessageHandler(filters.COMMAND & FOR_ME, help.unknown_command),

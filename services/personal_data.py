@@ -46,18 +46,32 @@ async def case_record(store: Store, case: Case) -> dict[str, Any]:
         "offender_account": offender.model_dump(mode="json") if offender else None,
         "sessions": [s.model_dump(mode="json") for s in sessions],
         "session_events": await store.cases.session_events_of(case.id),
+        "absences": await store.attendance.absences_of_case(case.id),
+        "attendance_events": [
+            {
+                "seq": e.seq,
+                "attendance_id": e.attendance_id,
+                "kind": e.kind.value,
+                "start": e.start.isoformat() if e.start else None,
+                "end": e.end.isoformat() if e.end else None,
+                "break_minutes": e.break_minutes,
+                "manual": e.manual,
+                "reason": e.reason,
+            }
+            for e in await store.attendance.events_of_case(case.id)
+        ],
         "audit": await store.audit.rows_about(
             [f"case:{case.id}", *(f"session:{s.id}" for s in sessions)]
         ),
     }
 
 
-async def export_case(
-    store: Store, case: Case, *, evidence_dir: Path, target: Path, now: datetime
-) -> ExportSummary:
+async def export_case(store: Store, case: Case, *, target: Path, now: datetime) -> ExportSummary:
     record = await case_record(store, case)
     record["exported_at"] = now.isoformat()
-    evidence = sorted(evidence_dir.glob(f"{case.code}/*")) if evidence_dir.exists() else []
+    evidence = [
+        Path(p) for p in await store.attendance.evidence_paths_of_case(case.id) if Path(p).exists()
+    ]
     with zipfile.ZipFile(target, "x", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{case.code}/case.json", json.dumps(record, ensure_ascii=False, indent=2))
         for path in evidence:
@@ -75,19 +89,21 @@ def check_purgeable(
         raise NotPurgeable(f"the retention period runs until {(closed_at + retention).date()}")
 
 
-async def purge_case(
-    store: Store, case: Case, *, evidence_dir: Path, retention: timedelta, now: datetime
-) -> int:
-    """Remove the case's personal data; returns how many evidence files were deleted."""
+async def purge_case(store: Store, case: Case, *, retention: timedelta, now: datetime) -> int:
+    """Remove the case's personal data; returns how many evidence files were deleted.
+
+    Files go last, after the rows that point at them: if deleting one fails, the purge can
+    simply be run again.
+    """
     check_purgeable(case, await store.cases.closed_at(case.id), retention, now)
+    paths = [Path(p) for p in await store.attendance.evidence_paths_of_case(case.id)]
     await store.cases.anonymise(case.id, code=case.code, now=now)
+    await store.attendance.forget_evidence_of_case(case.id)
     if case.offender_person_id is not None:
         await store.people.anonymise_if_unattached(case.offender_person_id)
     deleted = 0
-    folder = evidence_dir / case.code
-    if folder.exists():
-        for path in folder.iterdir():
+    for path in paths:
+        if path.exists():
             path.unlink()
             deleted += 1
-        folder.rmdir()
     return deleted

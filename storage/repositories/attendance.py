@@ -224,6 +224,16 @@ class AttendanceRepository:
         ) as cur:
             return [str(r[0]) for r in await cur.fetchall()]
 
+    async def forget_evidence_of_case(self, case_id: int) -> None:
+        """Drop the file references of a purged case (the files are deleted by the caller)."""
+        await self._conn.execute(
+            "UPDATE evidence SET path = NULL, file_id = '[dihapus]', sha256 = NULL"
+            " WHERE attendance_event_id IN (SELECT e.id FROM attendance_events e"
+            " JOIN attendances a ON a.id = e.attendance_id WHERE a.case_id = ?)"
+            " OR absence_id IN (SELECT id FROM absences WHERE case_id = ?)",
+            (case_id, case_id),
+        )
+
     # -- absences -------------------------------------------------------------------------
 
     async def add_absence(

@@ -166,3 +166,55 @@ async def test_completing_the_hours_finishes_the_case_and_tells_the_jaksa(bot: B
     assert finished is not None and finished.status.value == "selesai"
     replies = await bot.send(pengawas, f"/hadir {case.code}")
     assert "sudah selesai" in (replies[0].plain or "")
+
+
+async def test_absences_are_ruled_by_the_jaksa(bot: Bot) -> None:
+    day = await _site_day(bot)
+    pengawas, jaksa, case = day["pengawas"], day["jaksa"], day["case"]
+    [choose] = await bot.send(pengawas, "/tidakhadir")
+    [ask_category] = await bot.press(pengawas, choose, choose.callback_data()[0])
+    assert "Tanpa keterangan" in ask_category.button_texts()
+    await bot.press(pengawas, ask_category, ask_category.callback_data()[2])
+    mark = bot.fake.mark()
+    await bot.handled(bot.fake.send_text(pengawas, "-"))
+    to_jaksa = [m for m in bot.fake.sent[mark:] if m.chat_id == jaksa["id"]]
+    assert "Tanpa keterangan" in (to_jaksa[0].plain or "")
+    assert to_jaksa[0].button_texts() == ["✅ Sah", "❌ Tidak sah"]
+    # Reported twice the same day: one record.
+    await bot.send(pengawas, f"/tidakhadir {case.code}")
+    [ask_category] = [m for m in bot.fake.sent if m.chat_id == pengawas["id"]][-1:]
+    await bot.press(pengawas, ask_category, ask_category.callback_data()[0])
+    assert "sudah tercatat" in ((await bot.send(pengawas, "demam"))[0].plain or "")
+    # Someone else cannot rule, not even the supervisor with a forged press.
+    update = bot.fake.press(pengawas, to_jaksa[0], to_jaksa[0].callback_data()[1])
+    await bot.handled(update)
+    assert "tidak tersedia" in bot.answers(update)[0].get("text", "")
+    [ruled] = await bot.press(jaksa, to_jaksa[0], to_jaksa[0].callback_data()[1])
+    assert "tidak sah" in (ruled.plain or "") and "3 bulan penjara" in (ruled.plain or "")
+    absences = await bot.db.reader().attendance.absences_of_case(case.id)
+    assert [(a["ruling"], a["consequence"]) for a in absences] == [
+        ("tidak_sah", "penjara: 3 bulan penjara")
+    ]
+    # A second ruling from an old keyboard changes nothing.
+    update = bot.fake.press(jaksa, to_jaksa[0], "abs:v1:s:" + str(absences[0]["id"]))
+    await bot.handled(update)
+    assert "sudah diputuskan" in bot.answers(update)[0].get("text", "")
+
+
+async def test_an_offender_asks_leave_in_advance(bot: Bot) -> None:
+    day = await _site_day(bot)
+    offender, jaksa, pengawas = day["offender"], day["jaksa"], day["pengawas"]
+    [ask] = await bot.send(offender, "/izin")
+    assert "minta izin" in (ask.plain or "")
+    assert "alasannya" in ((await bot.send(offender, "x"))[0].plain or "")
+    mark = bot.fake.mark()
+    update = bot.fake.send_photo(offender, caption="Menghadiri sidang keluarga")
+    await bot.handled(update)
+    sent = bot.fake.sent[mark:]
+    assert any(m.chat_id == jaksa["id"] and m.buttons() for m in sent)
+    assert any(m.chat_id == pengawas["id"] and not m.buttons() for m in sent)
+    [absence] = await bot.db.reader().attendance.absences_of_case(day["case"].id)
+    assert (absence["source"], absence["category"]) == ("terpidana", "izin")
+    # The pengawas cannot use /izin, the offender cannot use /tidakhadir.
+    assert "tidak tersedia" in ((await bot.send(pengawas, "/izin"))[0].plain or "")
+    assert "tidak tersedia" in ((await bot.send(offender, "/tidakhadir"))[0].plain or "")
