@@ -27,6 +27,7 @@ class Action(StrEnum):
     ATTENDANCE = "attendance"
     PROGRESS = "progress"
     RULE_ABSENCE = "rule_absence"
+    CORRECT = "correct"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -53,6 +54,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.PROGRESS: frozenset({Role.TERPIDANA}),
     # Supervisors flag, prosecutors decide whether an absence had a valid reason.
     Action.RULE_ABSENCE: frozenset({Role.ADMIN, Role.JAKSA}),
+    Action.CORRECT: frozenset({Role.ADMIN, Role.JAKSA}),
 }
 
 #: Roles each inviting role may hand out. A jaksa brings in the people around a case but

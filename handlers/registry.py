@@ -48,6 +48,7 @@ CHECK_OUT = CommandSpec("pulang", "checkout", Action.ATTENDANCE, "cmd.check_out"
 PROGRESS = CommandSpec("progres", "progress", Action.PROGRESS, "cmd.progress")
 ABSENT = CommandSpec("tidakhadir", "absent", Action.ATTENDANCE, "cmd.absent")
 LEAVE = CommandSpec("izin", "leave", Action.PROGRESS, "cmd.leave")
+CORRECT = CommandSpec("koreksi", "correct", Action.CORRECT, "cmd.correct")
 CANCEL = CommandSpec("batal", "cancel", None, "cmd.cancel")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -64,6 +65,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     NEW_SITE,
     SITES,
     RESCHEDULE,
+    CORRECT,
     TEMPLATE,
     INVITE,
     PEOPLE,

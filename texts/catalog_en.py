@@ -332,4 +332,11 @@ MESSAGES: dict[str, str] = {
     "absence.already_ruled": "This absence has already been ruled on.",
     "absence.ruled_valid": "The absence in {code} was ruled <b>valid</b> (with reason).",
     "absence.ruled_invalid": "The absence in {code} was ruled <b>not valid</b> and is recorded against the case. Consequence ordered by the decision: {consequence} ({penalty}).",
+    "cmd.correct": "Correct an attendance record",
+    "correction.usage": "Usage: <code>/correct KS-2026-0001</code>",
+    "correction.none": "There are no attendance records for {code} yet.",
+    "correction.choose": "Which attendance record of {code} should be corrected?",
+    "correction.ask": "Type the right times and the reason, for example <code>08.00-10.00 wrong end time typed</code>, or <code>hapus wrong person</code> to void this record. The reason needs at least {min} characters.",
+    "correction.done": "Record of {code} corrected: {credited} credited. The original stays in the audit log.",
+    "correction.voided": "Record of {code} voided ({credited} credited). The original stays in the audit log.",
 }

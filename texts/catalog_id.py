@@ -344,4 +344,11 @@ MESSAGES: dict[str, str] = {
     "absence.already_ruled": "Ketidakhadiran ini sudah diputuskan.",
     "absence.ruled_valid": "Ketidakhadiran {code} diputuskan <b>sah</b> (beralasan).",
     "absence.ruled_invalid": "Ketidakhadiran {code} diputuskan <b>tidak sah</b> dan dicatat pada kasus. Akibat menurut putusan: {consequence} ({penalty}).",
+    "cmd.correct": "Koreksi catatan kehadiran",
+    "correction.usage": "Cara pakai: <code>/koreksi KS-2026-0001</code>",
+    "correction.none": "Belum ada catatan kehadiran untuk {code}.",
+    "correction.choose": "Catatan kehadiran {code} mana yang dikoreksi?",
+    "correction.ask": "Ketik jam yang benar dan alasannya, misalnya <code>08.00-10.00 salah ketik jam pulang</code>, atau <code>hapus salah orang</code> untuk membatalkan catatan ini. Alasan paling sedikit {min} karakter.",
+    "correction.done": "Catatan {code} dikoreksi: {credited} dikreditkan. Catatan asli tetap tersimpan di log audit.",
+    "correction.voided": "Catatan {code} dibatalkan ({credited} dikreditkan). Catatan asli tetap tersimpan di log audit.",
 }

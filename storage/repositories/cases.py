@@ -212,6 +212,14 @@ class CaseRepository:
             (ts(now), case_id),
         )
 
+    async def reopen(self, case_id: int) -> None:
+        """A correction took the hours below the total again: the case runs on."""
+        await self._conn.execute(
+            "UPDATE cases SET status = 'aktif', closed_at = NULL"
+            " WHERE id = ? AND status = 'selesai'",
+            (case_id,),
+        )
+
     async def anonymise(self, case_id: int, *, code: str, now: datetime) -> None:
         """Keep the numbers, drop what names the person (UU PDP: data minimisation)."""
         await self._conn.execute(

@@ -218,3 +218,29 @@ async def test_an_offender_asks_leave_in_advance(bot: Bot) -> None:
     # The pengawas cannot use /izin, the offender cannot use /tidakhadir.
     assert "tidak tersedia" in ((await bot.send(pengawas, "/izin"))[0].plain or "")
     assert "tidak tersedia" in ((await bot.send(offender, "/tidakhadir"))[0].plain or "")
+
+
+async def test_a_jaksa_corrects_a_record_and_the_ledger_follows(bot: Bot) -> None:
+    day = await _site_day(bot)
+    pengawas, jaksa, case = day["pengawas"], day["jaksa"], day["case"]
+    await _photo(bot, pengawas, ago=timedelta(hours=3), caption=f"/hadir {case.code}")
+    await bot.send(pengawas, f"/pulang {case.code}")
+    await _photo(bot, pengawas, ago=timedelta(hours=2, minutes=30))  # 30 minutes credited
+    [choose] = await bot.send(jaksa, f"/koreksi {case.code}")
+    assert "30 menit" in choose.button_texts()[0]
+    [ask] = await bot.press(jaksa, choose, choose.callback_data()[0])
+    assert "alasan" in ((await bot.send(jaksa, "09.00-10.00"))[0].plain or "").lower()
+    from zoneinfo import ZoneInfo
+
+    start = datetime.fromtimestamp(
+        int(time.time() - 3 * 3600) // 60 * 60, ZoneInfo("Asia/Makassar")
+    )
+    end = start + timedelta(hours=1, minutes=30)
+    [done] = await bot.send(jaksa, f"{start:%H.%M}-{end:%H.%M} jam pulang salah dicatat")
+    assert "1 jam 30 menit" in (done.plain or "") and "dikoreksi" in (done.plain or "")
+    events = await bot.db.reader().attendance.events_of_case(case.id)
+    assert [e.kind.value for e in events] == ["check_in", "check_out", "correction"]
+    assert await bot.db.reader().audit.count("attendance.corrected") == 1
+    # The pengawas may not correct.
+    assert "tidak tersedia" in ((await bot.send(pengawas, f"/koreksi {case.code}"))[0].plain or "")
+    del ask

@@ -60,6 +60,7 @@ async def test_the_configured_admin_is_greeted_with_their_commands(bot: Bot) -> 
         "lokasi_baru",
         "lokasi",
         "ubah_jadwal",
+        "koreksi",
         "templat",
         "undang",
         "orang",
