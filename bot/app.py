@@ -11,6 +11,7 @@ from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
 from scheduler import maintenance
+from services import evidence
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ def build_application(
             app.job_queue.run_repeating(
                 _prune_job, interval=maintenance.INTERVAL, first=60, name="prune"
             )
+            app.job_queue.run_repeating(
+                _evidence_job, interval=evidence.RETRY_INTERVAL, first=30, name="evidence"
+            )
         log.info("ready as @%s, schema version %s", app.bot.username, await db.schema_version())
 
     async def post_shutdown(app: Application) -> None:
@@ -49,6 +53,12 @@ def build_application(
     async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[SERVICES_KEY]
         await maintenance.prune(services.db, services.clock())
+
+    async def _evidence_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = context.bot_data[SERVICES_KEY]
+        await evidence.retry_downloads(
+            context.bot, services.db, services.evidence_dir, services.clock()
+        )
 
     app = (
         ApplicationBuilder()

@@ -132,12 +132,34 @@ async def case_view(req: Request, case: Case) -> Html:
                 short=format_hours(case.hours_total * 60 - planned_minutes),
             )
         )
+    if req.actor.roles & STAFF:
+        lines += await _staff_notes(req, case)
     if upcoming:
         lines.append(req.texts("schedule.next_header"))
         lines += [session_line(req, s, site) for s in upcoming]
     else:
         lines.append(req.texts("schedule.no_upcoming"))
     return join_lines(lines)
+
+
+async def _staff_notes(req: Request, case: Case) -> list[Html]:
+    """What the jaksa and PK must see and the offender need not: flags and rulings."""
+    store = req.db.reader()
+    notes = []
+    flags = await store.attendance.flags_of_case(case.id)
+    if flags:
+        notes.append(req.texts("schedule.geofence_flags", count=len(flags)))
+    absences = await store.attendance.absences_of_case(case.id)
+    if absences:
+        notes.append(
+            req.texts(
+                "schedule.absences",
+                count=len(absences),
+                invalid=sum(1 for a in absences if a["ruling"] == "tidak_sah"),
+                pending=sum(1 for a in absences if a["ruling"] is None),
+            )
+        )
+    return notes
 
 
 @command(Action.SCHEDULE)

@@ -6,7 +6,7 @@ file id are already stored, and :func:`retry_downloads` fetches the file later.
 
 import hashlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from telegram import Bot
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 #: Telegram lets bots download files up to 20 MB.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 MAX_ATTEMPTS = 20
+RETRY_INTERVAL = timedelta(minutes=5)
 
 
 async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Path, int]:

@@ -339,4 +339,6 @@ MESSAGES: dict[str, str] = {
     "correction.ask": "Type the right times and the reason, for example <code>08.00-10.00 wrong end time typed</code>, or <code>hapus wrong person</code> to void this record. The reason needs at least {min} characters.",
     "correction.done": "Record of {code} corrected: {credited} credited. The original stays in the audit log.",
     "correction.voided": "Record of {code} voided ({credited} credited). The original stays in the audit log.",
+    "schedule.geofence_flags": "⚠️ {count} attendances were recorded outside the site's radius.",
+    "schedule.absences": "Absences: {count} ({invalid} not valid, {pending} awaiting a ruling).",
 }

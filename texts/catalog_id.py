@@ -351,4 +351,6 @@ MESSAGES: dict[str, str] = {
     "correction.ask": "Ketik jam yang benar dan alasannya, misalnya <code>08.00-10.00 salah ketik jam pulang</code>, atau <code>hapus salah orang</code> untuk membatalkan catatan ini. Alasan paling sedikit {min} karakter.",
     "correction.done": "Catatan {code} dikoreksi: {credited} dikreditkan. Catatan asli tetap tersimpan di log audit.",
     "correction.voided": "Catatan {code} dibatalkan ({credited} dikreditkan). Catatan asli tetap tersimpan di log audit.",
+    "schedule.geofence_flags": "⚠️ {count} kehadiran dicatat di luar radius lokasi.",
+    "schedule.absences": "Ketidakhadiran: {count} ({invalid} tidak sah, {pending} menunggu keputusan).",
 }

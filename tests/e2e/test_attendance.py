@@ -244,3 +244,38 @@ async def test_a_jaksa_corrects_a_record_and_the_ledger_follows(bot: Bot) -> Non
     # The pengawas may not correct.
     assert "tidak tersedia" in ((await bot.send(pengawas, f"/koreksi {case.code}"))[0].plain or "")
     del ask
+
+
+async def test_a_failed_photo_download_loses_nothing_and_is_retried(bot: Bot) -> None:
+    from services.evidence import retry_downloads
+
+    day = await _site_day(bot)
+    pengawas, case = day["pengawas"], day["case"]
+    bot.expected_failures.add("getFile")
+    bot.fake.fail_next(1, status=502, methods=["getFile"])
+    sent = await _photo(bot, pengawas, ago=timedelta(minutes=5), caption=f"/hadir {case.code}")
+    assert "hadir pukul" in (next(m for m in sent if m.chat_id == pengawas["id"]).plain or "")
+    async with bot.db.reader().conn.execute("SELECT path, attempts FROM evidence") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [(None, 1)]
+    kept = await retry_downloads(bot.app.bot, bot.db, bot.data_dir / "evidence", bot.clock())
+    async with bot.db.reader().conn.execute("SELECT path FROM evidence") as cur:
+        [(path,)] = [tuple(r) for r in await cur.fetchall()]
+    assert kept == 1 and path is not None
+
+
+async def test_a_check_in_far_from_the_site_is_kept_but_flagged(bot: Bot) -> None:
+    day = await _site_day(bot)
+    pengawas, jaksa, case = day["pengawas"], day["jaksa"], day["case"]
+    await bot.send(pengawas, f"/hadir {case.code}")
+    mark = bot.fake.mark()
+    await bot.handled(bot.fake.send_location(pengawas, -0.5121, 117.1536))  # about 1.1 km south
+    sent = await _photo(bot, pengawas, ago=timedelta(minutes=1))
+    text = "\n".join(m.plain or "" for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"])
+    assert "Lokasi dicatat" in text and "hadir pukul" in text and "m dari titik lokasi" in text
+    flags = await bot.db.reader().attendance.flags_of_case(case.id)
+    assert len(flags) == 1 and 1000 < next(iter(flags.values())) < 1200
+    [view] = await bot.send(jaksa, f"/jadwal {case.code}")
+    assert "di luar radius" in (view.plain or "")
+    [own] = await bot.send(day["offender"], "/jadwal")
+    assert "di luar radius" not in (own.plain or "")
+    del sent
