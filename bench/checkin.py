@@ -1,0 +1,166 @@
+"""Benchmark: a check-in with its photo, from the supervisor's message to the bot's answer.
+
+The real Application runs against the local fake Bot API on 127.0.0.1. Each check-in is a
+photo captioned ``/hadir KS-…``: the bot records it, downloads the photo (getFile and the
+file itself), stores it by its SHA-256 and replies. One update at a time, as a supervisor
+sends them. Target: median under 300 ms on the 2-core machine.
+
+Run from the repository root:
+
+    .venv/bin/python bench/checkin.py
+
+Prints one JSON line.
+"""
+
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from domain.cases import CaseDraft, CaseTerms, Consequence
+from domain.roles import Role
+from domain.sites import SiteDraft
+from services.cases import create_case
+from storage.db import Database
+from tests.fakebot.server import FakeBotApi
+from tests.seeds import seed_office
+
+CHECK_INS = 100
+PHOTO_BYTES = 300_000  # a phone photo as Telegram compresses it: a few hundred kB
+TOKEN = "123456:BENCH-token"
+PENGAWAS = 7777
+
+
+async def prepare(path: Path) -> list[str]:
+    """An office, a site with its pengawas, and one case per check-in, straight in storage."""
+    now = datetime.now(UTC)
+    db = await Database.open(path)
+    jaksa = await seed_office(db, now)
+    assert jaksa.person is not None
+    codes = []
+    async with db.transaction() as store:
+        site = await store.sites.add(
+            SiteDraft(
+                "Taman Bench",
+                2,
+                "Jl. 1",
+                -0.5,
+                117.1,
+                150,
+                "Asia/Makassar",
+                ("menyapu",),
+                CHECK_INS,
+                True,
+            ),
+            declared_by=None,
+            now=now,
+        )
+        pengawas = await store.people.ensure(
+            telegram_user_id=PENGAWAS, full_name="Pengawas", language_code="id", now=now
+        )
+        await store.people.add_membership(
+            person_id=pengawas.id, agency_id=1, role=Role.PENGAWAS, invitation_id=None, now=now
+        )
+        await store.sites.add_supervisor(site.id, pengawas.id, now)
+        today = date.today()
+        for i in range(CHECK_INS):
+            created = await create_case(
+                store,
+                CaseDraft(
+                    offender_name=f"Peserta {i}",
+                    decision_number=f"{i}/Bench",
+                    court="PN",
+                    decision_date=today,
+                    terms=CaseTerms(40, 2, frozenset(range(7)), today, today + timedelta(days=90)),
+                    site_id=site.id,
+                    consequence=Consequence.PRISON,
+                    replaced_penalty="1 bulan penjara",
+                    jaksa_person_id=jaksa.person.id,
+                ),
+                agency_id=1,
+                created_by=None,
+                now=now,
+                invitation_validity=timedelta(days=7),
+                audit={
+                    "now": now,
+                    "actor_telegram_id": None,
+                    "actor_person_id": None,
+                    "update_id": None,
+                },
+                invite_offender=False,
+            )
+            assert created is not None
+            codes.append(created.case.code)
+    await db.close()
+    return codes
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder)
+        codes = await prepare(data_dir / "kerjasosial.sqlite3")
+        fake = FakeBotApi(token=TOKEN, bot_username="bench_bot", bot_id=123456)
+        await fake.start()
+        settings = Settings(
+            bot_token=TOKEN,
+            api_url=fake.url,
+            data_dir=data_dir,
+            _env_file=None,  # type: ignore[arg-type, call-arg]
+        )
+        app = build_application(settings)
+        await app.initialize()
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
+        user = fake.create_user(PENGAWAS, "Pengawas")
+        latencies = []
+        for code in codes:
+            mark = fake.mark()
+            began = time.perf_counter()
+            fake.send_photo(user, caption=f"/hadir {code}", data=os.urandom(PHOTO_BYTES))
+            await fake.wait_for(
+                lambda m=mark: any("hadir pukul" in (s.plain or "") for s in fake.sent[m:]),
+                timeout=10,
+            )
+            latencies.append((time.perf_counter() - began) * 1000)
+        await app.updater.stop()
+        await app.stop()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+        await app.shutdown()
+        await fake.stop()
+        stored = len(list((data_dir / "evidence").iterdir()))
+    latencies.sort()
+    print(
+        json.dumps(
+            {
+                "benchmark": "checkin",
+                "check_ins": len(latencies),
+                "photos_stored": stored,
+                "photo_bytes": PHOTO_BYTES,
+                "median_ms": round(statistics.median(latencies), 1),
+                "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1),
+                "max_ms": round(latencies[-1], 1),
+                "target_median_ms": 300,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
