@@ -48,7 +48,7 @@ from texts.formatting import format_clock, format_duration, format_hours, progre
 
 CHOOSE, PHOTO = range(2)
 END = ConversationHandler.END
-IN, OUT = "hdr", "plg"  # hdr:v1:c:<case id>, plg:v1:a:<attendance id>
+IN, OUT = "hdr", "plg"  # hdr:v1:<local yyyymmdd>:<case id>, plg:v1:a:<attendance id>
 CODE_RE = re.compile(r"\bKS-\d{4}-\d{4,}\b", re.IGNORECASE)
 REASON_MIN = 5
 
@@ -155,10 +155,12 @@ async def check_in_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             [
                 InlineKeyboardButton(
                     f"{case.offender_name} · {case.code}",
-                    callback_data=callbacks.encode(IN, "c", case.id),
+                    callback_data=callbacks.encode(
+                        IN, f"{local_day(req.now, site):%Y%m%d}", case.id
+                    ),
                 )
             ]
-            for case, _ in expected
+            for case, site in expected
         ]
     )
     await req.reply(req.texts("attendance.choose_in"), reply_markup=keyboard)
@@ -174,7 +176,14 @@ async def check_in_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     parts = callbacks.decode(query.data, IN, 2)
     case_id = callbacks.decode_int(parts[1]) if parts else None
     case = await req.db.reader().cases.get(case_id) if case_id else None
-    if case is None:
+    site = await req.db.reader().sites.get(case.site_id) if case else None
+    # Each list is today's: a button kept from yesterday's list is stale.
+    if (
+        case is None
+        or site is None
+        or parts is None
+        or parts[0] != f"{local_day(req.now, site):%Y%m%d}"
+    ):
         await query.answer(req.texts.plain("stale_button"), show_alert=True)
         return CHOOSE
     await query.answer()

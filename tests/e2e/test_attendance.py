@@ -279,3 +279,24 @@ async def test_a_check_in_far_from_the_site_is_kept_but_flagged(bot: Bot) -> Non
     [own] = await bot.send(day["offender"], "/jadwal")
     assert "di luar radius" not in (own.plain or "")
     del sent
+
+
+async def test_yesterdays_list_and_oversized_photos_are_refused(bot: Bot) -> None:
+    day = await _site_day(bot)
+    pengawas, case = day["pengawas"], day["case"]
+    [choose] = await bot.send(pengawas, "/hadir")
+    data = choose.callback_data()[0]
+    bot.clock.advance(timedelta(days=1))
+    update = bot.fake.press(pengawas, choose, data)
+    await bot.handled(update)
+    assert "tidak berlaku" in bot.answers(update)[0].get("text", "")
+    # A photo sent as a file over Telegram's 20 MB download limit.
+    await bot.send(pengawas, f"/hadir {case.code}")
+    mark = bot.fake.mark()
+    big = bot.fake.send_document(
+        pengawas, b"\xff\xd8" + b"0" * (20 * 1024 * 1024), "foto.jpg", "image/jpeg"
+    )
+    await bot.handled(big, timeout=30)
+    assert "terlalu besar" in (bot.fake.sent[mark].plain or "")
+    async with bot.db.reader().conn.execute("SELECT COUNT(*) FROM attendance_events") as cur:
+        assert (await cur.fetchone())[0] == 0
