@@ -299,7 +299,13 @@ async def _record_check_in(
         return END
     if evidence_id is not None:
         await evidence.keep(
-            req.context.bot, req.db, evidence_id, photo.file_id, req.services.evidence_dir, req.now
+            req.context.bot,
+            req.db,
+            evidence_id,
+            photo.file_id,
+            req.services.evidence_dir,
+            req.now,
+            site=site,
         )
     clock = format_clock(start, site.timezone, req.texts.lang)
     lines = [

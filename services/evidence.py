@@ -12,6 +12,9 @@ from pathlib import Path
 from telegram import Bot
 from telegram.error import TelegramError
 
+from domain.exif import read_exif
+from domain.models import Site
+from domain.sites import distance_m
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -22,8 +25,8 @@ MAX_ATTEMPTS = 20
 RETRY_INTERVAL = timedelta(minutes=5)
 
 
-async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Path, int]:
-    """Fetch a file and keep it as ``<sha256>.<ext>``; returns ``(sha256, path, size)``."""
+async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Path, bytes]:
+    """Fetch a file and keep it as ``<sha256>.<ext>``; returns ``(sha256, path, contents)``."""
     file = await bot.get_file(file_id)
     data = bytes(await file.download_as_bytearray())
     digest = hashlib.sha256(data).hexdigest()
@@ -35,30 +38,56 @@ async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Pat
         temporary.write_bytes(data)
         temporary.chmod(0o600)
         temporary.replace(path)
-    return digest, path, len(data)
+    return digest, path, data
 
 
 async def keep(
-    bot: Bot, db: Database, evidence_id: int, file_id: str, evidence_dir: Path, now: datetime
+    bot: Bot,
+    db: Database,
+    evidence_id: int,
+    file_id: str,
+    evidence_dir: Path,
+    now: datetime,
+    site: Site | None = None,
 ) -> bool:
-    """Download one piece of evidence and record where it is; False if it must be retried."""
+    """Download one piece of evidence and record where it is; False if it must be retried.
+
+    A photo sent as a file keeps its EXIF: its capture time and GPS are recorded, and a
+    position outside the ``site``'s geofence is flagged like a shared location would be.
+    """
     try:
-        digest, path, size = await download(bot, file_id, evidence_dir)
+        digest, path, data = await download(bot, file_id, evidence_dir)
     except TelegramError as exc:
         log.warning("evidence %s not downloaded yet: %s", evidence_id, type(exc).__name__)
         async with db.transaction() as store:
             await store.attendance.evidence_failed(evidence_id)
         return False
+    facts = read_exif(data)
+    distance = None
+    if site is not None and facts.latitude is not None and facts.longitude is not None:
+        distance = distance_m(facts.latitude, facts.longitude, site.latitude, site.longitude)
     async with db.transaction() as store:
         await store.attendance.evidence_downloaded(
-            evidence_id, sha256=digest, path=str(path), size=size, now=now
+            evidence_id, sha256=digest, path=str(path), size=len(data), now=now
         )
+        if facts.taken_at or distance is not None:
+            await store.attendance.evidence_exif(
+                evidence_id,
+                taken_at=facts.taken_at,
+                latitude=facts.latitude,
+                longitude=facts.longitude,
+                distance_m=distance,
+                outside=distance is not None and site is not None and distance > site.radius_m,
+            )
     return True
 
 
 async def retry_downloads(bot: Bot, db: Database, evidence_dir: Path, now: datetime) -> int:
     """Fetch every piece of evidence whose download failed before; returns how many now kept."""
     kept = 0
-    for evidence_id, file_id in await db.reader().attendance.evidence_to_download(MAX_ATTEMPTS):
-        kept += await keep(bot, db, evidence_id, file_id, evidence_dir, now)
+    store = db.reader()
+    for evidence_id, file_id in await store.attendance.evidence_to_download(MAX_ATTEMPTS):
+        site_id = await store.attendance.site_of_evidence(evidence_id)
+        site = await store.sites.get(site_id) if site_id else None
+        kept += await keep(bot, db, evidence_id, file_id, evidence_dir, now, site=site)
     return kept

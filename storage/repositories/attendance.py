@@ -147,14 +147,22 @@ class AttendanceRepository:
             return [_event(r) for r in await cur.fetchall()]
 
     async def flags_of_case(self, case_id: int) -> dict[int, float]:
-        """Attendance id -> distance in metres, for check-ins flagged outside the geofence."""
+        """Attendance id -> distance in metres, for check-ins flagged outside the geofence by
+        a shared location or by the photo's own GPS."""
         async with self._conn.execute(
             "SELECT e.attendance_id, e.distance_m FROM attendance_events e"
             " JOIN attendances a ON a.id = e.attendance_id"
-            " WHERE a.case_id = ? AND e.outside_geofence = 1",
-            (case_id,),
+            " WHERE a.case_id = ? AND e.outside_geofence = 1"
+            " UNION ALL SELECT e.attendance_id, v.exif_distance_m FROM evidence v"
+            " JOIN attendance_events e ON e.id = v.attendance_event_id"
+            " JOIN attendances a ON a.id = e.attendance_id"
+            " WHERE a.case_id = ? AND v.exif_outside_geofence = 1",
+            (case_id, case_id),
         ) as cur:
-            return {int(r[0]): float(r[1] or 0) for r in await cur.fetchall()}
+            flags: dict[int, float] = {}
+            for row in await cur.fetchall():
+                flags[int(row[0])] = max(flags.get(int(row[0]), 0.0), float(row[1] or 0))
+            return flags
 
     async def checked_in_on(self, case_id: int, day_start: datetime, day_end: datetime) -> bool:
         async with self._conn.execute(
@@ -207,6 +215,40 @@ class AttendanceRepository:
             " attempts = attempts + 1 WHERE id = ?",
             (sha256, path, size, ts(now), evidence_id),
         )
+
+    async def evidence_exif(
+        self,
+        evidence_id: int,
+        *,
+        taken_at: datetime | None,
+        latitude: float | None,
+        longitude: float | None,
+        distance_m: float | None,
+        outside: bool,
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE evidence SET exif_taken_at = ?, exif_latitude = ?, exif_longitude = ?,"
+            " exif_distance_m = ?, exif_outside_geofence = ? WHERE id = ?",
+            (
+                taken_at.isoformat() if taken_at else None,
+                latitude,
+                longitude,
+                distance_m,
+                int(outside),
+                evidence_id,
+            ),
+        )
+
+    async def site_of_evidence(self, evidence_id: int) -> int | None:
+        """The site of the attendance a photo belongs to (None for an absence's letter)."""
+        async with self._conn.execute(
+            "SELECT a.site_id FROM evidence v JOIN attendance_events e"
+            " ON e.id = v.attendance_event_id JOIN attendances a ON a.id = e.attendance_id"
+            " WHERE v.id = ?",
+            (evidence_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
 
     async def evidence_failed(self, evidence_id: int) -> None:
         await self._conn.execute(

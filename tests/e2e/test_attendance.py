@@ -300,3 +300,21 @@ async def test_yesterdays_list_and_oversized_photos_are_refused(bot: Bot) -> Non
     assert "terlalu besar" in (bot.fake.sent[mark].plain or "")
     async with bot.db.reader().conn.execute("SELECT COUNT(*) FROM attendance_events") as cur:
         assert (await cur.fetchone())[0] == 0
+
+
+async def test_a_photo_sent_as_a_file_keeps_its_capture_time_and_position(bot: Bot) -> None:
+    from tests.unit.test_exif import jpeg_with_exif
+
+    day = await _site_day(bot)
+    pengawas, jaksa, case = day["pengawas"], day["jaksa"], day["case"]
+    far_away = jpeg_with_exif(-0.5300, 117.1536, "2026:03:02 08:05:00")  # about 3 km away
+    update = bot.fake.send_document(
+        pengawas, far_away, "IMG_0001.jpg", "image/jpeg", caption=f"/hadir {case.code}"
+    )
+    await bot.handled(update)
+    async with bot.db.reader().conn.execute(
+        "SELECT exif_taken_at, round(exif_latitude, 4), exif_outside_geofence FROM evidence"
+    ) as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("2026-03-02T08:05:00", -0.53, 1)]
+    [view] = await bot.send(jaksa, f"/jadwal {case.code}")
+    assert "di luar radius" in (view.plain or "")
