@@ -41,7 +41,9 @@ PREFIX = "kor"  # kor:v1:a:<attendance id>
 FLOW = "correction"
 SHOWN = 10
 REASON_MIN = 5
-_RANGE = re.compile(r"^\s*(\S+)\s*[-–]\s*(\S+)\s+(.+)$")
+_RANGE = re.compile(
+    r"^\s*(\S+)\s*[-–]\s*(\S+)\s+(?:(?:istirahat|break)\s+(\d{1,3})\s+)?(.+)$", re.I
+)
 _VOID = re.compile(r"^\s*(hapus|void)\s+(.+)$", re.IGNORECASE)
 
 
@@ -130,11 +132,13 @@ async def change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return END
     text = update.message.text or ""
     kind, start, end, reason = EventKind.CORRECTION, None, None, ""
+    break_minutes: int | None = None
     if void := _VOID.match(text):
         kind, reason = EventKind.VOID, void.group(2).strip()
     elif found := _RANGE.match(text):
         first, last = parse_time(found.group(1)), parse_time(found.group(2))
-        reason = found.group(3).strip()
+        reason = found.group(4).strip()
+        break_minutes = int(found.group(3)) if found.group(3) else None
         if first is None or last is None:
             await req.reply(req.texts("correction.ask", min=REASON_MIN))
             return CHANGE
@@ -162,6 +166,7 @@ async def change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             now=req.now,
             start=start,
             end=end,
+            break_minutes=break_minutes,
             manual=True,
             reason=reason[:300],
             chat_id=update.message.chat_id,

@@ -336,7 +336,7 @@ MESSAGES: dict[str, str] = {
     "correction.usage": "Usage: <code>/correct KS-2026-0001</code>",
     "correction.none": "There are no attendance records for {code} yet.",
     "correction.choose": "Which attendance record of {code} should be corrected?",
-    "correction.ask": "Type the right times and the reason, for example <code>08.00-10.00 wrong end time typed</code>, or <code>hapus wrong person</code> to void this record. The reason needs at least {min} characters.",
+    "correction.ask": "Type the right times and the reason, for example <code>08.00-10.00 wrong end time typed</code> (with a break: <code>08.00-12.00 break 30 reason</code>), or <code>hapus wrong person</code> to void this record. The reason needs at least {min} characters.",
     "correction.done": "Record of {code} corrected: {credited} credited. The original stays in the audit log.",
     "correction.voided": "Record of {code} voided ({credited} credited). The original stays in the audit log.",
     "schedule.geofence_flags": "⚠️ {count} attendances were recorded outside the site's radius.",

@@ -348,7 +348,7 @@ MESSAGES: dict[str, str] = {
     "correction.usage": "Cara pakai: <code>/koreksi KS-2026-0001</code>",
     "correction.none": "Belum ada catatan kehadiran untuk {code}.",
     "correction.choose": "Catatan kehadiran {code} mana yang dikoreksi?",
-    "correction.ask": "Ketik jam yang benar dan alasannya, misalnya <code>08.00-10.00 salah ketik jam pulang</code>, atau <code>hapus salah orang</code> untuk membatalkan catatan ini. Alasan paling sedikit {min} karakter.",
+    "correction.ask": "Ketik jam yang benar dan alasannya, misalnya <code>08.00-10.00 salah ketik jam pulang</code> (dengan istirahat: <code>08.00-12.00 istirahat 30 alasan</code>), atau <code>hapus salah orang</code> untuk membatalkan catatan ini. Alasan paling sedikit {min} karakter.",
     "correction.done": "Catatan {code} dikoreksi: {credited} dikreditkan. Catatan asli tetap tersimpan di log audit.",
     "correction.voided": "Catatan {code} dibatalkan ({credited} dikreditkan). Catatan asli tetap tersimpan di log audit.",
     "schedule.geofence_flags": "⚠️ {count} kehadiran dicatat di luar radius lokasi.",

@@ -240,7 +240,12 @@ async def test_a_jaksa_corrects_a_record_and_the_ledger_follows(bot: Bot) -> Non
     assert "1 jam 30 menit" in (done.plain or "") and "dikoreksi" in (done.plain or "")
     events = await bot.db.reader().attendance.events_of_case(case.id)
     assert [e.kind.value for e in events] == ["check_in", "check_out", "correction"]
-    assert await bot.db.reader().audit.count("attendance.corrected") == 1
+    # A break recorded by correction is not credited.
+    [choose] = await bot.send(jaksa, f"/koreksi {case.code}")
+    await bot.press(jaksa, choose, choose.callback_data()[0])
+    [done] = await bot.send(jaksa, f"{start:%H.%M}-{end:%H.%M} istirahat 30 istirahat siang")
+    assert "1 jam dikreditkan" in (done.plain or "")
+    assert await bot.db.reader().audit.count("attendance.corrected") == 2
     # The pengawas may not correct.
     assert "tidak tersedia" in ((await bot.send(pengawas, f"/koreksi {case.code}"))[0].plain or "")
     del ask
