@@ -5,16 +5,12 @@ Supervisors flag, prosecutors decide: an absence ruled *tidak sah* is recorded a
 case with the consequence its decision ordered (KUHP Pasal 85 ayat 7).
 """
 
-import contextlib
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -31,10 +27,12 @@ from handlers import callbacks
 from handlers.attendance import CODE_RE, Photo, photo_of, supervised_sites
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
+from handlers.flows import cancel_fallback
 from handlers.guards import allowed, button
-from handlers.registry import ABSENT, CANCEL, LEAVE
+from handlers.notify import notify
+from handlers.registry import ABSENT, LEAVE
 from services import evidence
-from texts import for_user
+from texts import Html, Texts
 from texts.formatting import format_day
 
 PICK, CATEGORY, REASON = range(3)
@@ -271,10 +269,19 @@ async def _ask_ruling(req: Request, case: Case, absence_id: int, day: date, text
         person = await store.people.get(person_id)
         if person is None:
             continue
-        texts = for_user(person.language_code)
-        markup = None
-        if rules:
-            markup = InlineKeyboardMarkup(
+
+        def render(texts: Texts) -> Html:
+            return texts(
+                "absence.notice",
+                code=case.code,
+                name=case.offender_name,
+                day=format_day(day, texts.lang),
+                category=texts.plain(f"absence.category.{absence['category']}"),
+                reason=text or "—",
+            )
+
+        def ruling_buttons(texts: Texts) -> InlineKeyboardMarkup:
+            return InlineKeyboardMarkup(
                 [
                     [
                         InlineKeyboardButton(
@@ -288,20 +295,8 @@ async def _ask_ruling(req: Request, case: Case, absence_id: int, day: date, text
                     ]
                 ]
             )
-        with contextlib.suppress(TelegramError):
-            await req.context.bot.send_message(
-                person.telegram_user_id,
-                texts(
-                    "absence.notice",
-                    code=case.code,
-                    name=case.offender_name,
-                    day=format_day(day, texts.lang),
-                    category=texts.plain(f"absence.category.{absence['category']}"),
-                    reason=text or "—",
-                ),
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-            )
+
+        await notify(req.context.bot, person, render, ruling_buttons if rules else None)
 
 
 @button(Action.RULE_ABSENCE)
@@ -353,13 +348,6 @@ async def rule(req: Request) -> None:
     )
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    _flow(context).clear()
-    await req.reply(req.texts("cancelled"))
-    return END
-
-
 async def expect_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     req = await Request.load(update, context)
     await req.reply(req.texts("expected_button"))
@@ -367,9 +355,7 @@ async def expect_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
     not_command = PRIVATE & ~filters.COMMAND
-    fallbacks: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, object]] = [
-        CommandHandler(list(CANCEL.names), cancel, filters=FOR_ME)
-    ]
+    fallbacks = cancel_fallback(FLOW)
     return ConversationHandler(
         entry_points=[
             CommandHandler(list(ABSENT.names), absent_command, filters=FOR_ME),

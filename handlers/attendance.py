@@ -9,7 +9,6 @@ end time and a reason ("12.00 lupa check-out"), which marks the record as entere
 The reply shows the hours credited and the case's progress.
 """
 
-import contextlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -17,10 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -38,12 +34,14 @@ from domain.sites import distance_m
 from handlers import callbacks
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
+from handlers.flows import cancel_fallback
 from handlers.guards import allowed
-from handlers.registry import CANCEL, CHECK_IN, CHECK_OUT
+from handlers.notify import notify
+from handlers.registry import CHECK_IN, CHECK_OUT
 from services import evidence
 from services.ledger import ledger_of
 from storage.repositories import Store
-from texts import Html, for_user
+from texts import Html, Texts
 from texts.formatting import format_clock, format_duration, format_hours, progress_bar
 
 CHOOSE, PHOTO = range(2)
@@ -333,16 +331,18 @@ async def _tell_offender(req: Request, case: Case, key: str, **values: object) -
     person = await req.db.reader().people.get(case.offender_person_id)
     if person is None:
         return
-    texts = for_user(person.language_code)
-    # Durations are written in the offender's language, not the supervisor's.
-    values = {
-        k: format_duration(v, texts.lang) if isinstance(v, Minutes) else v
-        for k, v in values.items()
-    }
-    with contextlib.suppress(TelegramError):
-        await req.context.bot.send_message(
-            person.telegram_user_id, texts(key, **values), parse_mode=ParseMode.HTML
+
+    def render(texts: Texts) -> Html:
+        # Durations are written in the offender's language, not the supervisor's.
+        return texts(
+            key,
+            **{
+                k: format_duration(v, texts.lang) if isinstance(v, Minutes) else v
+                for k, v in values.items()
+            },
         )
+
+    await notify(req.context.bot, person, render)
 
 
 # -- check-out ----------------------------------------------------------------------------
@@ -586,30 +586,20 @@ async def _announce_completion(req: Request, case: Case) -> None:
         person = await store.people.get(person_id)
         if person is None:
             continue
-        texts = for_user(person.language_code)
-        with contextlib.suppress(TelegramError):
-            await req.context.bot.send_message(
-                person.telegram_user_id,
-                texts(
-                    "attendance.completed",
-                    code=case.code,
-                    name=case.offender_name,
-                    hours=case.hours_total,
-                ),
-                parse_mode=ParseMode.HTML,
-            )
+        await notify(
+            req.context.bot,
+            person,
+            lambda t: t(
+                "attendance.completed",
+                code=case.code,
+                name=case.offender_name,
+                hours=case.hours_total,
+            ),
+        )
     await _tell_offender(req, case, "attendance.offender_completed", hours=case.hours_total)
 
 
 # -- wiring -------------------------------------------------------------------------------
-
-
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    _pending(context, IN).clear()
-    _pending(context, OUT).clear()
-    await req.reply(req.texts("cancelled"))
-    return END
 
 
 async def ask_photo_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -628,9 +618,7 @@ def conversations() -> list[ConversationHandler[ContextTypes.DEFAULT_TYPE]]:
     captioned_in = (
         PRIVATE & (filters.PHOTO | _image_document()) & filters.CaptionRegex(r"^/(hadir|checkin)\b")
     )
-    fallbacks: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, object]] = [
-        CommandHandler(list(CANCEL.names), cancel, filters=FOR_ME)
-    ]
+    fallbacks = cancel_fallback(IN, OUT)
     check_in = ConversationHandler(
         entry_points=[
             CommandHandler(list(CHECK_IN.names), check_in_command, filters=FOR_ME),

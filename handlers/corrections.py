@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -29,8 +28,9 @@ from handlers import callbacks
 from handlers.attendance import CODE_RE, progress_line
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
+from handlers.flows import cancel_fallback
 from handlers.guards import allowed
-from handlers.registry import CANCEL, CORRECT
+from handlers.registry import CORRECT
 from services.ledger import ledger_of
 from texts import Html
 from texts.formatting import format_day, format_duration
@@ -207,19 +207,9 @@ async def change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if context.user_data is not None:
-        context.user_data.pop(FLOW, None)
-    await req.reply(req.texts("cancelled"))
-    return END
-
-
 def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
-    fallbacks: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, object]] = [
-        CommandHandler(list(CANCEL.names), cancel, filters=FOR_ME)
-    ]
+    fallbacks = cancel_fallback(FLOW)
     return ConversationHandler(
         entry_points=[CommandHandler(list(CORRECT.names), start, filters=FOR_ME)],
         states={

@@ -4,10 +4,7 @@ An admin sees everybody; a jaksa sees the people of their own agency. A person's
 offers a revoke button for each role the viewer may revoke, and revoking asks once more.
 """
 
-import contextlib
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
 
 from domain.models import Agency, Membership, Person
 from domain.permissions import Action
@@ -17,6 +14,7 @@ from handlers.context import Request, load_actor
 from handlers.guards import button, command
 from handlers.keyboards import PAGE_SIZE, choices, clamp_page, confirm, page_count
 from handlers.menus import set_personal_menu
+from handlers.notify import notify
 from handlers.start import role_name
 from texts import Html, for_user, join_lines
 
@@ -197,13 +195,11 @@ async def _tell_revoked(
     req: Request, person: Person, membership: Membership, agency: Agency
 ) -> None:
     """Tell the person, and shrink their command menu to what they still hold."""
-    texts = for_user(person.language_code)
     bot = req.context.bot
-    with contextlib.suppress(TelegramError):  # blocked the bot? the revocation stands anyway
-        await bot.send_message(
-            person.telegram_user_id,
-            texts("revoke.notice", role=role_name(texts, membership.role), agency=agency.name),
-            parse_mode="HTML",
-        )
+    await notify(
+        bot,
+        person,
+        lambda t: t("revoke.notice", role=role_name(t, membership.role), agency=agency.name),
+    )
     remaining = await load_actor(req.services, person.telegram_user_id)
-    await set_personal_menu(bot, person.telegram_user_id, remaining, texts)
+    await set_personal_menu(bot, person.telegram_user_id, remaining, for_user(person.language_code))

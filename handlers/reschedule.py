@@ -26,8 +26,9 @@ from domain.roles import Role
 from handlers import callbacks
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
+from handlers.flows import cancel_fallback
 from handlers.guards import allowed
-from handlers.registry import CANCEL, RESCHEDULE
+from handlers.registry import RESCHEDULE
 from handlers.schedule import session_line
 from services.scheduling import days_off_between
 
@@ -229,14 +230,6 @@ async def _apply(
     return END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
-    await req.reply(req.texts("cancelled"))
-    return END
-
-
 async def expect_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     req = await Request.load(update, context)
     await req.reply(req.texts("expected_text", prompt=req.texts("reschedule.ask_reason")))
@@ -252,7 +245,7 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
             REASON: [MessageHandler(text, reason), MessageHandler(other, expect_text)],
             NEW_DATE: [MessageHandler(text, new_date), MessageHandler(other, expect_text)],
         },
-        fallbacks=[CommandHandler(list(CANCEL.names), cancel, filters=FOR_ME)],
+        fallbacks=cancel_fallback(PENDING),
         conversation_timeout=20 * 60,
         name="reschedule",
         allow_reentry=True,
