@@ -33,9 +33,10 @@ from domain.permissions import Action
 from handlers import callbacks
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
+from handlers.flows import cancel_fallback
 from handlers.guards import allowed
 from handlers.keyboards import confirm
-from handlers.registry import CANCEL, CommandSpec
+from handlers.registry import CommandSpec
 from texts import Html
 
 Draft = dict[str, Any]
@@ -285,12 +286,6 @@ def build(form: Form) -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
         _clear(form, context)
         return END
 
-    async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        req = await Request.load(update, context)
-        _clear(form, context)
-        await req.reply(req.texts("cancelled"))
-        return END
-
     async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _clear(form, context)
         if update.effective_user is not None:
@@ -316,7 +311,7 @@ def build(form: Form) -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
             ],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
         },
-        fallbacks=[CommandHandler(list(CANCEL.names), cancel, filters=FOR_ME)],
+        fallbacks=cancel_fallback(form.draft_key),
         conversation_timeout=TIMEOUT_SECONDS,
         name=form.name,
         allow_reentry=True,
