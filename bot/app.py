@@ -10,7 +10,7 @@ from bot.config import Settings
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
-from scheduler import maintenance
+from scheduler import jobs
 from services import evidence
 from storage.db import Database
 
@@ -18,11 +18,12 @@ log = logging.getLogger(__name__)
 
 
 def build_application(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now, schedule_jobs: bool = True
 ) -> Application:
     """The Application, wired but not started; the database opens in ``post_init``.
 
-    ``clock`` is the one source of "now" for every use case, so tests can move time.
+    ``clock`` is the one source of "now" for every use case, so tests can move time;
+    ``schedule_jobs=False`` leaves the time-driven jobs to the test, which calls them itself.
     """
 
     async def post_init(app: Application) -> None:
@@ -36,12 +37,14 @@ def build_application(
             clock=clock,
         )
         await set_public_menu(app.bot)
-        if app.job_queue is not None:
+        if app.job_queue is not None and schedule_jobs:
+            jobs.register(app, SERVICES_KEY)
             app.job_queue.run_repeating(
-                _prune_job, interval=maintenance.INTERVAL, first=60, name="prune"
-            )
-            app.job_queue.run_repeating(
-                _evidence_job, interval=evidence.RETRY_INTERVAL, first=30, name="evidence"
+                _evidence_job,
+                interval=evidence.RETRY_INTERVAL,
+                first=30,
+                name="evidence",
+                job_kwargs=jobs.JOB_OPTIONS,
             )
         log.info("ready as @%s, schema version %s", app.bot.username, await db.schema_version())
 
@@ -49,10 +52,6 @@ def build_application(
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
             await services.db.close()
-
-    async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-        services = context.bot_data[SERVICES_KEY]
-        await maintenance.prune(services.db, services.clock())
 
     async def _evidence_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[SERVICES_KEY]

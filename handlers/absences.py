@@ -19,11 +19,11 @@ from telegram.ext import (
     filters,
 )
 
+from domain import callback_data as callbacks
 from domain.cases import CaseStatus
 from domain.models import Case
 from domain.permissions import Action
 from domain.roles import Role
-from handlers import callbacks
 from handlers.attendance import CODE_RE, Photo, photo_of, supervised_sites
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
@@ -40,6 +40,7 @@ END = ConversationHandler.END
 FLOW = "absence"
 PREFIX = "tdh"  # tdh:v1:c:<case id> | tdh:v1:k:<category>
 RULE = "abs"  # abs:v1:s|t:<absence id>
+RSVP = "rsv"  # rsv:v1:<session id>:y|n, under a reminder (scheduler/planning.py)
 CATEGORIES = ("sakit", "izin", "tanpa_keterangan", "lainnya")
 REASON_MAX = 300
 
@@ -175,6 +176,47 @@ async def leave_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
             return REASON
     await req.reply(req.texts("schedule.no_upcoming"))
     return END
+
+
+async def reminder_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The buttons under a reminder: "I will attend" is thanked, "I can't" asks why."""
+    query = update.callback_query
+    assert query is not None
+    req = await Request.load(update, context)
+    if not await allowed(req, Action.PROGRESS):
+        return END
+    parts = callbacks.decode(query.data, RSVP, 2)
+    session_id = callbacks.decode_int(parts[0]) if parts else None
+    store = req.db.reader()
+    session = await store.cases.session(session_id) if session_id else None
+    case = await store.cases.get(session.case_id) if session else None
+    mine = (
+        case is not None
+        and req.actor.person is not None
+        and (case.offender_person_id == req.actor.person.id)
+    )
+    if parts is None or parts[1] not in ("y", "n") or session is None or case is None or not mine:
+        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        return END
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await req.audit(
+        "reminder.answered", subject=f"session:{session.id}", detail={"answer": parts[1]}
+    )
+    if parts[1] == "y":
+        await req.reply(req.texts("reminder.thanks"))
+        return END
+    _flow(context).clear()
+    _flow(context).update(
+        {
+            "case_id": case.id,
+            "source": "terpidana",
+            "category": "izin",
+            "day": session.day.isoformat(),
+        }
+    )
+    await req.reply(req.texts("absence.ask_leave", day=format_day(session.day, req.texts.lang)))
+    return REASON
 
 
 # -- both: the reason, with optional evidence -----------------------------------------------
@@ -360,6 +402,7 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
         entry_points=[
             CommandHandler(list(ABSENT.names), absent_command, filters=FOR_ME),
             CommandHandler(list(LEAVE.names), leave_command, filters=FOR_ME),
+            CallbackQueryHandler(reminder_answer, pattern=rf"^{RSVP}:"),
         ],
         states={
             PICK: [

@@ -25,13 +25,13 @@ from telegram.ext import (
     filters,
 )
 
+from domain import callback_data as callbacks
 from domain.cases import CaseStatus
 from domain.ledger import EventKind, Ledger, credit_for, fold
 from domain.models import Case, Site
 from domain.parsing import parse_time
 from domain.permissions import Action
 from domain.sites import distance_m
-from handlers import callbacks
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback

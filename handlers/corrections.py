@@ -18,13 +18,13 @@ from telegram.ext import (
     filters,
 )
 
+from domain import callback_data as callbacks
 from domain.cases import CaseStatus
 from domain.ledger import EventKind, credit_for, fold
 from domain.models import Case
 from domain.parsing import parse_time
 from domain.permissions import Action
 from domain.roles import Role
-from handlers import callbacks
 from handlers.attendance import CODE_RE, progress_line
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE

@@ -29,8 +29,8 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from domain import callback_data as callbacks
 from domain.permissions import Action
-from handlers import callbacks
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback

@@ -23,3 +23,6 @@ async def mark_seen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     async with services.db.transaction() as store:
         await store.updates.mark(update.update_id, services.clock())
+        if update.effective_user is not None:
+            # Someone who writes to the bot again can be reached again.
+            await store.outbox.reachable_again(update.effective_user.id)

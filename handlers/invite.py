@@ -7,11 +7,11 @@ import segno
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
+from domain import callback_data as callbacks
 from domain import invitations as rules
 from domain.models import Agency, Case, Site
 from domain.permissions import Action, invitable_roles
 from domain.roles import Role, parse_role
-from handlers import callbacks
 from handlers.context import Request
 from handlers.guards import button, command
 from handlers.keyboards import choices

@@ -6,10 +6,10 @@ offers a revoke button for each role the viewer may revoke, and revoking asks on
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from domain import callback_data as callbacks
 from domain.models import Agency, Membership, Person
 from domain.permissions import Action
 from domain.roles import Role
-from handlers import callbacks
 from handlers.context import Request, load_actor
 from handlers.guards import button, command
 from handlers.keyboards import PAGE_SIZE, choices, clamp_page, confirm, page_count

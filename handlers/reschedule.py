@@ -19,11 +19,11 @@ from telegram.ext import (
     filters,
 )
 
+from domain import callback_data as callbacks
 from domain.models import Case, Session
 from domain.parsing import parse_date
 from domain.permissions import Action
 from domain.roles import Role
-from handlers import callbacks
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback

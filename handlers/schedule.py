@@ -8,12 +8,12 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from domain import callback_data as callbacks
 from domain.agencies import with_descendants
 from domain.models import Case, Session, Site
 from domain.permissions import Action
 from domain.roles import Role
 from domain.schedule import Plan
-from handlers import callbacks
 from handlers.context import Request
 from handlers.guards import button, command
 from handlers.keyboards import choices

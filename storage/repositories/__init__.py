@@ -8,7 +8,9 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.holidays import HolidayRepository
 from storage.repositories.invitations import InvitationRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
+from storage.repositories.reminders import ReminderRepository
 from storage.repositories.sites import SiteRepository
 from storage.repositories.updates import ProcessedUpdateRepository, RedemptionFailureRepository
 
@@ -26,6 +28,8 @@ class Store:
         self.cases = CaseRepository(conn)
         self.holidays = HolidayRepository(conn)
         self.attendance = AttendanceRepository(conn)
+        self.outbox = OutboxRepository(conn)
+        self.reminders = ReminderRepository(conn)
 
 
 __all__ = ["Store"]

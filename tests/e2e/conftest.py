@@ -141,7 +141,7 @@ async def bot(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[Bot]:
         _env_file=None,  # type: ignore[call-arg]
     )
     clock = Clock()
-    app = build_application(settings, clock=clock)
+    app = build_application(settings, clock=clock, schedule_jobs=False)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)  # run_polling calls it; a test drives the loop itself

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers import callbacks
+from domain import callback_data as callbacks
 
 
 def test_round_trip() -> None:

@@ -1,0 +1,125 @@
+"""Which reminders are due, and when: the pure planner of the outbox.
+
+Given ``now`` and the upcoming sessions, it names every message with a key that is unique
+for what it is about (``remind:offender:<session>:evening``); the outbox stores each key
+once, so running the planner again, after a restart or every few minutes, changes nothing.
+Times are the site's local times: 19.00 the evening before means 19.00 WITA at a WITA site.
+"""
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person_id: int
+    chat_id: int
+    language_code: str | None
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """One planned session with everything a reminder about it needs."""
+
+    session_id: int
+    case_id: int
+    case_code: str
+    site_id: int
+    site_name: str
+    timezone: str
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    offender: Recipient | None
+    offender_name: str
+    supervisors: tuple[Recipient, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    evening_at: time = time(19, 0)
+    before: timedelta = timedelta(hours=2)
+    supervisor_list_at: time = time(6, 30)
+
+
+class Kind:
+    OFFENDER_EVENING = "remind.offender.evening"
+    OFFENDER_BEFORE = "remind.offender.before"
+    SUPERVISOR_DAY = "remind.supervisor.day"
+
+
+@dataclass(frozen=True)
+class Due:
+    dedupe_key: str
+    kind: str
+    recipient: Recipient
+    due_at: datetime
+    sessions: tuple[SessionFacts, ...] = field(default_factory=tuple)
+
+
+def _local(day: date, clock: time, zone: str) -> datetime:
+    return datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
+
+
+def plan_reminders(
+    sessions: Iterable[SessionFacts],
+    *,
+    now: datetime,
+    days_off: Collection[date],
+    settings: ReminderSettings = ReminderSettings(),
+) -> list[Due]:
+    """Every reminder for these sessions that is still useful at ``now``.
+
+    A reminder whose moment has passed is planned for ``now`` if it can still help (the
+    evening reminder of a session planned late in the evening), and not at all otherwise.
+    Nothing is planned for a session on a day off or one that has started.
+    """
+    planned: list[Due] = []
+    by_site_day: dict[tuple[int, date], list[SessionFacts]] = {}
+    for session in sessions:
+        if session.day in days_off or session.starts_at <= now:
+            continue
+        by_site_day.setdefault((session.site_id, session.day), []).append(session)
+        if session.offender is None:
+            continue
+        before = session.starts_at - settings.before
+        evening = _local(session.day - timedelta(days=1), settings.evening_at, session.timezone)
+        if now < before and evening < before:
+            # Planned after 19.00 for tomorrow morning: the evening reminder goes at once.
+            planned.append(
+                Due(
+                    f"remind:offender:{session.session_id}:evening",
+                    Kind.OFFENDER_EVENING,
+                    session.offender,
+                    max(evening, now),
+                    (session,),
+                )
+            )
+        planned.append(
+            Due(
+                f"remind:offender:{session.session_id}:before",
+                Kind.OFFENDER_BEFORE,
+                session.offender,
+                max(before, now),
+                (session,),
+            )
+        )
+    for (site_id, day), site_sessions in sorted(by_site_day.items(), key=lambda kv: kv[0]):
+        first = site_sessions[0]
+        due = _local(day, settings.supervisor_list_at, first.timezone)
+        starts = min(s.starts_at for s in site_sessions)
+        if due >= starts:
+            continue
+        for supervisor in first.supervisors:
+            planned.append(
+                Due(
+                    f"remind:supervisor:{site_id}:{day.isoformat()}:{supervisor.person_id}",
+                    Kind.SUPERVISOR_DAY,
+                    supervisor,
+                    max(due, now),
+                    tuple(sorted(site_sessions, key=lambda s: s.starts_at)),
+                )
+            )
+    return planned

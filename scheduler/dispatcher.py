@@ -1,0 +1,117 @@
+"""Send what is due in the outbox, one row at a time, never twice.
+
+A row is marked sent in its own commit right after Telegram accepts it. The one case that
+can still send twice is a crash between Telegram's acceptance and that commit: the row is
+still pending after the restart and goes again. Everything else is exactly once.
+
+| error            | what happens                                                         |
+|------------------|----------------------------------------------------------------------|
+| 429 RetryAfter   | the row waits ``retry_after`` (no sleeping inside the tick)          |
+| 403 Forbidden    | the chat is unreachable; its jaksa and pengawas are told, once        |
+| ChatMigrated     | pending rows follow the group's new id, and go next tick             |
+| other 400        | the row failed: retrying cannot help                                  |
+| network errors   | back off: 30 s, 1 min, 2 min ... up to 30 min                         |
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from storage.db import Database
+from storage.repositories.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+
+GRACE = timedelta(minutes=30)
+BATCH = 100
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    unreachable: list[int] = field(default_factory=list)
+    failed: int = 0
+
+
+def _markup(payload: dict[str, object]) -> InlineKeyboardMarkup | None:
+    rows = payload.get("buttons")
+    if not isinstance(rows, list):
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def _send(bot: Bot, row: OutboxRow) -> Message:
+    payload = row.payload
+    if row.kind == "location":
+        return await bot.send_location(
+            row.chat_id,
+            latitude=float(str(payload["latitude"])),
+            longitude=float(str(payload["longitude"])),
+        )
+    return await bot.send_message(
+        row.chat_id,
+        str(payload["text"]),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_markup(payload),
+    )
+
+
+def _seconds(value: object) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(str(value))
+
+
+async def dispatch(
+    bot: Bot, db: Database, now: datetime, grace: timedelta = GRACE
+) -> DispatchReport:
+    """One tick: send every due row, or decide what becomes of it."""
+    report = DispatchReport()
+    for row in await db.reader().outbox.due(now, BATCH):
+        if now - row.due_at > grace:
+            # A reminder for a session that has passed is useless; say so in the log.
+            async with db.transaction() as tx:
+                await tx.outbox.mark(row.id, "skipped", "overdue after downtime")
+            log.info("outbox %s skipped: overdue by %s", row.id, now - row.due_at)
+            report.skipped += 1
+            continue
+        try:
+            message = await _send(bot, row)
+        except RetryAfter as exc:
+            async with db.transaction() as tx:
+                await tx.outbox.retry_later(
+                    row.id, at=now + timedelta(seconds=_seconds(exc.retry_after)), error="429"
+                )
+            report.retried += 1
+            break  # the whole bot is being told to slow down
+        except Forbidden:
+            async with db.transaction() as tx:
+                first = await tx.outbox.mark_unreachable(row.chat_id, reason="forbidden", now=now)
+            if first:
+                report.unreachable.append(row.chat_id)
+        except ChatMigrated as exc:
+            async with db.transaction() as tx:
+                await tx.outbox.move_chat(row.chat_id, int(exc.new_chat_id))
+            report.retried += 1
+        except BadRequest as exc:
+            async with db.transaction() as tx:
+                await tx.outbox.mark(row.id, "failed", str(exc)[:200])
+            log.warning("outbox %s failed: %s", row.id, type(exc).__name__)
+            report.failed += 1
+        except NetworkError as exc:
+            wait = min(timedelta(seconds=30) * 2**row.attempts, MAX_BACKOFF)
+            async with db.transaction() as tx:
+                await tx.outbox.retry_later(row.id, at=now + wait, error=type(exc).__name__)
+            report.retried += 1
+        else:
+            async with db.transaction() as tx:
+                await tx.outbox.mark_sent(row.id, message_id=message.message_id, now=now)
+            report.sent += 1
+    return report

@@ -1,0 +1,45 @@
+"""The time-driven jobs, registered on PTB's JobQueue (APScheduler underneath).
+
+Each runs with ``misfire_grace_time=None, coalesce=True, max_instances=1``: a tick that was
+late still runs, missed ticks collapse into one, and two never overlap.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from scheduler import maintenance
+from scheduler.dispatcher import dispatch
+from scheduler.planning import plan_outbox, plan_unreachable_notices
+
+PLAN_EVERY = timedelta(minutes=5)
+DISPATCH_EVERY = timedelta(seconds=5)
+JOB_OPTIONS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+
+
+def register(app: Application, services_key: str) -> None:
+    assert app.job_queue is not None
+
+    async def plan(context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = context.bot_data[services_key]
+        await plan_outbox(services.db, services.clock())
+
+    async def send(context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = context.bot_data[services_key]
+        now = services.clock()
+        report = await dispatch(context.bot, services.db, now)
+        if report.unreachable:
+            await plan_unreachable_notices(services.db, report.unreachable, now)
+
+    async def prune(context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = context.bot_data[services_key]
+        await maintenance.prune(services.db, services.clock())
+
+    app.job_queue.run_repeating(plan, PLAN_EVERY, first=3, name="plan", job_kwargs=JOB_OPTIONS)
+    app.job_queue.run_repeating(
+        send, DISPATCH_EVERY, first=5, name="dispatch", job_kwargs=JOB_OPTIONS
+    )
+    app.job_queue.run_repeating(
+        prune, maintenance.INTERVAL, first=60, name="prune", job_kwargs=JOB_OPTIONS
+    )

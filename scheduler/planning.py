@@ -1,0 +1,152 @@
+"""Turn what is due into outbox rows: render each message in its reader's language, once.
+
+Runs every few minutes and at start-up. Because every row has a unique key, a run after a
+restart adds only what is missing; nothing already planned or sent is planned again.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain import callback_data as callbacks
+from domain.reminders import Due, Kind, ReminderSettings, plan_reminders
+from services.scheduling import days_off_between
+from storage.db import Database
+from texts import Texts, for_user, join_lines
+from texts.formatting import format_clock, format_day
+
+HORIZON = timedelta(hours=48)
+RSVP = "rsv"  # rsv:v1:<session id>:y|n, answered in handlers/absences.py
+
+
+def _session_text(texts: Texts, due: Due) -> dict[str, object]:
+    session = due.sessions[0]
+    return {
+        "day": format_day(
+            session.starts_at.astimezone(ZoneInfo(session.timezone)).date(), texts.lang
+        ),
+        "start": format_clock(session.starts_at, session.timezone, texts.lang),
+        "end": format_clock(session.ends_at, session.timezone, texts.lang),
+        "site": session.site_name,
+        "code": session.case_code,
+    }
+
+
+def render(due: Due) -> dict[str, object]:
+    """The outbox payload: the message as its reader will see it, and its buttons."""
+    texts = for_user(due.recipient.language_code)
+    if due.kind == Kind.SUPERVISOR_DAY:
+        lines = [texts("reminder.supervisor_header", site=due.sessions[0].site_name)]
+        for session in due.sessions:
+            lines.append(
+                texts(
+                    "reminder.supervisor_line",
+                    start=format_clock(session.starts_at, session.timezone, texts.lang),
+                    code=session.case_code,
+                    name=session.offender_name,
+                )
+            )
+        lines.append(texts("reminder.supervisor_footer"))
+        return {"text": join_lines(lines)}
+    key = "reminder.evening" if due.kind == Kind.OFFENDER_EVENING else "reminder.before"
+    session_id = due.sessions[0].session_id
+    return {
+        "text": texts(key, **_session_text(texts, due)),
+        "buttons": [
+            [
+                [texts.plain("reminder.will_attend"), callbacks.encode(RSVP, session_id, "y")],
+                [texts.plain("reminder.cannot_attend"), callbacks.encode(RSVP, session_id, "n")],
+            ]
+        ],
+    }
+
+
+async def plan_outbox(
+    db: Database,
+    now: datetime,
+    settings: ReminderSettings = ReminderSettings(),  # noqa: B008
+) -> int:
+    """Plan every reminder due within the horizon; returns how many rows were new."""
+    store = db.reader()
+    sessions = await store.reminders.upcoming(now, now + HORIZON)
+    if sessions:
+        days_off = await days_off_between(
+            store, min(s.day for s in sessions), max(s.day for s in sessions)
+        )
+    else:
+        days_off = {}
+    planned = plan_reminders(sessions, now=now, days_off=days_off, settings=settings)
+    changes = await store.reminders.unannounced_changes()
+    added = 0
+    async with db.transaction() as tx:
+        for due in planned:
+            added += await tx.outbox.add(
+                dedupe_key=due.dedupe_key,
+                chat_id=due.recipient.chat_id,
+                kind=due.kind,
+                payload=render(due),
+                due_at=due.due_at,
+                now=now,
+            )
+        for change in changes:
+            added += await tx.outbox.add(
+                dedupe_key=f"session-change:{change['id']}",
+                chat_id=int(str(change["telegram_user_id"])),
+                kind="session.change",
+                payload={"text": _change_text(change)},
+                due_at=now,
+                now=now,
+            )
+            await tx.reminders.mark_announced(int(str(change["id"])), now)
+    return added
+
+
+def _change_text(change: dict[str, object]) -> str:
+    texts = for_user(change["language_code"] if isinstance(change["language_code"], str) else None)
+    zone = str(change["timezone"])
+    old = datetime.fromisoformat(str(change["old_starts_at"]))
+    values = {
+        "code": change["code"],
+        "site": change["name"],
+        "old": f"{format_day(old.astimezone(ZoneInfo(zone)).date(), texts.lang)}, "
+        f"{format_clock(old, zone, texts.lang)}",
+        "reason": change["reason"],
+    }
+    if change["kind"] == "cancelled":
+        return texts("reminder.session_cancelled", **values)
+    new = datetime.fromisoformat(str(change["new_starts_at"]))
+    values["new"] = (
+        f"{format_day(new.astimezone(ZoneInfo(zone)).date(), texts.lang)}, "
+        f"{format_clock(new, zone, texts.lang)}"
+    )
+    return texts("reminder.session_moved", **values)
+
+
+async def plan_unreachable_notices(db: Database, chat_ids: list[int], now: datetime) -> int:
+    """Tell the jaksa and the pengawas, once, that an offender cannot be reached."""
+    store = db.reader()
+    added = 0
+    async with db.transaction() as tx:
+        for chat_id in chat_ids:
+            person = await store.people.by_telegram_id(chat_id)
+            if person is None:
+                continue
+            for case in await store.cases.of_offender(person.id):
+                recipients = {case.jaksa_person_id, *await store.sites.supervisors_of(case.site_id)}
+                for recipient_id in recipients:
+                    recipient = await store.people.get(recipient_id)
+                    if recipient is None:
+                        continue
+                    texts = for_user(recipient.language_code)
+                    added += await tx.outbox.add(
+                        dedupe_key=f"unreachable:{chat_id}:{case.id}:{recipient.id}",
+                        chat_id=recipient.telegram_user_id,
+                        kind="alert.unreachable",
+                        payload={
+                            "text": texts(
+                                "reminder.unreachable", name=case.offender_name, code=case.code
+                            )
+                        },
+                        due_at=now,
+                        now=now,
+                    )
+    return added

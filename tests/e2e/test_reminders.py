@@ -1,0 +1,155 @@
+"""The outbox: reminders planned once, sent once, and every Telegram error handled."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scheduler.dispatcher import dispatch
+from scheduler.planning import plan_outbox, plan_unreachable_notices
+from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
+from tests.e2e.test_cases import new_case
+
+WITA = ZoneInfo("Asia/Makassar")
+
+
+async def _tomorrow(bot: Bot) -> dict[str, Any]:
+    """A case whose sessions start tomorrow at 08.00 WITA, with its offender and pengawas."""
+    admin = await bot.admin()
+    await bot.send(admin, "/start")
+    await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
+    await sites_ready(bot, admin)
+    token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
+    jaksa = bot.user(5100, "Jaksa")
+    await bot.send(jaksa, f"/start {token}")
+    today = datetime.now(WITA).date()
+    tomorrow = today + timedelta(days=1)
+    replies = await new_case(
+        bot,
+        jaksa,
+        days="Senin-Minggu",
+        decision=today.strftime("%d-%m-%Y"),
+        start=tomorrow.strftime("%d-%m-%Y"),
+    )
+    offender_token = (replies[-1].plain or "").split("start=")[1].split()[0]
+    offender = bot.user(5200, "Budi")
+    await bot.send(offender, f"/start {offender_token}")
+    token = await invite(bot, jaksa, "pengawas")
+    pengawas = bot.user(5300, "Pengawas")
+    await bot.send(pengawas, f"/start {token}")
+    return {"jaksa": jaksa, "offender": offender, "pengawas": pengawas, "tomorrow": tomorrow}
+
+
+def at(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=WITA).astimezone(UTC)
+
+
+async def _statuses(bot: Bot) -> dict[str, str]:
+    async with bot.db.reader().conn.execute("SELECT dedupe_key, status FROM outbox") as cur:
+        return {str(r[0]): str(r[1]) for r in await cur.fetchall()}
+
+
+async def test_reminders_are_planned_once_and_sent_at_local_times(bot: Bot) -> None:
+    world = await _tomorrow(bot)
+    tomorrow = world["tomorrow"]
+    now = at(tomorrow - timedelta(days=1), time(12, 0))
+    first = await plan_outbox(bot.db, now)
+    assert first >= 3
+    assert await plan_outbox(bot.db, now) == 0  # a second run plans nothing new
+    # Nothing is due at noon; the evening reminder goes at 19.00 WITA.
+    assert (await dispatch(bot.app.bot, bot.db, now)).sent == 0
+    mark = bot.fake.mark()
+    report = await dispatch(bot.app.bot, bot.db, at(tomorrow - timedelta(days=1), time(19, 0)))
+    assert report.sent == 1
+    [evening] = [m for m in bot.fake.sent[mark:] if m.chat_id == world["offender"]["id"]]
+    assert "Besok" in (evening.plain or "") and "08.00 WITA" in (evening.plain or "")
+    assert evening.button_texts() == ["✅ Saya akan hadir", "✖️ Tidak bisa hadir"]
+    # 06.00: the offender's two-hour reminder; 06.30: the supervisor's list.
+    await dispatch(bot.app.bot, bot.db, at(tomorrow, time(6, 0)))
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, at(tomorrow, time(6, 30)))
+    [listing] = [m for m in bot.fake.sent[mark:] if m.chat_id == world["pengawas"]["id"]]
+    assert "Budi Santoso" in (listing.plain or "") and "/hadir" in (listing.plain or "")
+    # Sent once: another tick sends nothing more.
+    assert (await dispatch(bot.app.bot, bot.db, at(tomorrow, time(7, 0)))).sent == 0
+    assert set((await _statuses(bot)).values()) <= {"sent", "pending"}
+
+    # "I can't attend" leads into the leave request for that session.
+    [ask] = await bot.press(world["offender"], evening, evening.callback_data()[1])
+    assert "minta izin" in (ask.plain or "")
+    mark = bot.fake.mark()
+    await bot.handled(bot.fake.send_text(world["offender"], "Anak saya sakit"))
+    assert any(m.chat_id == world["jaksa"]["id"] and m.buttons() for m in bot.fake.sent[mark:])
+
+
+async def test_blocked_offenders_are_reported_once_and_overdue_items_skipped(bot: Bot) -> None:
+    world = await _tomorrow(bot)
+    tomorrow = world["tomorrow"]
+    await plan_outbox(bot.db, at(tomorrow - timedelta(days=1), time(12, 0)))
+    bot.fake.block(world["offender"]["id"])
+    bot.expected_failures.add("sendMessage")
+    report = await dispatch(bot.app.bot, bot.db, at(tomorrow - timedelta(days=1), time(19, 0)))
+    assert report.unreachable == [world["offender"]["id"]]
+    now = at(tomorrow - timedelta(days=1), time(19, 0))
+    assert await plan_unreachable_notices(bot.db, report.unreachable, now) == 2
+    assert await plan_unreachable_notices(bot.db, report.unreachable, now) == 0
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, now)
+    told = {m.chat_id for m in bot.fake.sent[mark:] if "tidak dapat mengirim" in (m.plain or "")}
+    assert told == {world["jaksa"]["id"], world["pengawas"]["id"]}
+    # The bot was down all night: at 09.00 the 06.30 list is useless and is skipped.
+    report = await dispatch(bot.app.bot, bot.db, at(tomorrow, time(9, 0)))
+    assert report.sent == 0 and report.skipped >= 1
+    assert "skipped" in (await _statuses(bot)).values()
+
+
+async def test_429_waits_and_a_migrated_group_is_followed(bot: Bot) -> None:
+    world = await _tomorrow(bot)
+    now = at(world["tomorrow"] - timedelta(days=1), time(19, 0))
+    await plan_outbox(bot.db, at(world["tomorrow"] - timedelta(days=1), time(12, 0)))
+    bot.expected_failures.add("sendMessage")
+    bot.fake.fail_next(1, status=429, parameters={"retry_after": 7}, methods=["sendMessage"])
+    report = await dispatch(bot.app.bot, bot.db, now)
+    assert report.retried == 1 and report.sent == 0
+    assert (await dispatch(bot.app.bot, bot.db, now + timedelta(seconds=3))).sent == 0
+    assert (await dispatch(bot.app.bot, bot.db, now + timedelta(seconds=8))).sent == 1
+
+    group = bot.fake.create_group(-4001, "Kejari Samarinda")
+    bot.fake.migrate_group(-4001, -1004001)
+    async with bot.db.transaction() as tx:
+        await tx.outbox.add(
+            dedupe_key="test:group",
+            chat_id=-4001,
+            kind="digest",
+            payload={"text": "Ringkasan"},
+            due_at=now,
+            now=now,
+        )
+    await dispatch(bot.app.bot, bot.db, now + timedelta(seconds=9))
+    await dispatch(bot.app.bot, bot.db, now + timedelta(seconds=10))
+    assert [m.plain for m in bot.fake.sent_to(-1004001)] == ["Ringkasan"]
+    assert (await _statuses(bot))["test:group"] == "sent"
+    del group
+
+
+async def test_a_moved_session_is_announced_to_the_offender(bot: Bot) -> None:
+    world = await _tomorrow(bot)
+    [case] = await bot.db.reader().cases.for_agencies(None)
+    sessions = await bot.db.reader().cases.sessions_of(case.id)
+    jaksa = world["jaksa"]
+    [choose] = await bot.send(jaksa, f"/ubah_jadwal {case.code}")
+    await bot.press(jaksa, choose, f"ubj:v1:s:{sessions[0].id}")
+    from tests.e2e.conftest import _data
+
+    await bot.press(jaksa, choose, _data(choose, "Batalkan"))
+    await bot.send(jaksa, "Lokasi ditutup untuk perbaikan")
+    now = datetime.now(UTC)
+    assert await plan_outbox(bot.db, now) >= 1
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, now)
+    [notice] = [
+        m
+        for m in bot.fake.sent[mark:]
+        if m.chat_id == world["offender"]["id"] and "dibatalkan" in (m.plain or "")
+    ]
+    assert "Lokasi ditutup untuk perbaikan" in (notice.plain or "")
+    assert await plan_outbox(bot.db, now) == 0  # announced once

@@ -1,0 +1,174 @@
+"""SmoothRateLimiter against the fake Bot API with its flood control on.
+
+The rates are scaled up from Telegram's (100/s instead of 28/s) so that the file stays fast;
+what is checked is the shape: no burst, no 429, and the pause after a RetryAfter.
+
+The fake counts "at most N in any one second" by the time it finished each request, so a
+limiter spacing messages at exactly the fake's rate is one loopback jitter away from a 429.
+Where the test rate equals the fake's, the limiter gets a 10 % margin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import itertools
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from telegram.error import RetryAfter
+from telegram.ext import ExtBot
+
+from bot.rate_limit import SmoothRateLimiter, retry_after_seconds, sends_message
+from tests.fakebot.server import FakeBotApi
+
+ALICE = 1001
+GROUP = -4001
+
+# PTB itself reads RetryAfter.retry_after as an int when it builds the exception's message.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as api:
+        api.create_user(ALICE, "Alice")
+        api.create_group(GROUP, "Regu Taman Kota")
+        yield api
+
+
+def make_bot(fake: FakeBotApi, limiter: SmoothRateLimiter) -> ExtBot[int]:
+    return ExtBot(
+        token=fake.token,
+        base_url=fake.bot_base_url,
+        base_file_url=fake.file_base_url,
+        rate_limiter=limiter,
+    )
+
+
+def send_times(fake: FakeBotApi, chat_id: int) -> list[float]:
+    """When the fake received each sendMessage to ``chat_id``."""
+    return [c.at for c in fake.calls_of("sendMessage") if c.params.get("chat_id") == chat_id]
+
+
+def test_which_endpoints_are_paced() -> None:
+    for endpoint in ("sendMessage", "sendPhoto", "sendMediaGroup", "copyMessage", "forwardMessage"):
+        assert sends_message(endpoint), endpoint
+    for endpoint in (
+        "getMe",
+        "getFile",
+        "answerCallbackQuery",
+        "setMyCommands",
+        "editMessageText",
+        "deleteMessage",
+        "sendChatAction",
+    ):
+        assert not sends_message(endpoint), endpoint
+
+
+def test_retry_after_in_seconds_int_or_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PTB_TIMEDELTA", raising=False)
+    assert retry_after_seconds(RetryAfter(3)) == 3.0
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    assert retry_after_seconds(RetryAfter(dtm.timedelta(seconds=1.5))) == 1.5
+
+
+async def test_fan_out_is_smooth_and_never_429(fake: FakeBotApi) -> None:
+    count = 150
+    for user_id in range(1, count + 1):
+        fake.create_user(10_000 + user_id, f"User {user_id}")
+    fake.set_flood_limits(global_per_second=110, per_chat_per_second=1.0)
+    async with make_bot(fake, SmoothRateLimiter(overall_per_second=100)) as bot:
+        started = time.monotonic()
+        await asyncio.gather(
+            *(bot.send_message(10_000 + i, f"Pesan {i}") for i in range(1, count + 1))
+        )
+        elapsed = time.monotonic() - started
+    assert len(fake.sent) == count
+    assert fake.too_many_requests == 0
+    assert 1.45 <= elapsed <= 3.0, elapsed  # 149 gaps of 10 ms
+    # No burst at the start (AIORateLimiter would let 100 through at once).
+    first = fake.calls_of("sendMessage")[0].at
+    early = [c for c in fake.calls_of("sendMessage") if c.at - first < 0.1]
+    assert len(early) <= 12
+
+
+async def test_private_chat_burst_then_one_per_interval(fake: FakeBotApi) -> None:
+    # The fake's 3.0/s per chat means "3 in any one second": a burst of 3 fits.
+    fake.set_flood_limits(global_per_second=30, per_chat_per_second=3.0)
+    limiter = SmoothRateLimiter(private_burst=3, private_chat_interval=1.1)
+    async with make_bot(fake, limiter) as bot:
+        await asyncio.gather(*(bot.send_message(ALICE, f"Pesan {i}") for i in range(5)))
+    assert fake.too_many_requests == 0
+    assert [m.text for m in fake.sent_to(ALICE)] == [f"Pesan {i}" for i in range(5)]
+    at = send_times(fake, ALICE)
+    assert at[2] - at[0] < 0.3  # the burst, spaced only by the overall 1/28 s
+    assert at[3] - at[0] >= 1.0
+    assert at[4] - at[3] >= 1.0
+
+
+async def test_group_messages_evenly_spaced(fake: FakeBotApi) -> None:
+    # 300 per minute -> one every 0.2 s; the fake's per-chat 1/s would refuse that, so only
+    # the spacing is checked here.
+    fake.set_flood_limits(global_per_second=30, per_chat_per_second=None, per_group_per_minute=300)
+    async with make_bot(fake, SmoothRateLimiter(group_per_minute=300)) as bot:
+        await asyncio.gather(*(bot.send_message(GROUP, f"Pengumuman {i}") for i in range(3)))
+    assert fake.too_many_requests == 0
+    at = send_times(fake, GROUP)
+    assert len(at) == 3
+    assert min(b - a for a, b in itertools.pairwise(at)) >= 0.18
+
+
+async def test_non_send_calls_are_not_delayed(fake: FakeBotApi) -> None:
+    for user_id in range(1, 11):
+        fake.create_user(20_000 + user_id, f"User {user_id}")
+    async with make_bot(fake, SmoothRateLimiter(overall_per_second=5)) as bot:
+        sends = [asyncio.create_task(bot.send_message(20_000 + i, "antre")) for i in range(1, 11)]
+        await asyncio.sleep(0.05)  # the sends are queued: ~2 s to drain
+        started = time.monotonic()
+        for _ in range(20):
+            await bot.get_me()
+        elapsed = time.monotonic() - started
+        pending = sum(not task.done() for task in sends)
+        for task in sends:
+            task.cancel()
+        await asyncio.gather(*sends, return_exceptions=True)
+    assert elapsed < 1.0, elapsed
+    assert pending >= 5
+
+
+async def test_retry_after_pauses_all_sends_then_delivers(fake: FakeBotApi) -> None:
+    fake.create_user(1002, "Budi")
+    fake.fail_next(
+        1,
+        status=429,
+        parameters={"retry_after": 1},
+        description="Too Many Requests: retry after 1",
+        methods=["sendMessage"],
+    )
+    async with make_bot(fake, SmoothRateLimiter(max_retries=1)) as bot:
+        started = time.monotonic()
+        first = asyncio.create_task(bot.send_message(ALICE, "satu"))
+        while fake.too_many_requests == 0:
+            await asyncio.sleep(0.01)
+        hit = time.monotonic()
+        await bot.send_message(1002, "dua")  # another chat: held back by the pause as well
+        second_done = time.monotonic()
+        await first
+        first_done = time.monotonic()
+    assert fake.too_many_requests == 1
+    assert [m.text for m in fake.sent] == ["satu", "dua"]
+    assert 0.95 <= first_done - started < 2.0
+    assert second_done - hit >= 0.9
+
+
+async def test_retry_after_raised_when_retries_run_out(fake: FakeBotApi) -> None:
+    fake.fail_next(1, status=429, parameters={"retry_after": 1}, methods=["sendMessage"])
+    async with make_bot(fake, SmoothRateLimiter(max_retries=0)) as bot:
+        started = time.monotonic()
+        with pytest.raises(RetryAfter):
+            await bot.send_message(ALICE, "hilang?")
+        assert time.monotonic() - started < 0.5  # raised at once: the outbox reschedules
+    assert fake.sent == []
