@@ -4,9 +4,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.config import Settings
+from bot.rate_limit import SmoothRateLimiter
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
@@ -15,6 +16,8 @@ from services import evidence
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+OUTBOX_BOT_KEY = "outbox_bot"
 
 
 def build_application(
@@ -38,7 +41,15 @@ def build_application(
         )
         await set_public_menu(app.bot)
         if app.job_queue is not None and schedule_jobs:
-            jobs.register(app, SERVICES_KEY)
+            outbox_bot = ExtBot(
+                settings.token,
+                base_url=f"{settings.api_url}/bot",
+                base_file_url=f"{settings.api_url}/file/bot",
+                rate_limiter=SmoothRateLimiter(overall_per_second=25, group_per_minute=19),
+            )
+            await outbox_bot.initialize()
+            app.bot_data[OUTBOX_BOT_KEY] = outbox_bot
+            jobs.register(app, SERVICES_KEY, outbox_bot)
             app.job_queue.run_repeating(
                 _evidence_job,
                 interval=evidence.RETRY_INTERVAL,
@@ -49,6 +60,9 @@ def build_application(
         log.info("ready as @%s, schema version %s", app.bot.username, await db.schema_version())
 
     async def post_shutdown(app: Application) -> None:
+        outbox_bot = app.bot_data.get(OUTBOX_BOT_KEY)
+        if isinstance(outbox_bot, ExtBot):
+            await outbox_bot.shutdown()
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
             await services.db.close()

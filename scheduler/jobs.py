@@ -7,6 +7,7 @@ late still runs, missed ticks collapse into one, and two never overlap.
 from datetime import timedelta
 from typing import Any
 
+from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
 from scheduler import maintenance
@@ -18,7 +19,10 @@ DISPATCH_EVERY = timedelta(seconds=5)
 JOB_OPTIONS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
 
-def register(app: Application, services_key: str) -> None:
+def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
+    """``outbox_bot`` sends what the bot sends on its own initiative: a Bot with a smooth
+    rate limiter, so a morning's thousands of reminders never burst past Telegram's limits,
+    while replies to people go out at once through the application's own bot."""
     assert app.job_queue is not None
 
     async def plan(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,7 +32,7 @@ def register(app: Application, services_key: str) -> None:
     async def send(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[services_key]
         now = services.clock()
-        report = await dispatch(context.bot, services.db, now)
+        report = await dispatch(outbox_bot, services.db, now)
         if report.unreachable:
             await plan_unreachable_notices(services.db, report.unreachable, now)
 
