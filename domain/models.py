@@ -105,6 +105,7 @@ class Case(_Model):
     pk_person_id: int | None
     status: CaseStatus
     created_at: datetime
+    closed_at: datetime | None = None
 
     @property
     def terms(self) -> CaseTerms:

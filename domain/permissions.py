@@ -28,6 +28,8 @@ class Action(StrEnum):
     PROGRESS = "progress"
     RULE_ABSENCE = "rule_absence"
     CORRECT = "correct"
+    LINK_GROUP = "link_group"
+    DIGEST = "digest"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -55,6 +57,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     # Supervisors flag, prosecutors decide whether an absence had a valid reason.
     Action.RULE_ABSENCE: frozenset({Role.ADMIN, Role.JAKSA}),
     Action.CORRECT: frozenset({Role.ADMIN, Role.JAKSA}),
+    Action.LINK_GROUP: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
+    Action.DIGEST: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
 }
 
 #: Roles each inviting role may hand out. A jaksa brings in the people around a case but

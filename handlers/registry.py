@@ -49,6 +49,10 @@ PROGRESS = CommandSpec("progres", "progress", Action.PROGRESS, "cmd.progress")
 ABSENT = CommandSpec("tidakhadir", "absent", Action.ATTENDANCE, "cmd.absent")
 LEAVE = CommandSpec("izin", "leave", Action.PROGRESS, "cmd.leave")
 CORRECT = CommandSpec("koreksi", "correct", Action.CORRECT, "cmd.correct")
+DIGEST = CommandSpec("ringkasan", "digest", Action.DIGEST, "cmd.digest")
+DIGEST_SETTINGS = CommandSpec(
+    "atur_ringkasan", "digest_settings", Action.DIGEST, "cmd.digest_settings"
+)
 CANCEL = CommandSpec("batal", "cancel", None, "cmd.cancel")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -66,6 +70,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     SITES,
     RESCHEDULE,
     CORRECT,
+    DIGEST,
+    DIGEST_SETTINGS,
     TEMPLATE,
     INVITE,
     PEOPLE,

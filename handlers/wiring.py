@@ -4,6 +4,7 @@ from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -17,6 +18,7 @@ from handlers import (
     attendance,
     cases,
     corrections,
+    groups,
     help,
     holidays,
     idempotency,
@@ -34,6 +36,8 @@ from handlers.filters import FOR_ME, PRIVATE
 from handlers.guards import Handler
 from handlers.registry import (
     CANCEL,
+    DIGEST,
+    DIGEST_SETTINGS,
     HELP,
     HOLIDAYS,
     INVITE,
@@ -79,6 +83,10 @@ def register(app: Application) -> None:
             _command(PROGRESS, progress.progress),
             _command(HOLIDAYS, holidays.holidays),
             _command(TEMPLATE, importing.template),
+            _command(DIGEST, groups.digest_now),
+            _command(DIGEST_SETTINGS, groups.digest_settings),
+            ChatMemberHandler(groups.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+            MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated),
             MessageHandler(PRIVATE & filters.Document.ALL, importing.upload),
             _command(CANCEL, help.nothing_to_cancel),
             CallbackQueryHandler(invite.pick_agency, pattern=rf"^{invite.PICK}:"),
@@ -88,6 +96,7 @@ def register(app: Application) -> None:
             CallbackQueryHandler(people.revoke_button, pattern=rf"^{people.REVOKE}:"),
             CallbackQueryHandler(schedule.schedule_button, pattern=rf"^{schedule.CASE}:"),
             CallbackQueryHandler(absences.rule, pattern=rf"^{absences.RULE}:"),
+            CallbackQueryHandler(groups.link, pattern=rf"^{groups.LINK}:"),
             # Anything left over: stale or forged buttons, unknown commands, stray messages.
             CallbackQueryHandler(help.stale_button),
             MessageHandler(filters.COMMAND & FOR_ME, help.unknown_command),

@@ -12,7 +12,7 @@ from telegram.ext import Application, ContextTypes
 
 from scheduler import maintenance
 from scheduler.dispatcher import dispatch
-from scheduler.planning import plan_outbox, plan_unreachable_notices
+from scheduler.planning import plan_digests, plan_outbox, plan_unreachable_notices
 
 PLAN_EVERY = timedelta(minutes=5)
 DISPATCH_EVERY = timedelta(seconds=5)
@@ -27,7 +27,9 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
 
     async def plan(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[services_key]
-        await plan_outbox(services.db, services.clock())
+        now = services.clock()
+        await plan_outbox(services.db, now)
+        await plan_digests(services.db, now)
 
     async def send(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[services_key]

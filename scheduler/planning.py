@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from domain import callback_data as callbacks
 from domain.reminders import Due, Kind, ReminderSettings, plan_reminders
+from services import digest as digests
 from services.scheduling import days_off_between
 from storage.db import Database
 from texts import Texts, for_user, join_lines
@@ -149,4 +150,46 @@ async def plan_unreachable_notices(db: Database, chat_ids: list[int], now: datet
                         due_at=now,
                         now=now,
                     )
+    return added
+
+
+DIGEST_WINDOW = timedelta(minutes=25)
+
+
+async def plan_digests(db: Database, now: datetime) -> int:
+    """Each linked group's weekly digest, planned at its moment with the week's numbers.
+
+    Planned when due rather than ahead, so the numbers are those of the moment; a digest
+    whose moment passed while the bot was down for longer than the window is not sent late.
+    """
+    store = db.reader()
+    added = 0
+    for group in await store.groups.linked():
+        assert group.agency_id is not None
+        agency = await store.agencies.get(group.agency_id)
+        if agency is None:
+            continue
+        zone = ZoneInfo(agency.timezone)
+        local = now.astimezone(zone)
+        back = (local.weekday() - group.digest_weekday) % 7
+        moment = datetime.combine(local.date() - timedelta(days=back), group.digest_time, zone)
+        if moment > local:
+            moment -= timedelta(days=7)
+        if not timedelta(0) <= local - moment < DIGEST_WINDOW:
+            continue
+        key = f"digest:{group.chat_id}:{moment.date().isoformat()}"
+        scope = await digests.agency_scope(store, agency.id)
+        cases = await digests.cases_in_scope(store, scope)
+        week_start = moment.date() - timedelta(days=7)
+        result = await digests.compute(store, cases, week_start=week_start, today=moment.date())
+        text = digests.render(Texts(group.language), agency.name, result)
+        async with db.transaction() as tx:
+            added += await tx.outbox.add(
+                dedupe_key=key,
+                chat_id=group.chat_id,
+                kind="digest",
+                payload={"text": text},
+                due_at=moment,
+                now=now,
+            )
     return added

@@ -6,6 +6,7 @@ from storage.repositories.agencies import AgencyRepository
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
+from storage.repositories.groups import GroupRepository
 from storage.repositories.holidays import HolidayRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.outbox import OutboxRepository
@@ -30,6 +31,7 @@ class Store:
         self.attendance = AttendanceRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.reminders = ReminderRepository(conn)
+        self.groups = GroupRepository(conn)
 
 
 __all__ = ["Store"]

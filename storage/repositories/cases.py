@@ -10,7 +10,8 @@ from storage.repositories._sql import ts
 _CASE = (
     "id, code, agency_id, offender_name, offender_person_id, decision_number, court,"
     " decision_date, hours_total, hours_per_day, weekdays, session_start, site_id, start_date,"
-    " deadline, consequence, replaced_penalty, jaksa_person_id, pk_person_id, status, created_at"
+    " deadline, consequence, replaced_penalty, jaksa_person_id, pk_person_id, status, created_at,"
+    " closed_at"
 )
 _SESSION = "id, case_id, site_id, day, starts_at, ends_at, minutes, status"
 

@@ -61,6 +61,8 @@ async def test_the_configured_admin_is_greeted_with_their_commands(bot: Bot) -> 
         "lokasi",
         "ubah_jadwal",
         "koreksi",
+        "ringkasan",
+        "atur_ringkasan",
         "templat",
         "undang",
         "orang",
