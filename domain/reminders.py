@@ -123,3 +123,63 @@ def plan_reminders(
                 )
             )
     return planned
+
+
+ABSENT_AFTER = timedelta(minutes=30)
+CHECKOUT_AFTER = timedelta(minutes=60)
+FOLLOWUP_WINDOW = timedelta(minutes=25)
+
+
+class FollowUp:
+    NOT_CHECKED_IN = "followup.not_checked_in"
+    OPEN_CHECKOUT = "followup.open_checkout"
+
+
+def plan_followups(
+    sessions: Iterable[SessionFacts],
+    *,
+    now: datetime,
+    checked_in: Collection[int],
+    still_open: Collection[int],
+) -> list[Due]:
+    """What a supervisor must look at now: who has not checked in 30 minutes after the start,
+    whose check-out is still open 60 minutes after the planned end.
+
+    Planned when due, from the state at that moment (``checked_in`` and ``still_open`` are
+    case ids), one message per site, start time and supervisor. A follow-up whose moment
+    passed more than the window ago is not worth sending.
+    """
+    groups: dict[tuple[str, int, datetime, int], list[SessionFacts]] = {}
+    for session in sessions:
+        checks = (
+            (
+                FollowUp.NOT_CHECKED_IN,
+                session.starts_at + ABSENT_AFTER,
+                session.case_id not in checked_in,
+            ),
+            (
+                FollowUp.OPEN_CHECKOUT,
+                session.ends_at + CHECKOUT_AFTER,
+                session.case_id in still_open,
+            ),
+        )
+        for kind, moment, applies in checks:
+            if applies and timedelta(0) <= now - moment < FOLLOWUP_WINDOW:
+                for supervisor in session.supervisors:
+                    key = (kind, session.site_id, moment, supervisor.person_id)
+                    groups.setdefault(key, []).append(session)
+    planned = []
+    for (kind, site_id, moment, person_id), items in sorted(
+        groups.items(), key=lambda kv: kv[0][2]
+    ):
+        supervisor = next(s for s in items[0].supervisors if s.person_id == person_id)
+        planned.append(
+            Due(
+                f"{kind}:{site_id}:{moment.isoformat()}:{person_id}",
+                kind,
+                supervisor,
+                now,
+                tuple(items),
+            )
+        )
+    return planned

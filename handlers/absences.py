@@ -41,6 +41,7 @@ FLOW = "absence"
 PREFIX = "tdh"  # tdh:v1:c:<case id> | tdh:v1:k:<category>
 RULE = "abs"  # abs:v1:s|t:<absence id>
 RSVP = "rsv"  # rsv:v1:<session id>:y|n, under a reminder (scheduler/planning.py)
+MARK = "abn"  # abn:v1:<case id>, under a supervisor's follow-up (scheduler/planning.py)
 CATEGORIES = ("sakit", "izin", "tanpa_keterangan", "lainnya")
 REASON_MAX = 300
 
@@ -90,6 +91,25 @@ async def absent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
     await req.reply(req.texts("absence.choose"), reply_markup=keyboard)
     return PICK
+
+
+async def marked_from_followup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """ "Mark absent" under the 30-minute follow-up: straight to the reason."""
+    query = update.callback_query
+    assert query is not None
+    req = await Request.load(update, context)
+    if not await allowed(req, Action.ATTENDANCE):
+        return END
+    parts = callbacks.decode(query.data, MARK, 1)
+    case_id = callbacks.decode_int(parts[0]) if parts else None
+    case = await req.db.reader().cases.get(case_id) if case_id else None
+    sites = {s.id for s in await supervised_sites(req)}
+    if case is None or case.site_id not in sites or case.status is not CaseStatus.ACTIVE:
+        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        return END
+    await query.answer()
+    _flow(context).clear()
+    return await _ask_category(req, context, case)
 
 
 async def picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -403,6 +423,7 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
             CommandHandler(list(ABSENT.names), absent_command, filters=FOR_ME),
             CommandHandler(list(LEAVE.names), leave_command, filters=FOR_ME),
             CallbackQueryHandler(reminder_answer, pattern=rf"^{RSVP}:"),
+            CallbackQueryHandler(marked_from_followup, pattern=rf"^{MARK}:"),
         ],
         states={
             PICK: [

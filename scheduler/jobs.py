@@ -12,7 +12,12 @@ from telegram.ext import Application, ContextTypes
 
 from scheduler import maintenance
 from scheduler.dispatcher import dispatch
-from scheduler.planning import plan_digests, plan_outbox, plan_unreachable_notices
+from scheduler.planning import (
+    plan_digests,
+    plan_followups_now,
+    plan_outbox,
+    plan_unreachable_notices,
+)
 
 PLAN_EVERY = timedelta(minutes=5)
 DISPATCH_EVERY = timedelta(seconds=5)
@@ -29,6 +34,7 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
         services = context.bot_data[services_key]
         now = services.clock()
         await plan_outbox(services.db, now)
+        await plan_followups_now(services.db, now)
         await plan_digests(services.db, now)
 
     async def send(context: ContextTypes.DEFAULT_TYPE) -> None:

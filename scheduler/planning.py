@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain import callback_data as callbacks
-from domain.reminders import Due, Kind, ReminderSettings, plan_reminders
+from domain.reminders import Due, FollowUp, Kind, ReminderSettings, plan_followups, plan_reminders
 from services import digest as digests
 from services.scheduling import days_off_between
 from storage.db import Database
@@ -190,6 +190,64 @@ async def plan_digests(db: Database, now: datetime) -> int:
                 kind="digest",
                 payload={"text": text},
                 due_at=moment,
+                now=now,
+            )
+    return added
+
+
+MARK_ABSENT = "abn"  # abn:v1:<case id>, answered in handlers/absences.py
+
+
+def render_followup(due: Due) -> dict[str, object]:
+    texts = for_user(due.recipient.language_code)
+    site = due.sessions[0].site_name
+    names = [
+        texts("reminder.followup_line", code=s.case_code, name=s.offender_name)
+        for s in due.sessions
+    ]
+    if due.kind == FollowUp.OPEN_CHECKOUT:
+        return {"text": join_lines([texts("reminder.open_checkout", site=site), *names])}
+    return {
+        "text": join_lines([texts("reminder.not_checked_in", site=site), *names]),
+        "buttons": [
+            [
+                [
+                    texts.plain("reminder.mark_absent").format(name=s.offender_name),
+                    callbacks.encode(MARK_ABSENT, s.case_id),
+                ]
+            ]
+            for s in due.sessions
+        ],
+    }
+
+
+async def plan_followups_now(db: Database, now: datetime) -> int:
+    """The supervisors' follow-ups due now, from today's state of the site."""
+    store = db.reader()
+    sessions = await store.reminders.upcoming(now - timedelta(hours=10), now)
+    if not sessions:
+        return 0
+    checked_in = set()
+    still_open = set()
+    for session in sessions:
+        zone = ZoneInfo(session.timezone)
+        day_start = datetime.combine(session.day, datetime.min.time(), zone)
+        if await store.attendance.checked_in_on(
+            session.case_id, day_start, day_start + timedelta(days=1)
+        ):
+            checked_in.add(session.case_id)
+        if await store.attendance.open_for_case(session.case_id) is not None:
+            still_open.add(session.case_id)
+    planned = plan_followups(sessions, now=now, checked_in=checked_in, still_open=still_open)
+    added = 0
+    async with db.transaction() as tx:
+        for due in planned:
+            added += await tx.outbox.add(
+                dedupe_key=due.dedupe_key,
+                chat_id=due.recipient.chat_id,
+                kind=due.kind,
+                payload=render_followup(due),
+                due_at=now,
                 now=now,
             )
     return added

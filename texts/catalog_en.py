@@ -366,4 +366,8 @@ MESSAGES: dict[str, str] = {
     "digest.at_risk_header": "⚠️ Cases at risk of missing their deadline ({count}):",
     "digest.at_risk_line": "• {code} ({initials})",
     "digest.no_risk": "No case is at risk.",
+    "reminder.not_checked_in": "⏰ <b>{site}</b>: 30 minutes after the start, these participants are not checked in:",
+    "reminder.open_checkout": "⏰ <b>{site}</b>: these participants have not been recorded as leaving. Record it with /checkout.",
+    "reminder.followup_line": "• {code} {name}",
+    "reminder.mark_absent": "Mark absent: {name}",
 }

@@ -378,4 +378,8 @@ MESSAGES: dict[str, str] = {
     "digest.at_risk_header": "⚠️ Kasus berisiko tidak selesai tepat waktu ({count}):",
     "digest.at_risk_line": "• {code} ({initials})",
     "digest.no_risk": "Tidak ada kasus yang berisiko.",
+    "reminder.not_checked_in": "⏰ <b>{site}</b>: 30 menit setelah mulai, peserta ini belum tercatat hadir:",
+    "reminder.open_checkout": "⏰ <b>{site}</b>: peserta ini belum dicatat pulang. Catat dengan /pulang.",
+    "reminder.followup_line": "• {code} {name}",
+    "reminder.mark_absent": "Tandai tidak hadir: {name}",
 }

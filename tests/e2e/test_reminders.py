@@ -153,3 +153,20 @@ async def test_a_moved_session_is_announced_to_the_offender(bot: Bot) -> None:
     ]
     assert "Lokasi ditutup untuk perbaikan" in (notice.plain or "")
     assert await plan_outbox(bot.db, now) == 0  # announced once
+
+
+async def test_the_supervisor_is_told_who_has_not_come_and_can_mark_them_absent(bot: Bot) -> None:
+    from scheduler.planning import plan_followups_now
+
+    world = await _tomorrow(bot)
+    tomorrow = world["tomorrow"]
+    assert await plan_followups_now(bot.db, at(tomorrow, time(8, 20))) == 0
+    now = at(tomorrow, time(8, 31))
+    assert await plan_followups_now(bot.db, now) == 1
+    assert await plan_followups_now(bot.db, now + timedelta(minutes=5)) == 0
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, now)
+    [followup] = [m for m in bot.fake.sent[mark:] if m.chat_id == world["pengawas"]["id"]]
+    assert "belum tercatat hadir" in (followup.plain or "")
+    [ask] = await bot.press(world["pengawas"], followup, followup.callback_data()[0])
+    assert "Alasan Budi Santoso tidak hadir" in (ask.plain or "")

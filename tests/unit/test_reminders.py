@@ -83,3 +83,32 @@ def test_keys_are_stable_across_runs() -> None:
     # One supervisor list per site and day, naming both sessions.
     [listing] = [d for d in first if d.kind == Kind.SUPERVISOR_DAY]
     assert [s.session_id for s in listing.sessions] == [7, 8]
+
+
+def test_supervisors_hear_who_has_not_come_and_whose_check_out_is_open() -> None:
+    from domain.reminders import FollowUp, plan_followups
+
+    zone = "Asia/Makassar"
+    day = date(2026, 3, 3)
+    first = session(zone, day, session_id=1)
+    second = SessionFacts(**{**first.__dict__, "session_id": 2, "case_id": 2})
+    at_0830 = local(zone, day, time(8, 30))
+    due = plan_followups([first, second], now=at_0830, checked_in={1}, still_open=set())
+    assert [(d.kind, [s.case_id for s in d.sessions]) for d in due] == [
+        (FollowUp.NOT_CHECKED_IN, [2])
+    ]
+    # Stable keys: the same moment a few minutes later is the same message.
+    later = plan_followups(
+        [first, second], now=at_0830 + timedelta(minutes=5), checked_in={1}, still_open=set()
+    )
+    assert [d.dedupe_key for d in later] == [d.dedupe_key for d in due]
+    # 60 minutes after the planned end (10.00), the open check-out; never far too late.
+    at_1100 = local(zone, day, time(11, 0))
+    due = plan_followups([first, second], now=at_1100, checked_in={1, 2}, still_open={1})
+    assert [(d.kind, [s.case_id for s in d.sessions]) for d in due] == [
+        (FollowUp.OPEN_CHECKOUT, [1])
+    ]
+    assert (
+        plan_followups([first], now=local(zone, day, time(13, 0)), checked_in=set(), still_open={1})
+        == []
+    )
