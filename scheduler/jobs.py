@@ -17,6 +17,7 @@ from scheduler.planning import (
     plan_followups_now,
     plan_outbox,
     plan_unreachable_notices,
+    plan_weekly_alerts,
 )
 
 PLAN_EVERY = timedelta(minutes=5)
@@ -36,6 +37,7 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
         await plan_outbox(services.db, now)
         await plan_followups_now(services.db, now)
         await plan_digests(services.db, now)
+        await plan_weekly_alerts(services.db, now, services.default_timezone)
 
     async def send(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[services_key]

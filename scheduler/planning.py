@@ -4,7 +4,7 @@ Runs every few minutes and at start-up. Because every row has a unique key, a ru
 restart adds only what is missing; nothing already planned or sent is planned again.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain import callback_data as callbacks
@@ -248,6 +248,56 @@ async def plan_followups_now(db: Database, now: datetime) -> int:
                 kind=due.kind,
                 payload=render_followup(due),
                 due_at=now,
+                now=now,
+            )
+    return added
+
+
+WEEKLY_ALERT_AT = time(7, 0)
+
+
+async def plan_weekly_alerts(db: Database, now: datetime, zone: str) -> int:
+    """Each Monday at 07.00: a jaksa's and a PK's cases at risk, and those completed last week."""
+    local = now.astimezone(ZoneInfo(zone))
+    moment = datetime.combine(
+        local.date() - timedelta(days=local.weekday()), WEEKLY_ALERT_AT, ZoneInfo(zone)
+    )
+    if not timedelta(0) <= local - moment < DIGEST_WINDOW:
+        return 0
+    store = db.reader()
+    today = moment.date()
+    cases = await store.cases.for_agencies(None, active_only=False)
+    summary = await digests.compute(store, cases, week_start=today - timedelta(days=7), today=today)
+    risky = {code for code, _ in summary.at_risk}
+    followers: dict[int, list[tuple[str, str, bool]]] = {}
+    for case in cases:
+        done = (
+            case.closed_at is not None
+            and today - timedelta(days=7) <= case.closed_at.date() < today
+        )
+        if case.code not in risky and not (done and case.status.value == "selesai"):
+            continue
+        for person_id in {case.jaksa_person_id, case.pk_person_id} - {None}:
+            assert person_id is not None
+            followers.setdefault(person_id, []).append((case.code, case.offender_name, done))
+    added = 0
+    async with db.transaction() as tx:
+        for person_id, items in followers.items():
+            person = await store.people.get(person_id)
+            if person is None or person.telegram_user_id <= 0:
+                continue
+            texts = for_user(person.language_code)
+            lines = [texts("alert.weekly_header")]
+            lines += [
+                texts("alert.weekly_done" if done else "alert.weekly_risk", code=code, name=name)
+                for code, name, done in sorted(items)
+            ]
+            added += await tx.outbox.add(
+                dedupe_key=f"alert:weekly:{person_id}:{today.isoformat()}",
+                chat_id=person.telegram_user_id,
+                kind="alert.weekly",
+                payload={"text": join_lines(lines)},
+                due_at=moment,
                 now=now,
             )
     return added

@@ -370,4 +370,7 @@ MESSAGES: dict[str, str] = {
     "reminder.open_checkout": "⏰ <b>{site}</b>: these participants have not been recorded as leaving. Record it with /checkout.",
     "reminder.followup_line": "• {code} {name}",
     "reminder.mark_absent": "Mark absent: {name}",
+    "alert.weekly_header": "📌 <b>Your cases this week</b>",
+    "alert.weekly_risk": "⚠️ {code} {name}: at risk of missing the deadline",
+    "alert.weekly_done": "✅ {code} {name}: completed last week",
 }

@@ -382,4 +382,7 @@ MESSAGES: dict[str, str] = {
     "reminder.open_checkout": "⏰ <b>{site}</b>: peserta ini belum dicatat pulang. Catat dengan /pulang.",
     "reminder.followup_line": "• {code} {name}",
     "reminder.mark_absent": "Tandai tidak hadir: {name}",
+    "alert.weekly_header": "📌 <b>Kasus Anda pekan ini</b>",
+    "alert.weekly_risk": "⚠️ {code} {name}: berisiko tidak selesai tepat waktu",
+    "alert.weekly_done": "✅ {code} {name}: selesai pekan lalu",
 }

@@ -85,3 +85,18 @@ async def test_strangers_cannot_add_the_bot_and_removal_unlinks(bot: Bot) -> Non
     group_row = await bot.db.reader().groups.get(-5004)
     assert group_row is not None and not group_row.active
     assert await bot.db.reader().groups.linked() == []
+
+
+async def test_the_jaksa_hears_on_monday_about_cases_at_risk(bot: Bot) -> None:
+    from scheduler.planning import plan_weekly_alerts
+
+    people = await _office_with_a_case_at_risk(bot)
+    today = datetime.now(WITA).date()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    seven = datetime.combine(monday, time(7, 0), WITA).astimezone(UTC)
+    assert await plan_weekly_alerts(bot.db, seven - timedelta(hours=1), "Asia/Makassar") == 0
+    assert await plan_weekly_alerts(bot.db, seven + timedelta(minutes=2), "Asia/Makassar") == 1
+    assert await plan_weekly_alerts(bot.db, seven + timedelta(minutes=7), "Asia/Makassar") == 0
+    await dispatch(bot.app.bot, bot.db, seven + timedelta(minutes=2))
+    [alert] = bot.fake.sent_to(people["jaksa"]["id"])[-1:]
+    assert "berisiko" in (alert.plain or "") and "Budi Santoso" in (alert.plain or "")
