@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from domain.agencies import with_descendants
 from domain.digest import CaseWeek, Digest, build_digest
+from domain.ledger import compute_ledger, fold
 from domain.models import Case
-from services.ledger import ledger_of
 from storage.repositories import Store
 from texts import Html, Texts, join_lines
 from texts.formatting import format_day, format_hours
@@ -28,13 +28,17 @@ async def cases_in_scope(store: Store, scope: set[int] | None) -> list[Case]:
 
 
 async def compute(store: Store, cases: list[Case], *, week_start: date, today: date) -> Digest:
-    weeks = []
+    """One pass over the database for all the cases, then the pure digest."""
     week_end = week_start + timedelta(days=7)
     sites = {s.id: s for s in await store.sites.all()}
+    ids = [c.id for c in cases]
+    sessions = await store.cases.session_minutes_by_case(ids)
+    events = await store.attendance.events_by_case(ids)
+    invalid = await store.attendance.invalid_absence_days_by_case(ids)
+    weeks = []
     for case in cases:
         site = sites[case.site_id]
-        sessions = await store.cases.sessions_of(case.id)
-        absences = await store.attendance.absences_of_case(case.id)
+        planned = sessions.get(case.id, [])
         closed_on = (
             case.closed_at.astimezone(ZoneInfo(site.timezone)).date() if case.closed_at else None
         )
@@ -45,14 +49,18 @@ async def compute(store: Store, cases: list[Case], *, week_start: date, today: d
                 active=case.status.value == "aktif",
                 completed_on=closed_on if case.status.value == "selesai" else None,
                 deadline=case.deadline,
-                ledger=await ledger_of(store, case, site),
-                planned_minutes_ahead=sum(s.minutes for s in sessions if s.day >= today),
-                sessions_planned_in_week=sum(1 for s in sessions if week_start <= s.day < week_end),
+                ledger=compute_ledger(
+                    fold(events.get(case.id, [])),
+                    hours_total=case.hours_total,
+                    hours_per_day=case.hours_per_day,
+                    zone=site.timezone,
+                ),
+                planned_minutes_ahead=sum(m for day, m in planned if day >= today),
+                sessions_planned_in_week=sum(
+                    1 for day, _ in planned if week_start <= day < week_end
+                ),
                 absences_invalid_in_week=sum(
-                    1
-                    for a in absences
-                    if a["ruling"] == "tidak_sah"
-                    and week_start <= date.fromisoformat(str(a["day"])) < week_end
+                    1 for day in invalid.get(case.id, []) if week_start <= day < week_end
                 ),
             )
         )

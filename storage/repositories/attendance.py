@@ -146,6 +146,34 @@ class AttendanceRepository:
         ) as cur:
             return [_event(r) for r in await cur.fetchall()]
 
+    async def events_by_case(self, case_ids: list[int]) -> dict[int, list[AttendanceEvent]]:
+        """Every attendance event of these cases, in one pass per few hundred cases."""
+        found: dict[int, list[AttendanceEvent]] = {}
+        for start in range(0, len(case_ids), 900):
+            chunk = case_ids[start : start + 900]
+            async with self._conn.execute(
+                f"SELECT a.case_id, {', '.join('e.' + c.strip() for c in _EVENT.split(','))}"
+                " FROM attendance_events e JOIN attendances a ON a.id = e.attendance_id"
+                f" WHERE a.case_id IN ({','.join('?' * len(chunk))}) ORDER BY e.id",
+                chunk,
+            ) as cur:
+                for row in await cur.fetchall():
+                    found.setdefault(int(row[0]), []).append(_event(row))
+        return found
+
+    async def invalid_absence_days_by_case(self, case_ids: list[int]) -> dict[int, list[date]]:
+        found: dict[int, list[date]] = {}
+        for start in range(0, len(case_ids), 900):
+            chunk = case_ids[start : start + 900]
+            async with self._conn.execute(
+                "SELECT case_id, day FROM absences WHERE ruling = 'tidak_sah'"
+                f" AND case_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ) as cur:
+                for case_id, day in await cur.fetchall():
+                    found.setdefault(int(case_id), []).append(date.fromisoformat(day))
+        return found
+
     async def flags_of_case(self, case_id: int) -> dict[int, float]:
         """Attendance id -> distance in metres, for check-ins flagged outside the geofence by
         a shared location or by the photo's own GPS."""

@@ -164,6 +164,22 @@ class CaseRepository:
         async with self._conn.execute(sql + " ORDER BY day", (case_id,)) as cur:
             return [Session.model_validate(dict(r)) for r in await cur.fetchall()]
 
+    async def session_minutes_by_case(
+        self, case_ids: list[int]
+    ) -> dict[int, list[tuple[date, int]]]:
+        """``(day, minutes)`` of every planned session of these cases, in one pass: the digest
+        needs only that, for thousands of cases at once."""
+        found: dict[int, list[tuple[date, int]]] = {}
+        for chunk in _chunks(case_ids):
+            async with self._conn.execute(
+                "SELECT case_id, day, minutes FROM sessions WHERE status = 'planned'"
+                f" AND case_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ) as cur:
+                for case_id, day, minutes in await cur.fetchall():
+                    found.setdefault(case_id, []).append((date.fromisoformat(day), minutes))
+        return found
+
     async def session(self, session_id: int) -> Session | None:
         async with self._conn.execute(
             f"SELECT {_SESSION} FROM sessions WHERE id = ?", (session_id,)
@@ -277,3 +293,8 @@ class CaseRepository:
                 ts(now),
             ),
         )
+
+
+def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
+    """SQLite caps the parameters of one statement; large id lists go in pieces."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
