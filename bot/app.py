@@ -45,7 +45,7 @@ def build_application(
                 settings.token,
                 base_url=f"{settings.api_url}/bot",
                 base_file_url=f"{settings.api_url}/file/bot",
-                rate_limiter=SmoothRateLimiter(overall_per_second=25, group_per_minute=19),
+                rate_limiter=SmoothRateLimiter(overall_per_second=27, group_per_minute=19),
             )
             await outbox_bot.initialize()
             app.bot_data[OUTBOX_BOT_KEY] = outbox_bot

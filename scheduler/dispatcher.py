@@ -13,6 +13,7 @@ still pending after the restart and goes again. Everything else is exactly once.
 | network errors   | back off: 30 s, 1 min, 2 min ... up to 30 min                         |
 """
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,7 +28,8 @@ from storage.repositories.outbox import OutboxRow
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(minutes=30)
-BATCH = 100
+BATCH = 200
+CONCURRENCY = 8
 MAX_BACKOFF = timedelta(minutes=30)
 
 
@@ -38,6 +40,7 @@ class DispatchReport:
     retried: int = 0
     unreachable: list[int] = field(default_factory=list)
     failed: int = 0
+    slowed_down: bool = False
 
 
 def _markup(payload: dict[str, object]) -> InlineKeyboardMarkup | None:
@@ -72,8 +75,13 @@ def _seconds(value: object) -> float:
 async def dispatch(
     bot: Bot, db: Database, now: datetime, grace: timedelta = GRACE
 ) -> DispatchReport:
-    """One tick: send every due row, or decide what becomes of it."""
+    """One tick: send every due row, or decide what becomes of it.
+
+    Rows for different chats go out concurrently, a few at a time, so the rate limiter
+    (not the round trip of each request) sets the pace; rows for one chat keep their order.
+    """
     report = DispatchReport()
+    pending = []
     for row in await db.reader().outbox.due(now, BATCH):
         if now - row.due_at > grace:
             # A reminder for a session that has passed is useless; say so in the log.
@@ -81,37 +89,56 @@ async def dispatch(
                 await tx.outbox.mark(row.id, "skipped", "overdue after downtime")
             log.info("outbox %s skipped: overdue by %s", row.id, now - row.due_at)
             report.skipped += 1
-            continue
-        try:
-            message = await _send(bot, row)
-        except RetryAfter as exc:
-            async with db.transaction() as tx:
-                await tx.outbox.retry_later(
-                    row.id, at=now + timedelta(seconds=_seconds(exc.retry_after)), error="429"
-                )
-            report.retried += 1
-            break  # the whole bot is being told to slow down
-        except Forbidden:
-            async with db.transaction() as tx:
-                first = await tx.outbox.mark_unreachable(row.chat_id, reason="forbidden", now=now)
-            if first:
-                report.unreachable.append(row.chat_id)
-        except ChatMigrated as exc:
-            async with db.transaction() as tx:
-                await tx.outbox.move_chat(row.chat_id, int(exc.new_chat_id))
-            report.retried += 1
-        except BadRequest as exc:
-            async with db.transaction() as tx:
-                await tx.outbox.mark(row.id, "failed", str(exc)[:200])
-            log.warning("outbox %s failed: %s", row.id, type(exc).__name__)
-            report.failed += 1
-        except NetworkError as exc:
-            wait = min(timedelta(seconds=30) * 2**row.attempts, MAX_BACKOFF)
-            async with db.transaction() as tx:
-                await tx.outbox.retry_later(row.id, at=now + wait, error=type(exc).__name__)
-            report.retried += 1
         else:
-            async with db.transaction() as tx:
-                await tx.outbox.mark_sent(row.id, message_id=message.message_id, now=now)
-            report.sent += 1
+            pending.append(row)
+    by_chat: dict[int, list[OutboxRow]] = {}
+    for row in pending:
+        by_chat.setdefault(row.chat_id, []).append(row)
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one_chat(rows: list[OutboxRow]) -> None:
+        async with gate:
+            for row in rows:  # one chat's messages stay in order
+                if report.slowed_down:
+                    return
+                await _deliver(bot, db, row, now, report)
+
+    await asyncio.gather(*(one_chat(rows) for rows in by_chat.values()))
     return report
+
+
+async def _deliver(
+    bot: Bot, db: Database, row: OutboxRow, now: datetime, report: DispatchReport
+) -> None:
+    try:
+        message = await _send(bot, row)
+    except RetryAfter as exc:
+        async with db.transaction() as tx:
+            await tx.outbox.retry_later(
+                row.id, at=now + timedelta(seconds=_seconds(exc.retry_after)), error="429"
+            )
+        report.retried += 1
+        report.slowed_down = True  # the whole bot is being told to slow down
+    except Forbidden:
+        async with db.transaction() as tx:
+            first = await tx.outbox.mark_unreachable(row.chat_id, reason="forbidden", now=now)
+        if first:
+            report.unreachable.append(row.chat_id)
+    except ChatMigrated as exc:
+        async with db.transaction() as tx:
+            await tx.outbox.move_chat(row.chat_id, int(exc.new_chat_id))
+        report.retried += 1
+    except BadRequest as exc:
+        async with db.transaction() as tx:
+            await tx.outbox.mark(row.id, "failed", str(exc)[:200])
+        log.warning("outbox %s failed: %s", row.id, type(exc).__name__)
+        report.failed += 1
+    except NetworkError as exc:
+        wait = min(timedelta(seconds=30) * 2**row.attempts, MAX_BACKOFF)
+        async with db.transaction() as tx:
+            await tx.outbox.retry_later(row.id, at=now + wait, error=type(exc).__name__)
+        report.retried += 1
+    else:
+        async with db.transaction() as tx:
+            await tx.outbox.mark_sent(row.id, message_id=message.message_id, now=now)
+        report.sent += 1
