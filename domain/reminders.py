@@ -35,6 +35,9 @@ class SessionFacts:
     offender: Recipient | None
     offender_name: str
     supervisors: tuple[Recipient, ...] = ()
+    site_address: str = ""
+    site_latitude: float | None = None
+    site_longitude: float | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ def _session_text(texts: Texts, due: Due) -> dict[str, object]:
         "start": format_clock(session.starts_at, session.timezone, texts.lang),
         "end": format_clock(session.ends_at, session.timezone, texts.lang),
         "site": session.site_name,
+        "address": session.site_address,
         "code": session.case_code,
     }
 
@@ -88,6 +89,20 @@ async def plan_outbox(
                 due_at=due.due_at,
                 now=now,
             )
+            session = due.sessions[0]
+            if due.kind == Kind.OFFENDER_EVENING and session.site_latitude is not None:
+                # The site on a map, once per case: after that the offender knows the way.
+                added += await tx.outbox.add(
+                    dedupe_key=f"pin:offender:{session.case_id}",
+                    chat_id=due.recipient.chat_id,
+                    kind="location",
+                    payload={
+                        "latitude": session.site_latitude,
+                        "longitude": session.site_longitude,
+                    },
+                    due_at=due.due_at,
+                    now=now,
+                )
         for change in changes:
             added += await tx.outbox.add(
                 dedupe_key=f"session-change:{change['id']}",

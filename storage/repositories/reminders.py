@@ -16,7 +16,8 @@ class ReminderRepository:
         """Planned sessions of active cases starting in [first, last)."""
         async with self._conn.execute(
             "SELECT s.id, s.case_id, c.code, s.site_id, t.name, t.timezone, s.day, s.starts_at,"
-            " s.ends_at, c.offender_name, p.id AS pid, p.telegram_user_id, p.language_code"
+            " s.ends_at, c.offender_name, p.id AS pid, p.telegram_user_id, p.language_code,"
+            " t.address, t.latitude, t.longitude"
             " FROM sessions s JOIN cases c ON c.id = s.case_id JOIN sites t ON t.id = s.site_id"
             " LEFT JOIN people p ON p.id = c.offender_person_id"
             " WHERE s.status = 'planned' AND c.status = 'aktif'"
@@ -43,6 +44,9 @@ class ReminderRepository:
                 ),
                 offender_name=r["offender_name"],
                 supervisors=supervisors.get(int(r["site_id"]), ()),
+                site_address=r["address"],
+                site_latitude=r["latitude"],
+                site_longitude=r["longitude"],
             )
             for r in rows
         ]

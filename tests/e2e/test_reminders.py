@@ -59,10 +59,17 @@ async def test_reminders_are_planned_once_and_sent_at_local_times(bot: Bot) -> N
     assert (await dispatch(bot.app.bot, bot.db, now)).sent == 0
     mark = bot.fake.mark()
     report = await dispatch(bot.app.bot, bot.db, at(tomorrow - timedelta(days=1), time(19, 0)))
-    assert report.sent == 1
-    [evening] = [m for m in bot.fake.sent[mark:] if m.chat_id == world["offender"]["id"]]
+    assert report.sent == 2
+    [evening] = [
+        m
+        for m in bot.fake.sent[mark:]
+        if m.chat_id == world["offender"]["id"] and m.method == "sendMessage"
+    ]
     assert "Besok" in (evening.plain or "") and "08.00 WITA" in (evening.plain or "")
     assert evening.button_texts() == ["✅ Saya akan hadir", "✖️ Tidak bisa hadir"]
+    assert "Jl. Kesuma Bangsa" in (evening.plain or "")
+    pins = [m for m in bot.fake.sent[mark:] if m.method == "sendLocation"]
+    assert [p.chat_id for p in pins] == [world["offender"]["id"]]  # the map pin, once
     # 06.00: the offender's two-hour reminder; 06.30: the supervisor's list.
     await dispatch(bot.app.bot, bot.db, at(tomorrow, time(6, 0)))
     mark = bot.fake.mark()
@@ -110,8 +117,11 @@ async def test_429_waits_and_a_migrated_group_is_followed(bot: Bot) -> None:
     bot.fake.fail_next(1, status=429, parameters={"retry_after": 7}, methods=["sendMessage"])
     report = await dispatch(bot.app.bot, bot.db, now)
     assert report.retried == 1 and report.sent == 0
-    assert (await dispatch(bot.app.bot, bot.db, now + timedelta(seconds=3))).sent == 0
-    assert (await dispatch(bot.app.bot, bot.db, now + timedelta(seconds=8))).sent == 1
+    evening = next(k for k in await _statuses(bot) if k.endswith(":evening"))
+    await dispatch(bot.app.bot, bot.db, now + timedelta(seconds=3))  # the map pin may go
+    assert (await _statuses(bot))[evening] == "pending"  # the reminder waits its 7 seconds
+    await dispatch(bot.app.bot, bot.db, now + timedelta(seconds=8))
+    assert (await _statuses(bot))[evening] == "sent"
 
     group = bot.fake.create_group(-4001, "Kejari Samarinda")
     bot.fake.migrate_group(-4001, -1004001)
