@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from domain.ledger import Ledger
 
 AT_RISK_DAYS = 14
+CHART_WEEKS = 8
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class Digest:
     completions: int
     absences_invalid: int
     at_risk: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (code, initials)
+    #: Minutes credited in each of the last weeks, oldest first, ending with this one.
+    weekly_minutes: tuple[tuple[date, int], ...] = field(default_factory=tuple)
+    #: (code, initials, credited minutes, total minutes) of each active case.
+    progress: tuple[tuple[str, str, int, int], ...] = field(default_factory=tuple)
 
     @property
     def attendance_rate(self) -> float | None:
@@ -81,6 +86,13 @@ def build_digest(cases: Iterable[CaseWeek], *, week_start: date, today: date) ->
             for credit in case.ledger.credits
             if week_start <= credit.day < week_end
         )
+    weeks = [week_start - timedelta(days=7 * back) for back in range(CHART_WEEKS - 1, -1, -1)]
+    weekly = {start: 0 for start in weeks}
+    for case in active:
+        for credit in case.ledger.credits:
+            start = credit.day - timedelta(days=(credit.day - week_start).days % 7)
+            if start in weekly:
+                weekly[start] += credit.credited_minutes
     risky = sorted(
         (c.code, initials(c.offender_name)) for c in active if c.active and at_risk(c, today)
     )
@@ -96,4 +108,17 @@ def build_digest(cases: Iterable[CaseWeek], *, week_start: date, today: date) ->
         ),
         absences_invalid=sum(c.absences_invalid_in_week for c in active),
         at_risk=tuple(risky),
+        weekly_minutes=tuple(weekly.items()),
+        progress=tuple(
+            sorted(
+                (
+                    c.code,
+                    initials(c.offender_name),
+                    c.ledger.credited_minutes,
+                    c.ledger.total_minutes,
+                )
+                for c in active
+                if c.active
+            )
+        ),
     )

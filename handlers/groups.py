@@ -24,6 +24,7 @@ from handlers.cases import WEEKDAY_KEYS
 from handlers.context import Request, load_actor, services_of
 from handlers.guards import button, command
 from services import digest as digests
+from services.charts import digest_png
 from storage.repositories import Store
 from texts import for_user
 
@@ -173,6 +174,7 @@ async def digest_now(req: Request) -> None:
         store, cases, week_start=digests.week_start_of(today), today=today
     )
     await req.reply(digests.render(req.texts, title, result))
+    await req.context.bot.send_photo(req.chat_id, photo=digest_png(result, req.texts))
     await req.audit("digest.viewed", subject=f"chat:{req.chat_id}")
 
 

@@ -14,6 +14,7 @@ still pending after the restart and goes again. Everything else is exactly once.
 """
 
 import asyncio
+import base64
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -54,6 +55,8 @@ def _markup(payload: dict[str, object]) -> InlineKeyboardMarkup | None:
 
 async def _send(bot: Bot, row: OutboxRow) -> Message:
     payload = row.payload
+    if "png_b64" in payload:
+        return await bot.send_photo(row.chat_id, photo=base64.b64decode(str(payload["png_b64"])))
     if row.kind == "location":
         return await bot.send_location(
             row.chat_id,

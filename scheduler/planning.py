@@ -4,12 +4,14 @@ Runs every few minutes and at start-up. Because every row has a unique key, a ru
 restart adds only what is missing; nothing already planned or sent is planned again.
 """
 
+import base64
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain import callback_data as callbacks
 from domain.reminders import Due, FollowUp, Kind, ReminderSettings, plan_followups, plan_reminders
 from services import digest as digests
+from services.charts import digest_png
 from services.scheduling import days_off_between
 from storage.db import Database
 from texts import Texts, for_user, join_lines
@@ -197,13 +199,22 @@ async def plan_digests(db: Database, now: datetime) -> int:
         cases = await digests.cases_in_scope(store, scope)
         week_start = moment.date() - timedelta(days=7)
         result = await digests.compute(store, cases, week_start=week_start, today=moment.date())
-        text = digests.render(Texts(group.language), agency.name, result)
+        texts = Texts(group.language)
+        chart = base64.b64encode(digest_png(result, texts)).decode("ascii")
         async with db.transaction() as tx:
             added += await tx.outbox.add(
                 dedupe_key=key,
                 chat_id=group.chat_id,
                 kind="digest",
-                payload={"text": text},
+                payload={"text": digests.render(texts, agency.name, result)},
+                due_at=moment,
+                now=now,
+            )
+            await tx.outbox.add(
+                dedupe_key=f"{key}:chart",
+                chat_id=group.chat_id,
+                kind="digest.chart",
+                payload={"png_b64": chart},
                 due_at=moment,
                 now=now,
             )

@@ -373,4 +373,9 @@ MESSAGES: dict[str, str] = {
     "alert.weekly_header": "📌 <b>Your cases this week</b>",
     "alert.weekly_risk": "⚠️ {code} {name}: at risk of missing the deadline",
     "alert.weekly_done": "✅ {code} {name}: completed last week",
+    "chart.weekly": "Community-service hours credited per week",
+    "chart.hours": "hours",
+    "chart.progress": "Progress of active cases",
+    "chart.done": "done",
+    "chart.left": "left",
 }

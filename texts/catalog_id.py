@@ -385,4 +385,9 @@ MESSAGES: dict[str, str] = {
     "alert.weekly_header": "📌 <b>Kasus Anda pekan ini</b>",
     "alert.weekly_risk": "⚠️ {code} {name}: berisiko tidak selesai tepat waktu",
     "alert.weekly_done": "✅ {code} {name}: selesai pekan lalu",
+    "chart.weekly": "Jam kerja sosial dikreditkan per pekan",
+    "chart.hours": "jam",
+    "chart.progress": "Progres kasus aktif",
+    "chart.done": "selesai",
+    "chart.left": "sisa",
 }

@@ -50,7 +50,10 @@ async def test_a_jaksa_links_a_group_and_gets_a_digest_without_names(bot: Bot) -
     text = replies[0].plain or ""
     assert "Kasus aktif: 1" in text and "berisiko" in text and "(B.S.)" in text
     assert "Budi" not in text and "Santoso" not in text
-    assert replies[0].photo is None
+    # The chart comes as a picture, labelled by code and initials only.
+    chart = replies[-1]
+    assert chart.method == "sendPhoto" and chart.photo is not None
+    assert chart.photo.startswith(b"\x89PNG")
 
 
 async def test_the_weekly_digest_is_posted_once_at_its_local_time(bot: Bot) -> None:
@@ -64,7 +67,8 @@ async def test_the_weekly_digest_is_posted_once_at_its_local_time(bot: Bot) -> N
     assert await plan_digests(bot.db, eight + timedelta(minutes=1)) == 1
     assert await plan_digests(bot.db, eight + timedelta(minutes=6)) == 0
     await dispatch(bot.app.bot, bot.db, eight + timedelta(minutes=1))
-    [digest] = bot.fake.sent_to(-5002)[-1:]
+    digest, chart = bot.fake.sent_to(-5002)[-2:]
+    assert chart.method == "sendPhoto" and chart.photo is not None
     assert "Ringkasan mingguan" in (digest.plain or "") and "Budi" not in (digest.plain or "")
     # Too late after downtime: not planned at all.
     assert await plan_digests(bot.db, eight + timedelta(days=7, hours=2)) == 0
