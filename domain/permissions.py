@@ -30,6 +30,7 @@ class Action(StrEnum):
     CORRECT = "correct"
     LINK_GROUP = "link_group"
     DIGEST = "digest"
+    REPORT = "report"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -59,6 +60,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CORRECT: frozenset({Role.ADMIN, Role.JAKSA}),
     Action.LINK_GROUP: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
     Action.DIGEST: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
+    Action.REPORT: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
 }
 
 #: Roles each inviting role may hand out. A jaksa brings in the people around a case but

@@ -50,6 +50,7 @@ ABSENT = CommandSpec("tidakhadir", "absent", Action.ATTENDANCE, "cmd.absent")
 LEAVE = CommandSpec("izin", "leave", Action.PROGRESS, "cmd.leave")
 CORRECT = CommandSpec("koreksi", "correct", Action.CORRECT, "cmd.correct")
 DIGEST = CommandSpec("ringkasan", "digest", Action.DIGEST, "cmd.digest")
+REPORT = CommandSpec("laporan", "report", Action.REPORT, "cmd.report")
 DIGEST_SETTINGS = CommandSpec(
     "atur_ringkasan", "digest_settings", Action.DIGEST, "cmd.digest_settings"
 )
@@ -72,6 +73,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CORRECT,
     DIGEST,
     DIGEST_SETTINGS,
+    REPORT,
     TEMPLATE,
     INVITE,
     PEOPLE,

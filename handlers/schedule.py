@@ -76,7 +76,7 @@ async def _official_scope(req: Request) -> set[int]:
     return with_descendants({a.id: a.parent_id for a in agencies}, roots)
 
 
-async def _may_see(req: Request, case: Case) -> bool:
+async def may_see_case(req: Request, case: Case) -> bool:
     actor = req.actor
     if actor.is_admin:
         return True
@@ -168,7 +168,7 @@ async def schedule(req: Request) -> None:
     if req.context.args:
         code = req.context.args[0][:20]
         case = await store.cases.by_code(code)
-        if case is None or not await _may_see(req, case):
+        if case is None or not await may_see_case(req, case):
             await req.reply(req.texts("schedule.case_not_found", code=code))
             if case is not None:
                 await req.audit("refused", subject=f"case:{case.id}")
@@ -246,7 +246,7 @@ async def schedule_button(req: Request) -> None:
         await _case_list(req, number, edit=True)
         return
     case = await req.db.reader().cases.get(number)
-    if case is None or not await _may_see(req, case):
+    if case is None or not await may_see_case(req, case):
         await query.answer(req.texts.plain("refused_button"), show_alert=True)
         await req.audit("refused", subject=f"case:{number}")
         return

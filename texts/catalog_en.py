@@ -378,4 +378,8 @@ MESSAGES: dict[str, str] = {
     "chart.progress": "Progress of active cases",
     "chart.done": "done",
     "chart.left": "left",
+    "cmd.report": "Monthly report (.xlsx) or one case's report (PDF)",
+    "report.usage": "Usage: <code>/report</code> (this month), <code>/report 2026-03</code>, or <code>/report KS-2026-0001</code>.",
+    "report.month_caption": "Community-service implementation report {month}: {cases} cases.",
+    "report.case_caption": "Summary of case {code}.",
 }

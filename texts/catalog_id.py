@@ -390,4 +390,8 @@ MESSAGES: dict[str, str] = {
     "chart.progress": "Progres kasus aktif",
     "chart.done": "selesai",
     "chart.left": "sisa",
+    "cmd.report": "Laporan bulanan (.xlsx) atau laporan satu kasus (PDF)",
+    "report.usage": "Cara pakai: <code>/laporan</code> (bulan ini), <code>/laporan 2026-03</code>, atau <code>/laporan KS-2026-0001</code>.",
+    "report.month_caption": "Laporan pelaksanaan kerja sosial {month}: {cases} kasus.",
+    "report.case_caption": "Ringkasan kasus {code}.",
 }

@@ -1,16 +1,22 @@
 """A day on a work site: check-in with a photo, check-out, the ledger and the offender's view."""
 
 import stat
-import time
 from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
 from tests.e2e.test_cases import new_case
 
 
 async def _site_day(bot: Bot, *, hours: str = "40", per_day: str = "2") -> dict[str, Any]:
-    """An office, a site, a case with a session every day from today, its pengawas and offender."""
+    """An office, a site, a case with a session every day from today, its pengawas and offender.
+
+    The bot's clock is set to noon at the site, so that no test's hours straddle midnight.
+    """
+    site_today = datetime.now(ZoneInfo("Asia/Makassar")).date()
+    bot.clock.now = datetime.combine(site_today, dtime(12, 0), ZoneInfo("Asia/Makassar"))
     admin = await bot.admin()
     await bot.send(admin, "/start")
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
@@ -49,7 +55,7 @@ async def _photo(
 ) -> list[Any]:
     """A photo taken ``ago`` (on a whole minute, as a typed time would be)."""
     mark = bot.fake.mark()
-    taken = int(time.time() - ago.total_seconds()) // 60 * 60
+    taken = int((bot.clock.now - ago).timestamp()) // 60 * 60
     update = bot.fake.send_photo(user, caption=caption, date=taken)
     await bot.handled(update)
     return bot.fake.sent[mark:]
@@ -102,7 +108,7 @@ async def test_a_forgotten_check_out_is_entered_by_hand_with_a_reason(bot: Bot) 
     zone_now = bot.clock.now
     from zoneinfo import ZoneInfo
 
-    taken = int(time.time() - 5 * 3600) // 60 * 60
+    taken = int(bot.clock.now.timestamp() - 5 * 3600) // 60 * 60
     local_start = datetime.fromtimestamp(taken, ZoneInfo("Asia/Makassar"))
     del zone_now
     end = local_start + timedelta(hours=1)
@@ -233,7 +239,7 @@ async def test_a_jaksa_corrects_a_record_and_the_ledger_follows(bot: Bot) -> Non
     from zoneinfo import ZoneInfo
 
     start = datetime.fromtimestamp(
-        int(time.time() - 3 * 3600) // 60 * 60, ZoneInfo("Asia/Makassar")
+        int(bot.clock.now.timestamp() - 3 * 3600) // 60 * 60, ZoneInfo("Asia/Makassar")
     )
     end = start + timedelta(hours=1, minutes=30)
     [done] = await bot.send(jaksa, f"{start:%H.%M}-{end:%H.%M} jam pulang salah dicatat")
@@ -323,3 +329,25 @@ async def test_a_photo_sent_as_a_file_keeps_its_capture_time_and_position(bot: B
         assert [tuple(r) for r in await cur.fetchall()] == [("2026-03-02T08:05:00", -0.53, 1)]
     [view] = await bot.send(jaksa, f"/jadwal {case.code}")
     assert "di luar radius" in (view.plain or "")
+
+
+async def test_reports_open_in_a_spreadsheet_program_and_as_a_pdf(bot: Bot) -> None:
+    import io
+
+    import openpyxl
+
+    day = await _site_day(bot)
+    pengawas, jaksa, case = day["pengawas"], day["jaksa"], day["case"]
+    await _photo(bot, pengawas, ago=timedelta(hours=3), caption=f"/hadir {case.code}")
+    await bot.send(pengawas, f"/pulang {case.code}")
+    await _photo(bot, pengawas, ago=timedelta(hours=1))
+    [sheet] = await bot.send(jaksa, "/laporan")
+    assert sheet.method == "sendDocument" and sheet.document is not None
+    workbook = openpyxl.load_workbook(io.BytesIO(sheet.document))
+    assert workbook.sheetnames == ["Ringkasan", "Taman Samarendah"]
+    rows = list(workbook["Taman Samarendah"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][0] == case.code and rows[0][5] == 2  # two hours credited this month
+    [pdf] = await bot.send(jaksa, f"/laporan {case.code}")
+    assert pdf.document is not None and pdf.document.startswith(b"%PDF")
+    assert "bulan ini" in ((await bot.send(jaksa, "/laporan bulan-lalu"))[0].plain or "")
+    assert "tidak tersedia" in ((await bot.send(pengawas, "/laporan"))[0].plain or "")

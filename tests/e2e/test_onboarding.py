@@ -63,6 +63,7 @@ async def test_the_configured_admin_is_greeted_with_their_commands(bot: Bot) -> 
         "koreksi",
         "ringkasan",
         "atur_ringkasan",
+        "laporan",
         "templat",
         "undang",
         "orang",

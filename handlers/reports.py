@@ -1,0 +1,51 @@
+"""``/laporan [YYYY-MM]`` (the month's .xlsx report) and ``/laporan KS-…`` (one case's PDF)."""
+
+import re
+from zoneinfo import ZoneInfo
+
+from domain.permissions import Action
+from handlers.context import Request
+from handlers.groups import linkable_agencies
+from handlers.guards import command
+from handlers.schedule import may_see_case
+from services import digest as digests
+from services import reports
+
+CASE_RE = re.compile(r"^KS-\d{4}-\d{4,}$", re.IGNORECASE)
+
+
+@command(Action.REPORT)
+async def report(req: Request) -> None:
+    argument = (req.context.args or [""])[0][:20]
+    store = req.db.reader()
+    if CASE_RE.match(argument):
+        case = await store.cases.by_code(argument)
+        if case is None or not await may_see_case(req, case):
+            await req.reply(req.texts("schedule.case_not_found", code=argument))
+            return
+        await req.context.bot.send_document(
+            req.chat_id,
+            document=await reports.case_pdf(store, case, req.texts),
+            filename=f"{case.code}.pdf",
+            caption=req.texts("report.case_caption", code=case.code),
+            parse_mode="HTML",
+        )
+        await req.audit("report.case", subject=f"case:{case.id}")
+        return
+    today = req.now.astimezone(ZoneInfo(req.services.default_timezone)).date()
+    month = reports.Month.parse(argument) if argument else reports.Month(today.replace(day=1))
+    if month is None:
+        await req.reply(req.texts("report.usage"))
+        return
+    scope = (
+        None if req.actor.is_admin else {a.id for a in await linkable_agencies(store, req.actor)}
+    )
+    cases = await digests.cases_in_scope(store, scope)
+    await req.context.bot.send_document(
+        req.chat_id,
+        document=await reports.monthly_xlsx(store, cases, month, req.texts),
+        filename=f"laporan-kerjasosial-{month.first:%Y-%m}.xlsx",
+        caption=req.texts("report.month_caption", month=f"{month.first:%Y-%m}", cases=len(cases)),
+        parse_mode="HTML",
+    )
+    await req.audit("report.month", detail={"month": f"{month.first:%Y-%m}"})
