@@ -1,7 +1,7 @@
 """A day on a work site: check-in with a photo, check-out, the ledger and the offender's view."""
 
 import stat
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ async def _site_day(bot: Bot, *, hours: str = "40", per_day: str = "2") -> dict[
     token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
     jaksa = bot.user(4100, "Jaksa", "Lapangan")
     await bot.send(jaksa, f"/start {token}")
-    today = date.today()
+    today = site_today
     replies = await new_case(
         bot,
         jaksa,
