@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             return _backup(settings, args.path)
         if args.command == "audit":
             return asyncio.run(_audit_verify(settings))
-        if args.command in ("import", "export", "purge"):
+        if args.command in ("import", "export", "purge", "report"):
             return asyncio.run(cli_data.run(settings, args))
     except ConfigError as exc:
         print(f"kerjasosial: configuration error: {exc}", file=sys.stderr)

@@ -18,6 +18,7 @@ from domain.actor import Actor
 from domain.roles import Role
 from domain.spreadsheet import parse_upload
 from handlers.importing import render_report
+from services import reports
 from services.importing import import_upload
 from services.personal_data import NotPurgeable, export_case, purge_case
 from storage.db import Database
@@ -40,6 +41,11 @@ def add_commands(sub: Any) -> None:
     export.add_argument("--out", type=Path, help="the ZIP to write (default: ./<CODE>.zip)")
     purge = sub.add_parser("purge", help="delete a finished case's personal data")
     purge.add_argument("--case", required=True, metavar="CODE")
+    report = sub.add_parser("report", help="the month's .xlsx report, or one case's PDF")
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", metavar="YYYY-MM")
+    which.add_argument("--case", metavar="CODE")
+    report.add_argument("--out", type=Path, help="the file to write")
 
 
 def _console_audit(now: datetime) -> dict[str, Any]:
@@ -56,6 +62,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             return await _import(db, settings, args)
         if args.command == "export":
             return await _export(db, settings, args)
+        if args.command == "report":
+            return await _report(db, args)
         return await _purge(db, settings, args)
     finally:
         await db.close()
@@ -131,6 +139,32 @@ async def _purge(db: Database, settings: Settings, args: argparse.Namespace) -> 
         print(f"kerjasosial: {case.code} cannot be purged yet: {reason}", file=sys.stderr)
         return 1
     print(f"{case.code}: personal data removed ({deleted} evidence files); counts and audit kept")
+    return 0
+
+
+async def _report(db: Database, args: argparse.Namespace) -> int:
+    store = db.reader()
+    if args.case:
+        case = await store.cases.by_code(args.case)
+        if case is None:
+            print(f"kerjasosial: no case {args.case}", file=sys.stderr)
+            return 1
+        data, target = await reports.case_pdf(store, case, Texts("id")), Path(f"{case.code}.pdf")
+    else:
+        month = reports.Month.parse(args.month)
+        if month is None:
+            print("kerjasosial: --month takes YYYY-MM, e.g. 2026-03", file=sys.stderr)
+            return 2
+        cases = await store.cases.for_agencies(None, active_only=False)
+        data = await reports.monthly_xlsx(store, cases, month, Texts("id"))
+        target = Path(f"laporan-kerjasosial-{month.first:%Y-%m}.xlsx")
+    target = args.out or target
+    if target.exists():
+        print(f"kerjasosial: {target} already exists; choose a new file", file=sys.stderr)
+        return 1
+    target.write_bytes(data)
+    target.chmod(0o600)
+    print(f"report written to {target}")
     return 0
 
 

@@ -224,6 +224,11 @@ async def test_import_export_and_purge_from_the_command_line(tmp_path: Path) -> 
     assert len(record["sessions"]) == 20
     assert any(row["action"] == "case.created" for row in record["audit"])
 
+    code, out, _ = await _cli(tmp_path, "report", "--month", "2026-02")
+    assert code == 0 and (tmp_path / "laporan-kerjasosial-2026-02.xlsx").exists()
+    code, out, _ = await _cli(tmp_path, "report", "--case", case_code)
+    assert code == 0 and (tmp_path / f"{case_code}.pdf").read_bytes().startswith(b"%PDF")
+
     # An active case is never purged; a closed one only after the retention period.
     code, _, err = await _cli(tmp_path, "purge", "--case", case_code)
     assert code == 1 and "still active" in err
