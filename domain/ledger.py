@@ -11,9 +11,10 @@ ayat (5) counts on, is read in the case's zone (``Asia/Makassar`` and so on).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain import law
@@ -66,47 +67,48 @@ def fold(events: Iterable[AttendanceEvent]) -> list[AttendanceRecord]:
     negative break. A VOID stays void whatever comes after it: there is no un-void event, a
     mistaken record is entered again under a new id.
     """
-    records: dict[int, AttendanceRecord] = {}
+    # Mutable state per record while folding (start, end, break, manual, corrected, void):
+    # a case can have hundreds of events, and a digest folds thousands of cases.
+    state: dict[int, list[Any]] = {}
     for event in sorted(events, key=lambda e: e.seq):
-        aid = event.attendance_id
-        if event.kind is EventKind.CHECK_IN:
-            if aid not in records and event.start is not None:
-                records[aid] = AttendanceRecord(
-                    id=aid,
-                    start=event.start,
-                    end=None,
-                    break_minutes=0,
-                    manual=False,
-                    corrected=False,
-                    void=False,
-                )
+        aid, kind = event.attendance_id, event.kind
+        if kind is EventKind.CHECK_IN:
+            if aid not in state and event.start is not None:
+                state[aid] = [event.start, None, 0, False, False, False]
             continue
-        record = records.get(aid)
+        record = state.get(aid)
         if record is None:
             continue
-        if event.kind is EventKind.CHECK_OUT:
+        breaks = event.break_minutes
+        if kind is EventKind.CHECK_OUT:
             if event.end is not None:
-                records[aid] = replace(record, end=event.end, manual=record.manual or event.manual)
-        elif event.kind is EventKind.BREAK:
-            if event.break_minutes is not None and event.break_minutes >= 0:
-                records[aid] = replace(
-                    record, break_minutes=record.break_minutes + event.break_minutes
-                )
-        elif event.kind is EventKind.CORRECTION:
-            breaks = event.break_minutes
-            records[aid] = replace(
-                record,
-                start=event.start if event.start is not None else record.start,
-                end=event.end if event.end is not None else record.end,
-                break_minutes=breaks
-                if breaks is not None and breaks >= 0
-                else record.break_minutes,
-                manual=True,
-                corrected=True,
-            )
-        elif event.kind is EventKind.VOID:
-            records[aid] = replace(record, void=True)
-    return list(records.values())
+                record[1] = event.end
+                record[3] = record[3] or event.manual
+        elif kind is EventKind.BREAK:
+            if breaks is not None and breaks >= 0:
+                record[2] += breaks
+        elif kind is EventKind.CORRECTION:
+            if event.start is not None:
+                record[0] = event.start
+            if event.end is not None:
+                record[1] = event.end
+            if breaks is not None and breaks >= 0:
+                record[2] = breaks
+            record[3] = record[4] = True
+        elif kind is EventKind.VOID:
+            record[5] = True
+    return [
+        AttendanceRecord(
+            id=aid,
+            start=start,
+            end=end,
+            break_minutes=break_minutes,
+            manual=manual,
+            corrected=corrected,
+            void=void,
+        )
+        for aid, (start, end, break_minutes, manual, corrected, void) in state.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def _day_parts(start: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[dat
     day = start.astimezone(zone).date()
     if end <= start:
         return [(day, timedelta(0))]
+    if end.astimezone(zone).date() == day and end - start < timedelta(days=1):
+        return [(day, end - start)]  # the usual case: a session within one local day
     parts: list[tuple[date, timedelta]] = []
     cursor = start
     while cursor < end:

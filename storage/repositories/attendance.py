@@ -15,11 +15,14 @@ _OPEN = (
 )
 
 
+_KINDS = {kind.value: kind for kind in EventKind}
+
+
 def _event(row: aiosqlite.Row) -> AttendanceEvent:
     return AttendanceEvent(
         seq=row["id"],
         attendance_id=row["attendance_id"],
-        kind=EventKind(row["kind"]),
+        kind=_KINDS[row["kind"]],
         start=parse_ts(row["start_at"]),
         end=parse_ts(row["end_at"]),
         break_minutes=row["break_minutes"],
