@@ -29,10 +29,9 @@ from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
 from handlers.guards import allowed, button
-from handlers.notify import notify
 from handlers.registry import ABSENT, LEAVE
 from services import evidence
-from texts import Html, Texts
+from texts import for_user
 from texts.formatting import format_day
 
 PICK, CATEGORY, REASON = range(3)
@@ -318,7 +317,11 @@ async def reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def _ask_ruling(req: Request, case: Case, absence_id: int, day: date, text: str) -> None:
-    """The jaksa decides; the PK and the site's supervisors are kept informed."""
+    """The jaksa decides; the PK and the site's supervisors are kept informed.
+
+    Through the outbox, like every message to someone who did not just write: if Telegram
+    refuses it now, it is retried, and a blocked jaksa is reported instead of lost.
+    """
     store = req.db.reader()
     absence = await store.attendance.absence(absence_id)
     assert absence is not None
@@ -327,38 +330,43 @@ async def _ask_ruling(req: Request, case: Case, absence_id: int, day: date, text
         recipients.append((case.pk_person_id, False))
     if absence["source"] == "terpidana":
         recipients += [(p, False) for p in await store.sites.supervisors_of(case.site_id)]
-    for person_id, rules in recipients:
-        person = await store.people.get(person_id)
-        if person is None:
-            continue
-
-        def render(texts: Texts) -> Html:
-            return texts(
-                "absence.notice",
-                code=case.code,
-                name=case.offender_name,
-                day=format_day(day, texts.lang),
-                category=texts.plain(f"absence.category.{absence['category']}"),
-                reason=text or "—",
-            )
-
-        def ruling_buttons(texts: Texts) -> InlineKeyboardMarkup:
-            return InlineKeyboardMarkup(
-                [
+    async with req.db.transaction() as tx:
+        for person_id, rules in recipients:
+            person = await store.people.get(person_id)
+            if person is None or person.telegram_user_id <= 0:
+                continue
+            texts = for_user(person.language_code)
+            payload: dict[str, object] = {
+                "text": texts(
+                    "absence.notice",
+                    code=case.code,
+                    name=case.offender_name,
+                    day=format_day(day, texts.lang),
+                    category=texts.plain(f"absence.category.{absence['category']}"),
+                    reason=text or "—",
+                )
+            }
+            if rules:
+                payload["buttons"] = [
                     [
-                        InlineKeyboardButton(
+                        [
                             texts.plain("absence.rule_valid"),
-                            callback_data=callbacks.encode(RULE, "s", absence_id),
-                        ),
-                        InlineKeyboardButton(
+                            callbacks.encode(RULE, "s", absence_id),
+                        ],
+                        [
                             texts.plain("absence.rule_invalid"),
-                            callback_data=callbacks.encode(RULE, "t", absence_id),
-                        ),
+                            callbacks.encode(RULE, "t", absence_id),
+                        ],
                     ]
                 ]
+            await tx.outbox.add(
+                dedupe_key=f"absence:{absence_id}:{person.id}",
+                chat_id=person.telegram_user_id,
+                kind="alert.absence",
+                payload=payload,
+                due_at=req.now,
+                now=req.now,
             )
-
-        await notify(req.context.bot, person, render, ruling_buttons if rules else None)
 
 
 @button(Action.RULE_ABSENCE)

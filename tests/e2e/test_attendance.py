@@ -6,6 +6,7 @@ from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from scheduler.dispatcher import dispatch
 from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
 from tests.e2e.test_cases import new_case
 
@@ -183,6 +184,7 @@ async def test_absences_are_ruled_by_the_jaksa(bot: Bot) -> None:
     await bot.press(pengawas, ask_category, ask_category.callback_data()[2])
     mark = bot.fake.mark()
     await bot.handled(bot.fake.send_text(pengawas, "-"))
+    await dispatch(bot.app.bot, bot.db, bot.clock())  # the alert goes through the outbox
     to_jaksa = [m for m in bot.fake.sent[mark:] if m.chat_id == jaksa["id"]]
     assert "Tanpa keterangan" in (to_jaksa[0].plain or "")
     assert to_jaksa[0].button_texts() == ["✅ Sah", "❌ Tidak sah"]
@@ -216,6 +218,7 @@ async def test_an_offender_asks_leave_in_advance(bot: Bot) -> None:
     mark = bot.fake.mark()
     update = bot.fake.send_photo(offender, caption="Menghadiri sidang keluarga")
     await bot.handled(update)
+    await dispatch(bot.app.bot, bot.db, bot.clock())
     sent = bot.fake.sent[mark:]
     assert any(m.chat_id == jaksa["id"] and m.buttons() for m in sent)
     assert any(m.chat_id == pengawas["id"] and not m.buttons() for m in sent)

@@ -85,6 +85,7 @@ async def test_reminders_are_planned_once_and_sent_at_local_times(bot: Bot) -> N
     assert "minta izin" in (ask.plain or "")
     mark = bot.fake.mark()
     await bot.handled(bot.fake.send_text(world["offender"], "Anak saya sakit"))
+    await dispatch(bot.app.bot, bot.db, datetime.now(UTC))
     assert any(m.chat_id == world["jaksa"]["id"] and m.buttons() for m in bot.fake.sent[mark:])
 
 
