@@ -26,6 +26,7 @@ from handlers.guards import button, command
 from services import digest as digests
 from services.charts import digest_png
 from storage.repositories import Store
+from storage.repositories.groups import AgencyGroup
 from texts import for_user
 
 LINK = "grp"  # grp:v1:<agency id>
@@ -142,6 +143,19 @@ async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await store.outbox.move_chat(message.chat.id, message.migrate_to_chat_id)
 
 
+async def _group_answered_for(req: Request, store: Store, chat_id: int) -> AgencyGroup | None:
+    """This chat's linked group, if the asker answers for its agency; else say why, and None."""
+    group = await store.groups.get(chat_id)
+    if group is None or group.agency_id is None:
+        await req.reply(req.texts("group.not_linked"))
+        return None
+    if group.agency_id not in {a.id for a in await linkable_agencies(store, req.actor)}:
+        await req.reply(req.texts("refused"))
+        await req.audit("refused", subject=f"chat:{chat_id}")
+        return None
+    return group
+
+
 @command(Action.DIGEST, private_only=False)
 async def digest_now(req: Request) -> None:
     """The digest on demand: in a linked group, that group's; in private, the asker's scope."""
@@ -149,13 +163,8 @@ async def digest_now(req: Request) -> None:
     chat = req.update.effective_chat
     title = req.texts.plain("digest.my_scope")
     if chat is not None and chat.type != ChatType.PRIVATE:
-        group = await store.groups.get(chat.id)
+        group = await _group_answered_for(req, store, chat.id)
         if group is None or group.agency_id is None:
-            await req.reply(req.texts("group.not_linked"))
-            return
-        if group.agency_id not in {a.id for a in await linkable_agencies(store, req.actor)}:
-            await req.reply(req.texts("refused"))
-            await req.audit("refused", subject=f"chat:{chat.id}")
             return
         agency = await store.agencies.get(group.agency_id)
         assert agency is not None
@@ -181,15 +190,9 @@ async def digest_now(req: Request) -> None:
 @command(Action.DIGEST, private_only=False)
 async def digest_settings(req: Request) -> None:
     """``/atur_ringkasan senin 08.00 id`` in a linked group."""
-    chat = req.update.effective_chat
     store = req.db.reader()
-    group = await store.groups.get(chat.id) if chat else None
-    if group is None or group.agency_id is None:
-        await req.reply(req.texts("group.not_linked"))
-        return
-    if group.agency_id not in {a.id for a in await linkable_agencies(store, req.actor)}:
-        await req.reply(req.texts("refused"))
-        await req.audit("refused", subject=f"chat:{group.chat_id}")
+    group = await _group_answered_for(req, store, req.chat_id)
+    if group is None:
         return
     args = req.context.args or []
     days = parse_weekdays(args[0]) if args else None

@@ -104,3 +104,20 @@ async def test_the_jaksa_hears_on_monday_about_cases_at_risk(bot: Bot) -> None:
     await dispatch(bot.app.bot, bot.db, seven + timedelta(minutes=2))
     [alert] = bot.fake.sent_to(people["jaksa"]["id"])[-1:]
     assert "berisiko" in (alert.plain or "") and "Budi Santoso" in (alert.plain or "")
+
+
+async def test_a_group_chooses_when_and_in_which_language_its_digest_comes(bot: Bot) -> None:
+    people = await _office_with_a_case_at_risk(bot)
+    group = bot.fake.create_group(-5005, "Kejari")
+    await _link(bot, group, people["jaksa"])
+    command = f"/atur_ringkasan@{BOT_USERNAME}"
+    replies = await bot.send(people["jaksa"], f"{command} rabu 09.30 en", chat=group)
+    assert "Rabu" in (replies[0].plain or "") and "09.30" in (replies[0].plain or "")
+    settings = await bot.db.reader().groups.get(-5005)
+    assert settings is not None
+    assert (settings.digest_weekday, settings.digest_time.hour, settings.language) == (2, 9, "en")
+    replies = await bot.send(people["jaksa"], f"{command} kapan-kapan", chat=group)
+    assert "Cara pakai" in (replies[0].plain or "")
+    outsider = bot.user(6950, "Bukan", "Jaksa")
+    replies = await bot.send(outsider, f"{command} senin 08.00 id", chat=group)
+    assert "belum terdaftar" in (replies[0].plain or "")
