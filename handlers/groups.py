@@ -18,7 +18,7 @@ from domain.actor import Actor
 from domain.agencies import with_descendants
 from domain.models import Agency
 from domain.parsing import parse_time, parse_weekdays
-from domain.permissions import Action
+from domain.permissions import Action, may
 from domain.roles import Role
 from handlers.cases import WEEKDAY_KEYS
 from handlers.context import Request, load_actor, services_of
@@ -67,7 +67,7 @@ async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE)
     actor = await load_actor(services, change.from_user.id)
     texts = for_user(change.from_user.language_code)
     agencies = await linkable_agencies(services.db.reader(), actor)
-    allowed = actor.roles & {Role.ADMIN, Role.JAKSA, Role.PEJABAT}
+    allowed = may(actor.roles, Action.LINK_GROUP)
     async with services.db.transaction() as store:
         await store.groups.added(
             change.chat.id, title=change.chat.title, by=change.from_user.id, now=now
