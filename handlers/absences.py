@@ -24,7 +24,7 @@ from domain.cases import CaseStatus
 from domain.models import Case
 from domain.permissions import Action
 from domain.roles import Role
-from handlers.attendance import CODE_RE, Photo, photo_of, supervised_sites
+from handlers.attendance import CODE_RE, Photo, photo_of, site_if_mine, supervised_sites
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
@@ -57,6 +57,10 @@ async def _today(req: Request, case: Case) -> date:
     return req.now.astimezone(zone).date()
 
 
+def _running(case: Case) -> bool:
+    return case.status is CaseStatus.ACTIVE
+
+
 # -- the pengawas reports -------------------------------------------------------------------
 
 
@@ -66,13 +70,13 @@ async def absent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return END
     _flow(context).clear()
     store = req.db.reader()
-    sites = {s.id for s in await supervised_sites(req)}
     if context.args and (match := CODE_RE.search(" ".join(context.args))):
         case = await store.cases.by_code(match.group(0))
-        if case is None or case.site_id not in sites or case.status is not CaseStatus.ACTIVE:
+        if await site_if_mine(req, case) is None or case is None or not _running(case):
             await req.reply(req.texts("attendance.not_your_case", code=match.group(0)))
             return END
         return await _ask_category(req, context, case)
+    sites = {s.id for s in await supervised_sites(req)}
     cases = [c for c in await store.cases.for_agencies(None) if c.site_id in sites]
     if not cases:
         await req.reply(req.texts("absence.no_cases"))
@@ -102,8 +106,7 @@ async def marked_from_followup(update: Update, context: ContextTypes.DEFAULT_TYP
     parts = callbacks.decode(query.data, MARK, 1)
     case_id = callbacks.decode_int(parts[0]) if parts else None
     case = await req.db.reader().cases.get(case_id) if case_id else None
-    sites = {s.id for s in await supervised_sites(req)}
-    if case is None or case.site_id not in sites or case.status is not CaseStatus.ACTIVE:
+    if await site_if_mine(req, case) is None or case is None or not _running(case):
         await query.answer(req.texts.plain("stale_button"), show_alert=True)
         return END
     await query.answer()
@@ -120,8 +123,7 @@ async def picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     parts = callbacks.decode(query.data, PREFIX, 2)
     case_id = callbacks.decode_int(parts[1]) if parts and parts[0] == "c" else None
     case = await req.db.reader().cases.get(case_id) if case_id else None
-    sites = {s.id for s in await supervised_sites(req)}
-    if case is None or case.site_id not in sites:
+    if await site_if_mine(req, case) is None or case is None or not _running(case):
         await query.answer(req.texts.plain("stale_button"), show_alert=True)
         return PICK
     await query.answer()

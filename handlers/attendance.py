@@ -93,18 +93,24 @@ def progress_line(req: Request, ledger: Ledger) -> Html:
     )
 
 
+async def site_if_mine(req: Request, case: Case | None) -> Site | None:
+    """The case's site if it is one I supervise: the one rule for what a pengawas may record."""
+    if case is None:
+        return None
+    return next((s for s in await supervised_sites(req) if s.id == case.site_id), None)
+
+
 async def _case_at_my_site(req: Request, code: str) -> tuple[Case, Site] | None:
     """The case named by ``code`` if it works at one of my sites and is still running."""
-    store = req.db.reader()
-    case = await store.cases.by_code(code)
-    sites = {s.id: s for s in await supervised_sites(req)}
-    if case is None or case.site_id not in sites:
+    case = await req.db.reader().cases.by_code(code)
+    site = await site_if_mine(req, case)
+    if case is None or site is None:
         await req.reply(req.texts("attendance.not_your_case", code=code))
         return None
     if case.status is not CaseStatus.ACTIVE:
         await req.reply(req.texts("attendance.case_finished", code=case.code))
         return None
-    return case, sites[case.site_id]
+    return case, site
 
 
 async def _expected_today(req: Request) -> list[tuple[Case, Site]]:
