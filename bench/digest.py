@@ -1,8 +1,9 @@
 """Benchmark: a province's weekly digest — 10 agencies, 2,000 cases, 60,000 attendance records.
 
 The data is written straight into a real SQLite file (30 closed attendances per case, with
-their sessions), then the digest for the Kejati at the top of the province is computed as
-the scheduler does it. Target: under 500 ms on the 2-core machine.
+their sessions, summed per day as the bot keeps them), then the digest for the Kejati at the
+top of the province is computed as the scheduler does it.
+Target: under 500 ms on the 2-core machine.
 
 Run from the repository root:
 
@@ -145,6 +146,8 @@ async def fill(db: Database) -> int:
             " VALUES (?, ?, ?, ?, ?, ?)",
             events,
         )
+        # The data went in behind the bot's back: sum it per day as an upgrade would.
+        await store.ledger_days.rebuild()
     return kejati.id
 
 

@@ -4,29 +4,55 @@ Groups get counts and initials, never faces or names (UU PDP): a case at risk is
 its code and the offender's initials.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.ledger import Ledger
+from domain.cases import CaseStatus
 
 AT_RISK_DAYS = 14
 CHART_WEEKS = 8
 
 
 @dataclass(frozen=True)
-class CaseWeek:
-    """One case as the digest needs it."""
+class CaseStanding:
+    """One case as the digest needs it: where its ledger stands and what is planned ahead."""
 
     code: str
     offender_name: str
-    active: bool
-    completed_on: date | None
+    status: CaseStatus
+    completed_on: date | None  # the local day it was completed, if it was
     deadline: date
-    ledger: Ledger
+    credited_minutes: int
+    total_minutes: int
     planned_minutes_ahead: int  # planned sessions from today on
-    sessions_planned_in_week: int
-    absences_invalid_in_week: int
+
+    @property
+    def active(self) -> bool:
+        return self.status is CaseStatus.ACTIVE
+
+    @property
+    def remaining_minutes(self) -> int:
+        return self.total_minutes - self.credited_minutes
+
+
+@dataclass(frozen=True)
+class Week:
+    """What happened over the counted cases in one week."""
+
+    start: date
+    credited_minutes: int
+    days_held: int  # (case, local day) pairs with minutes credited: a session held
+
+
+def chart_weeks(week_start: date) -> list[date]:
+    """The Mondays (or week starts) the chart shows, oldest first, ending with this week."""
+    return [week_start - timedelta(days=7 * back) for back in range(CHART_WEEKS - 1, -1, -1)]
+
+
+def counted(status: CaseStatus) -> bool:
+    """Active and completed cases are reported; cases closed otherwise are not."""
+    return status in (CaseStatus.ACTIVE, CaseStatus.COMPLETED)
 
 
 @dataclass(frozen=True)
@@ -58,10 +84,10 @@ def initials(full_name: str) -> str:
     return "".join(f"{part[0].upper()}." for part in full_name.split() if part[:1].isalpha())
 
 
-def at_risk(case: CaseWeek, today: date) -> bool:
+def at_risk(case: CaseStanding, today: date) -> bool:
     """The remaining hours exceed what the remaining planned sessions can hold, or the
     deadline is within 14 days with hours still to do."""
-    remaining = case.ledger.remaining_minutes
+    remaining = case.remaining_minutes
     if remaining <= 0:
         return False
     return remaining > case.planned_minutes_ahead or case.deadline - today <= timedelta(
@@ -69,56 +95,39 @@ def at_risk(case: CaseWeek, today: date) -> bool:
     )
 
 
-def build_digest(cases: Iterable[CaseWeek], *, week_start: date, today: date) -> Digest:
-    week_end = week_start + timedelta(days=7)
-    active = [c for c in cases if c.active or c.completed_on is not None]
-    held = credited_week = credited_total = 0
-    for case in active:
-        credited_total += case.ledger.credited_minutes
-        days = {
-            credit.day
-            for credit in case.ledger.credits
-            if week_start <= credit.day < week_end and credit.credited_minutes > 0
-        }
-        held += len(days)
-        credited_week += sum(
-            credit.credited_minutes
-            for credit in case.ledger.credits
-            if week_start <= credit.day < week_end
-        )
-    weeks = [week_start - timedelta(days=7 * back) for back in range(CHART_WEEKS - 1, -1, -1)]
-    weekly = {start: 0 for start in weeks}
-    for case in active:
-        for credit in case.ledger.credits:
-            start = credit.day - timedelta(days=(credit.day - week_start).days % 7)
-            if start in weekly:
-                weekly[start] += credit.credited_minutes
-    risky = sorted(
-        (c.code, initials(c.offender_name)) for c in active if c.active and at_risk(c, today)
-    )
+def build_digest(
+    cases: Iterable[CaseStanding],
+    weeks: Sequence[Week],
+    *,
+    sessions_planned: int,
+    absences_invalid: int,
+    today: date,
+) -> Digest:
+    """The digest of the last of ``weeks`` (the chart's weeks, oldest first); the sessions
+    planned and the absences ruled *tidak sah* are that week's."""
+    this_week = weeks[-1]
+    week_end = this_week.start + timedelta(days=7)
+    reported = [c for c in cases if counted(c.status)]
+    active = [c for c in reported if c.active]
     return Digest(
-        week_start=week_start,
-        active_cases=sum(1 for c in active if c.active),
-        sessions_planned=sum(c.sessions_planned_in_week for c in active),
-        sessions_held=held,
-        credited_minutes_week=credited_week,
-        credited_minutes_total=credited_total,
+        week_start=this_week.start,
+        active_cases=len(active),
+        sessions_planned=sessions_planned,
+        sessions_held=this_week.days_held,
+        credited_minutes_week=this_week.credited_minutes,
+        credited_minutes_total=sum(c.credited_minutes for c in reported),
         completions=sum(
-            1 for c in active if c.completed_on and week_start <= c.completed_on < week_end
+            1 for c in reported if c.completed_on and this_week.start <= c.completed_on < week_end
         ),
-        absences_invalid=sum(c.absences_invalid_in_week for c in active),
-        at_risk=tuple(risky),
-        weekly_minutes=tuple(weekly.items()),
+        absences_invalid=absences_invalid,
+        at_risk=tuple(
+            sorted((c.code, initials(c.offender_name)) for c in active if at_risk(c, today))
+        ),
+        weekly_minutes=tuple((w.start, w.credited_minutes) for w in weeks),
         progress=tuple(
             sorted(
-                (
-                    c.code,
-                    initials(c.offender_name),
-                    c.ledger.credited_minutes,
-                    c.ledger.total_minutes,
-                )
+                (c.code, initials(c.offender_name), c.credited_minutes, c.total_minutes)
                 for c in active
-                if c.active
             )
         ),
     )

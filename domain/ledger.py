@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain import law
+from domain.models import Case
 
 CAPPED_DAILY = "daily"
 CAPPED_TOTAL = "total"
@@ -242,6 +243,22 @@ def compute_ledger(
         remaining_minutes=total - credited,
         open_attendance_ids=tuple(sorted(open_ids)),
     )
+
+
+def ledger_of_case(case: Case, zone: str, events: Iterable[AttendanceEvent]) -> Ledger:
+    """A case's ledger from its attendance events, under its decision's hours, in its site's
+    zone."""
+    return compute_ledger(
+        fold(events), hours_total=case.hours_total, hours_per_day=case.hours_per_day, zone=zone
+    )
+
+
+def minutes_by_day(ledger: Ledger) -> dict[date, int]:
+    """Minutes credited on each local day the case has attendance on (zero days included)."""
+    days: dict[date, int] = {}
+    for credit in ledger.credits:
+        days[credit.day] = days.get(credit.day, 0) + credit.credited_minutes
+    return days
 
 
 def credit_for(ledger: Ledger, attendance_id: int) -> int:

@@ -39,7 +39,7 @@ from handlers.guards import allowed
 from handlers.notify import notify
 from handlers.registry import CHECK_IN, CHECK_OUT
 from services import evidence
-from services.ledger import ledger_of
+from services.ledger import record_ledger
 from storage.repositories import Store
 from texts import Html, Texts
 from texts.formatting import format_clock, format_duration, format_hours, progress_bar
@@ -539,7 +539,7 @@ async def _record_check_out(
                 now=req.now,
                 event_id=event_id,
             )
-        ledger = await ledger_of(tx, case, site)
+        ledger = await record_ledger(tx, case, site)
         completed = ledger.completed and case.status is CaseStatus.ACTIVE
         if completed:
             await tx.cases.complete(case.id, now=req.now)

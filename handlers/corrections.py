@@ -31,7 +31,7 @@ from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
 from handlers.guards import allowed
 from handlers.registry import CORRECT
-from services.ledger import ledger_of
+from services.ledger import ledger_of, record_ledger
 from texts import Html
 from texts.formatting import format_day, format_duration
 
@@ -172,7 +172,7 @@ async def change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             chat_id=update.message.chat_id,
             message_id=update.message.message_id,
         )
-        ledger = await ledger_of(tx, case, site)
+        ledger = await record_ledger(tx, case, site)
         if ledger.completed and case.status is CaseStatus.ACTIVE:
             await tx.cases.complete(case.id, now=req.now)
         elif not ledger.completed and case.status is CaseStatus.COMPLETED:

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.agencies import with_descendants
-from domain.digest import CaseWeek, Digest, build_digest
-from domain.ledger import compute_ledger, fold
-from domain.models import Case
+from domain.cases import CaseStatus
+from domain.digest import CaseStanding, Digest, Week, build_digest, chart_weeks, counted
+from domain.models import Case, Site
 from storage.repositories import Store
 from texts import Html, Texts, join_lines
 from texts.formatting import format_day, format_hours
@@ -28,43 +28,47 @@ async def cases_in_scope(store: Store, scope: set[int] | None) -> list[Case]:
 
 
 async def compute(store: Store, cases: list[Case], *, week_start: date, today: date) -> Digest:
-    """One pass over the database for all the cases, then the pure digest."""
-    week_end = week_start + timedelta(days=7)
+    """Sums from the database (a few queries whatever the number of cases), then the pure
+    digest. The hours come from the per-day ledger sums kept with every attendance change."""
     sites = {s.id: s for s in await store.sites.all()}
-    ids = [c.id for c in cases]
-    sessions = await store.cases.session_minutes_by_case(ids)
-    events = await store.attendance.events_by_case(ids)
-    invalid = await store.attendance.invalid_absence_days_by_case(ids)
-    weeks = []
-    for case in cases:
-        site = sites[case.site_id]
-        planned = sessions.get(case.id, [])
-        closed_on = (
-            case.closed_at.astimezone(ZoneInfo(site.timezone)).date() if case.closed_at else None
+    reported = [case for case in cases if counted(case.status)]
+    ids = [case.id for case in reported]
+    credited = await store.ledger_days.credited_by_case(ids)
+    ahead = await store.cases.planned_minutes_from(ids, today)
+    standings = [
+        CaseStanding(
+            code=case.code,
+            offender_name=case.offender_name,
+            status=case.status,
+            completed_on=_completed_on(case, sites[case.site_id]),
+            deadline=case.deadline,
+            credited_minutes=credited.get(case.id, 0),
+            total_minutes=case.hours_total * 60,
+            planned_minutes_ahead=ahead.get(case.id, 0),
         )
-        weeks.append(
-            CaseWeek(
-                code=case.code,
-                offender_name=case.offender_name,
-                active=case.status.value == "aktif",
-                completed_on=closed_on if case.status.value == "selesai" else None,
-                deadline=case.deadline,
-                ledger=compute_ledger(
-                    fold(events.get(case.id, [])),
-                    hours_total=case.hours_total,
-                    hours_per_day=case.hours_per_day,
-                    zone=site.timezone,
-                ),
-                planned_minutes_ahead=sum(m for day, m in planned if day >= today),
-                sessions_planned_in_week=sum(
-                    1 for day, _ in planned if week_start <= day < week_end
-                ),
-                absences_invalid_in_week=sum(
-                    1 for day in invalid.get(case.id, []) if week_start <= day < week_end
-                ),
-            )
+        for case in reported
+    ]
+    starts = chart_weeks(week_start)
+    weeks = [
+        Week(start=start, credited_minutes=minutes, days_held=held)
+        for start, (minutes, held) in zip(
+            starts, await store.ledger_days.weekly(ids, starts), strict=True
         )
-    return build_digest(weeks, week_start=week_start, today=today)
+    ]
+    week_end = week_start + timedelta(days=7)
+    return build_digest(
+        standings,
+        weeks,
+        sessions_planned=await store.cases.planned_sessions_between(ids, week_start, week_end),
+        absences_invalid=await store.attendance.invalid_absences_between(ids, week_start, week_end),
+        today=today,
+    )
+
+
+def _completed_on(case: Case, site: Site) -> date | None:
+    if case.status is not CaseStatus.COMPLETED or case.closed_at is None:
+        return None
+    return case.closed_at.astimezone(ZoneInfo(site.timezone)).date()
 
 
 def render(texts: Texts, title: str, digest: Digest) -> Html:

@@ -1,12 +1,17 @@
 """A case's hours ledger, recomputed from its attendance events whenever it is needed."""
 
-from domain.ledger import Ledger, compute_ledger, fold
+from domain.ledger import Ledger, ledger_of_case, minutes_by_day
 from domain.models import Case, Site
 from storage.repositories import Store
 
 
 async def ledger_of(store: Store, case: Case, site: Site) -> Ledger:
-    records = fold(await store.attendance.events_of_case(case.id))
-    return compute_ledger(
-        records, hours_total=case.hours_total, hours_per_day=case.hours_per_day, zone=site.timezone
-    )
+    return ledger_of_case(case, site.timezone, await store.attendance.events_of_case(case.id))
+
+
+async def record_ledger(store: Store, case: Case, site: Site) -> Ledger:
+    """The ledger after an attendance change, inside that change's transaction: the per-day
+    sums the digests read are rewritten with it, so they never disagree with the events."""
+    ledger = await ledger_of(store, case, site)
+    await store.ledger_days.replace(case.id, minutes_by_day(ledger))
+    return ledger

@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from domain.ledger import compute_ledger, fold
+from domain.ledger import ledger_of_case
 from domain.models import Case
 from storage.repositories import Store
 from texts import Texts
@@ -110,12 +110,7 @@ async def monthly_xlsx(store: Store, cases: list[Case], month: Month, texts: Tex
             cell.font = bold
         totals = [0, 0, 0, 0, 0, 0, 0]
         for case in site_cases:
-            ledger = compute_ledger(
-                fold(events.get(case.id, [])),
-                hours_total=case.hours_total,
-                hours_per_day=case.hours_per_day,
-                zone=site.timezone,
-            )
+            ledger = ledger_of_case(case, site.timezone, events.get(case.id, []))
             month_credits = [c for c in ledger.credits if month.first <= c.day < month.end]
             held = len({c.day for c in month_credits if c.credited_minutes > 0})
             minutes = sum(c.credited_minutes for c in month_credits)
@@ -174,12 +169,7 @@ async def case_pdf(store: Store, case: Case, texts: Texts) -> bytes:
     """One case on one page: the decision, the hours ledger, absences and rulings, sessions."""
     site = await store.sites.get(case.site_id)
     assert site is not None
-    ledger = compute_ledger(
-        fold(await store.attendance.events_of_case(case.id)),
-        hours_total=case.hours_total,
-        hours_per_day=case.hours_per_day,
-        zone=site.timezone,
-    )
+    ledger = ledger_of_case(case, site.timezone, await store.attendance.events_of_case(case.id))
     absences = await store.attendance.absences_of_case(case.id)
     sessions = await store.cases.sessions_of(case.id)
     styles = getSampleStyleSheet()

@@ -7,7 +7,7 @@ lets it read the last committed state while a write is under way.
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -33,6 +33,14 @@ def migrations() -> list[tuple[int, str, str]]:
         if version != expected:
             raise RuntimeError(f"migration {name} is out of sequence (expected {expected:04d})")
     return found
+
+
+async def _fill_ledger_days(store: Store) -> None:
+    await store.ledger_days.rebuild()
+
+
+# Migrations whose new tables are filled from existing data, in Python, by version.
+_DATA_STEPS: dict[int, Callable[[Store], Awaitable[None]]] = {8: _fill_ledger_days}
 
 
 def latest_version() -> int:
@@ -89,10 +97,19 @@ class Database:
             for version, name, sql in migrations():
                 if version <= current:
                     continue
-                # executescript commits first, so the whole script is one explicit transaction.
-                await self._conn("writer").executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-                )
+                conn = self._conn("writer")
+                # executescript commits first, so the script opens its own transaction, and
+                # the data step and the version bump land in it too: all or nothing.
+                await conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
+                try:
+                    step = _DATA_STEPS.get(version)
+                    if step is not None:
+                        await step(Store(conn))
+                    await conn.execute(f"PRAGMA user_version = {version}")
+                except BaseException:
+                    await conn.execute("ROLLBACK")
+                    raise
+                await conn.execute("COMMIT")
                 applied.append(name)
         return applied
 

@@ -9,6 +9,7 @@ from storage.repositories.cases import CaseRepository
 from storage.repositories.groups import GroupRepository
 from storage.repositories.holidays import HolidayRepository
 from storage.repositories.invitations import InvitationRepository
+from storage.repositories.ledger_days import LedgerDayRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.reminders import ReminderRepository
@@ -29,6 +30,7 @@ class Store:
         self.cases = CaseRepository(conn)
         self.holidays = HolidayRepository(conn)
         self.attendance = AttendanceRepository(conn)
+        self.ledger_days = LedgerDayRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.reminders = ReminderRepository(conn)
         self.groups = GroupRepository(conn)

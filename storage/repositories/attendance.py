@@ -1,3 +1,4 @@
+import json
 from datetime import date, datetime
 
 import aiosqlite
@@ -164,18 +165,15 @@ class AttendanceRepository:
                     found.setdefault(int(row[0]), []).append(_event(row))
         return found
 
-    async def invalid_absence_days_by_case(self, case_ids: list[int]) -> dict[int, list[date]]:
-        found: dict[int, list[date]] = {}
-        for start in range(0, len(case_ids), 900):
-            chunk = case_ids[start : start + 900]
-            async with self._conn.execute(
-                "SELECT case_id, day FROM absences WHERE ruling = 'tidak_sah'"
-                f" AND case_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ) as cur:
-                for case_id, day in await cur.fetchall():
-                    found.setdefault(int(case_id), []).append(date.fromisoformat(day))
-        return found
+    async def invalid_absences_between(self, case_ids: list[int], start: date, end: date) -> int:
+        """Absences ruled *tidak sah* on days in ``[start, end)``, over these cases."""
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM absences WHERE ruling = 'tidak_sah' AND day >= ? AND day < ?"
+            " AND case_id IN (SELECT value FROM json_each(?))",
+            (start.isoformat(), end.isoformat(), json.dumps(case_ids)),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def flags_of_case(self, case_id: int) -> dict[int, float]:
         """Attendance id -> distance in metres, for check-ins flagged outside the geofence by

@@ -1,3 +1,4 @@
+import json
 from collections import Counter
 from datetime import date, datetime
 
@@ -179,6 +180,25 @@ class CaseRepository:
                 for case_id, day, minutes in await cur.fetchall():
                     found.setdefault(case_id, []).append((date.fromisoformat(day), minutes))
         return found
+
+    async def planned_minutes_from(self, case_ids: list[int], day: date) -> dict[int, int]:
+        """Minutes of the sessions still planned from ``day`` on, per case."""
+        async with self._conn.execute(
+            "SELECT case_id, SUM(minutes) FROM sessions WHERE status = 'planned' AND day >= ?"
+            " AND case_id IN (SELECT value FROM json_each(?)) GROUP BY case_id",
+            (day.isoformat(), json.dumps(case_ids)),
+        ) as cur:
+            return {int(case_id): int(minutes) for case_id, minutes in await cur.fetchall()}
+
+    async def planned_sessions_between(self, case_ids: list[int], start: date, end: date) -> int:
+        """Sessions planned on days in ``[start, end)``, over these cases."""
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM sessions WHERE status = 'planned' AND day >= ? AND day < ?"
+            " AND case_id IN (SELECT value FROM json_each(?))",
+            (start.isoformat(), end.isoformat(), json.dumps(case_ids)),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def session(self, session_id: int) -> Session | None:
         async with self._conn.execute(

@@ -1,37 +1,40 @@
 """The digest's numbers and its privacy: counts and initials only."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from domain.digest import CaseWeek, at_risk, build_digest, initials
-from domain.ledger import AttendanceEvent, EventKind, compute_ledger, fold
+from domain.cases import CaseStatus
+from domain.digest import CaseStanding, Week, at_risk, build_digest, chart_weeks, initials
 
 MONDAY = date(2026, 3, 2)
 
 
-def ledger(*sessions: tuple[int, int, int]) -> object:
-    """Sessions as (day offset from MONDAY, start hour UTC, hours)."""
-    events = []
-    for i, (offset, hour, hours) in enumerate(sessions, start=1):
-        start = datetime(2026, 3, 2, hour, tzinfo=UTC) + timedelta(days=offset)
-        events.append(AttendanceEvent(2 * i - 1, i, EventKind.CHECK_IN, start=start))
-        events.append(
-            AttendanceEvent(2 * i, i, EventKind.CHECK_OUT, end=start + timedelta(hours=hours))
-        )
-    return compute_ledger(fold(events), hours_total=40, hours_per_day=2, zone="Asia/Makassar")
-
-
-def case(code: str, name: str, led: object, *, ahead: int, deadline_in: int = 60) -> CaseWeek:
-    return CaseWeek(
+def case(
+    code: str,
+    name: str,
+    *,
+    credited_hours: int,
+    ahead_hours: int,
+    deadline_in: int = 60,
+    status: CaseStatus = CaseStatus.ACTIVE,
+    completed_on: date | None = None,
+) -> CaseStanding:
+    return CaseStanding(
         code=code,
         offender_name=name,
-        active=True,
-        completed_on=None,
+        status=status,
+        completed_on=completed_on,
         deadline=MONDAY + timedelta(days=deadline_in),
-        ledger=led,  # type: ignore[arg-type]
-        planned_minutes_ahead=ahead,
-        sessions_planned_in_week=3,
-        absences_invalid_in_week=0,
+        credited_minutes=credited_hours * 60,
+        total_minutes=40 * 60,
+        planned_minutes_ahead=ahead_hours * 60,
     )
+
+
+def weeks(this_week_minutes: int, held: int) -> list[Week]:
+    starts = chart_weeks(MONDAY)
+    return [
+        Week(s, 60 if s < MONDAY else this_week_minutes, 1 if s < MONDAY else held) for s in starts
+    ]
 
 
 def test_initials_keep_names_out() -> None:
@@ -39,17 +42,53 @@ def test_initials_keep_names_out() -> None:
     assert initials("siti  rahma dewi") == "S.R.D."
 
 
+def test_the_chart_covers_eight_weeks_ending_with_this_one() -> None:
+    starts = chart_weeks(MONDAY)
+    assert len(starts) == 8 and starts[-1] == MONDAY and starts[0] == MONDAY - timedelta(weeks=7)
+
+
 def test_numbers_of_a_week() -> None:
-    on_track = case("KS-2026-0001", "Budi Santoso", ledger((0, 0, 2), (2, 0, 3)), ahead=36 * 60)
-    behind = case("KS-2026-0002", "Siti Rahma", ledger((1, 0, 2)), ahead=10 * 60)
-    digest = build_digest([on_track, behind], week_start=MONDAY, today=MONDAY + timedelta(days=6))
+    on_track = case("KS-2026-0001", "Budi Santoso", credited_hours=4, ahead_hours=36)
+    behind = case("KS-2026-0002", "Siti Rahma", credited_hours=2, ahead_hours=10)
+    done = case(
+        "KS-2026-0003",
+        "Andi Wijaya",
+        credited_hours=40,
+        ahead_hours=0,
+        status=CaseStatus.COMPLETED,
+        completed_on=MONDAY + timedelta(days=2),
+    )
+    closed = case(
+        "KS-2026-0004", "Dewi Lestari", credited_hours=8, ahead_hours=0, status=CaseStatus.CLOSED
+    )
+    digest = build_digest(
+        [on_track, behind, done, closed],
+        weeks(6 * 60, 3),
+        sessions_planned=6,
+        absences_invalid=1,
+        today=MONDAY + timedelta(days=6),
+    )
     assert (digest.active_cases, digest.sessions_planned, digest.sessions_held) == (2, 6, 3)
-    assert digest.credited_minutes_week == 6 * 60  # the 3-hour day credits only 2
     assert digest.attendance_rate == 0.5
+    assert digest.credited_minutes_week == 6 * 60
+    # Completed cases count in the total; a case closed otherwise does not.
+    assert digest.credited_minutes_total == (4 + 2 + 40) * 60
+    assert digest.completions == 1 and digest.absences_invalid == 1
     assert digest.at_risk == (("KS-2026-0002", "S.R."),)
+    # The chart: this week last, and progress for the active cases only, by initials.
+    assert digest.weekly_minutes[-1] == (MONDAY, 6 * 60)
+    assert digest.weekly_minutes[0] == (MONDAY - timedelta(weeks=7), 60)
+    assert [p[:2] for p in digest.progress] == [("KS-2026-0001", "B.S."), ("KS-2026-0002", "S.R.")]
+
+
+def test_a_week_with_nothing_planned_has_no_attendance_rate() -> None:
+    digest = build_digest([], weeks(0, 0), sessions_planned=0, absences_invalid=0, today=MONDAY)
+    assert digest.attendance_rate is None and digest.active_cases == 0
 
 
 def test_a_near_deadline_with_hours_left_is_at_risk() -> None:
-    soon = case("KS-2026-0003", "A B", ledger(), ahead=40 * 60, deadline_in=10)
+    soon = case("KS-2026-0003", "A B", credited_hours=0, ahead_hours=40, deadline_in=10)
     assert at_risk(soon, MONDAY)
-    assert not at_risk(case("KS-2026-0004", "A B", ledger(), ahead=40 * 60), MONDAY)
+    assert not at_risk(case("KS-2026-0004", "A B", credited_hours=0, ahead_hours=40), MONDAY)
+    finished = case("KS-2026-0005", "A B", credited_hours=40, ahead_hours=0, deadline_in=3)
+    assert not at_risk(finished, MONDAY)
