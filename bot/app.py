@@ -6,13 +6,14 @@ from datetime import datetime
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
-from bot.config import Settings
+from bot import metrics
+from bot.config import Settings, parse_listen
 from bot.rate_limit import SmoothRateLimiter
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
 from scheduler import jobs
-from services import evidence
+from services import evidence, status
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ def build_application(
             evidence_dir=settings.evidence_dir,
             clock=clock,
         )
+        await status.record_start(db, clock())
+        if settings.metrics_listen:
+            metrics.start(*parse_listen(settings.metrics_listen))
         await set_public_menu(app.bot)
         if app.job_queue is not None and schedule_jobs:
             outbox_bot = ExtBot(
@@ -57,14 +61,24 @@ def build_application(
                 name="evidence",
                 job_kwargs=jobs.JOB_OPTIONS,
             )
+            app.job_queue.run_repeating(
+                _heartbeat_job,
+                interval=status.HEARTBEAT_EVERY,
+                first=status.HEARTBEAT_EVERY,
+                name="heartbeat",
+                job_kwargs=jobs.JOB_OPTIONS,
+            )
         log.info("ready as @%s, schema version %s", app.bot.username, await db.schema_version())
 
     async def post_shutdown(app: Application) -> None:
         outbox_bot = app.bot_data.get(OUTBOX_BOT_KEY)
         if isinstance(outbox_bot, ExtBot):
             await outbox_bot.shutdown()
+        if settings.metrics_listen:
+            metrics.stop()
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
+            await status.record_stop(services.db, services.clock())
             await services.db.close()
 
     async def _evidence_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,6 +86,10 @@ def build_application(
         await evidence.retry_downloads(
             context.bot, services.db, services.evidence_dir, services.clock()
         )
+
+    async def _heartbeat_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = context.bot_data[SERVICES_KEY]
+        await status.record_heartbeat(services.db, services.clock())
 
     app = (
         ApplicationBuilder()
