@@ -6,8 +6,7 @@ from datetime import datetime
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
-from bot import metrics
-from bot.config import Settings, parse_listen
+from bot.config import Settings
 from bot.rate_limit import SmoothRateLimiter
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
@@ -41,8 +40,6 @@ def build_application(
             clock=clock,
         )
         await status.record_start(db, clock())
-        if settings.metrics_listen:
-            metrics.start(*parse_listen(settings.metrics_listen))
         await set_public_menu(app.bot)
         if app.job_queue is not None and schedule_jobs:
             outbox_bot = ExtBot(
@@ -74,8 +71,6 @@ def build_application(
         outbox_bot = app.bot_data.get(OUTBOX_BOT_KEY)
         if isinstance(outbox_bot, ExtBot):
             await outbox_bot.shutdown()
-        if settings.metrics_listen:
-            metrics.stop()
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
             await status.record_stop(services.db, services.clock())

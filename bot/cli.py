@@ -18,7 +18,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot import cli_data, cli_status, metrics
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, parse_listen
 from bot.logging_setup import secrets_of, setup_logging
 from bot.webhook import webhook_options
 from storage.db import Database, latest_version
@@ -115,11 +115,20 @@ def _run(settings: Settings, webhook_url: str | None, listen: str | None) -> int
     if problem:
         print(f"kerjasosial: {problem}", file=sys.stderr)
         return 1
-    app = build_application(settings)
-    if webhook is None:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    else:
-        app.run_webhook(**webhook, allowed_updates=Update.ALL_TYPES, close_loop=False)
+    if settings.metrics_listen:
+        try:
+            metrics.start(*parse_listen(settings.metrics_listen))
+        except OSError as exc:
+            print(f"kerjasosial: cannot serve metrics: {exc.strerror}", file=sys.stderr)
+            return 1
+    try:
+        app = build_application(settings)
+        if webhook is None:
+            app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        else:
+            app.run_webhook(**webhook, allowed_updates=Update.ALL_TYPES, close_loop=False)
+    finally:
+        metrics.stop()
     return 0
 
 
