@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from storage.db import Database
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
-from tests.e2e.test_cli import _env, _kerjasosial
+from tests.e2e.test_cli import _cli, _env, _kerjasosial
 from tests.e2e.test_webhook import _free_port
 from tests.fakebot.server import FakeBotApi
 
@@ -139,3 +140,21 @@ def test_without_prometheus_client_counting_does_nothing_and_the_setting_is_refu
     )
     assert done.returncode == 2, done.stderr
     assert "KERJASOSIAL_METRICS_LISTEN needs prometheus-client" in done.stderr
+
+
+async def test_a_busy_metrics_port_stops_run_with_one_line(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = await _cli(
+            tmp_path,
+            "run",
+            KERJASOSIAL_BOT_TOKEN=TOKEN,
+            KERJASOSIAL_API_URL=fake.url,
+            KERJASOSIAL_METRICS_LISTEN=f"127.0.0.1:{port}",
+        )
+    assert code == 1 and "cannot serve metrics" in err, err
+    assert len(err.strip().splitlines()) == 1, err
