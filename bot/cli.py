@@ -100,11 +100,8 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 def _run(settings: Settings, webhook_url: str | None, listen: str | None) -> int:
-    webhook = (
-        webhook_options(settings, webhook_url, listen or DEFAULT_WEBHOOK_LISTEN)
-        if webhook_url
-        else None
-    )
+    listen = listen or DEFAULT_WEBHOOK_LISTEN
+    webhook = webhook_options(settings, webhook_url, listen) if webhook_url else None
     if settings.metrics_listen and not metrics.AVAILABLE:
         raise ConfigError(
             "KERJASOSIAL_METRICS_LISTEN needs prometheus-client: pip install 'kerjasosial[metrics]'"
@@ -115,21 +112,25 @@ def _run(settings: Settings, webhook_url: str | None, listen: str | None) -> int
     if problem:
         print(f"kerjasosial: {problem}", file=sys.stderr)
         return 1
-    if settings.metrics_listen:
-        try:
-            metrics.start(*parse_listen(settings.metrics_listen))
-        except OSError as exc:
-            print(f"kerjasosial: cannot serve metrics: {exc.strerror}", file=sys.stderr)
-            return 1
     try:
-        app = build_application(settings)
+        if settings.metrics_listen:
+            metrics.start(*parse_listen(settings.metrics_listen))
+    except OSError as exc:
+        print(f"kerjasosial: cannot serve metrics: {exc.strerror}", file=sys.stderr)
+        return 1
+    app = build_application(settings)
+    try:
         if webhook is None:
             app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-        else:
+            return 0
+        try:
             app.run_webhook(**webhook, allowed_updates=Update.ALL_TYPES, close_loop=False)
+        except OSError as exc:  # the port is taken, or not ours to bind
+            print(f"kerjasosial: cannot listen on {listen}: {exc.strerror}", file=sys.stderr)
+            return 1
+        return 0
     finally:
         metrics.stop()
-    return 0
 
 
 async def _preflight(settings: Settings) -> str | None:

@@ -144,3 +144,29 @@ async def test_webhook_url_must_be_https(tmp_path: Path) -> None:
         KERJASOSIAL_WEBHOOK_SECRET=SECRET,
     )
     assert code == 2 and "https" in err and len(err.strip().splitlines()) == 1, err
+
+
+async def test_a_taken_listen_port_stops_run_with_one_line(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        code, _, err = await _cli(
+            tmp_path,
+            "run",
+            "--webhook",
+            PUBLIC_URL,
+            "--listen",
+            listen,
+            KERJASOSIAL_BOT_TOKEN=TOKEN,
+            KERJASOSIAL_API_URL=fake.url,
+            KERJASOSIAL_WEBHOOK_SECRET=SECRET,
+        )
+    assert code == 1, err
+    assert (
+        err.strip().splitlines()[-1]
+        == f"kerjasosial: cannot listen on {listen}: Address already in use"
+    )
+    assert "Traceback" not in err
