@@ -9,12 +9,13 @@ The names are fixed by the operators' manual: ``KERJASOSIAL_BOT_TOKEN``,
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.logging_setup import LogFormat
 from storage.db import DB_FILENAME
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -53,7 +54,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     #: Where the Prometheus endpoint listens (``HOST:PORT``); unset, there is none.
     metrics_listen: str | None = None
-    log_format: Literal["text", "json"] = "text"
+    log_format: LogFormat = "text"
 
     @field_validator("bot_token")
     @classmethod
