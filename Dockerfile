@@ -17,7 +17,8 @@ COPY scheduler ./scheduler
 COPY storage ./storage
 COPY texts ./texts
 COPY services ./services
-RUN pip install --no-cache-dir . && rm -rf /app
+# The metrics extra is small and pure Python; the endpoint stays off unless configured.
+RUN pip install --no-cache-dir '.[metrics]' && rm -rf /app
 
 USER kerjasosial
 WORKDIR /home/kerjasosial

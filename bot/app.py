@@ -12,7 +12,7 @@ from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
 from scheduler import jobs
-from services import evidence
+from services import evidence, status
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ def build_application(
             evidence_dir=settings.evidence_dir,
             clock=clock,
         )
+        await status.record_start(db, clock())
         await set_public_menu(app.bot)
         if app.job_queue is not None and schedule_jobs:
             outbox_bot = ExtBot(
@@ -57,6 +58,13 @@ def build_application(
                 name="evidence",
                 job_kwargs=jobs.JOB_OPTIONS,
             )
+            app.job_queue.run_repeating(
+                _heartbeat_job,
+                interval=status.HEARTBEAT_EVERY,
+                first=status.HEARTBEAT_EVERY,
+                name="heartbeat",
+                job_kwargs=jobs.JOB_OPTIONS,
+            )
         log.info("ready as @%s, schema version %s", app.bot.username, await db.schema_version())
 
     async def post_shutdown(app: Application) -> None:
@@ -65,6 +73,7 @@ def build_application(
             await outbox_bot.shutdown()
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
+            await status.record_stop(services.db, services.clock())
             await services.db.close()
 
     async def _evidence_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,6 +81,10 @@ def build_application(
         await evidence.retry_downloads(
             context.bot, services.db, services.evidence_dir, services.clock()
         )
+
+    async def _heartbeat_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = context.bot_data[SERVICES_KEY]
+        await status.record_heartbeat(services.db, services.clock())
 
     app = (
         ApplicationBuilder()

@@ -17,12 +17,15 @@ from pathlib import Path
 from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
-from bot import cli_data
-from bot.config import ConfigError, Settings, load_settings
-from bot.logging_setup import setup_logging
+from bot import cli_data, cli_status, metrics
+from bot.config import ConfigError, Settings, load_settings, parse_listen
+from bot.logging_setup import secrets_of, setup_logging
+from bot.webhook import webhook_options
 from storage.db import Database, latest_version
 
 log = logging.getLogger("kerjasosial")
+
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1:8080"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +35,22 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Settings come from KERJASOSIAL_* environment variables or a .env file; see README.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="run the bot (long polling; Ctrl-C or SIGTERM stops it cleanly)")
+    run = sub.add_parser(
+        "run", help="run the bot (long polling by default; Ctrl-C or SIGTERM stops it cleanly)"
+    )
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="receive updates by webhook at this public https URL instead of polling "
+        "(needs KERJASOSIAL_WEBHOOK_SECRET)",
+    )
+    run.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help=f"with --webhook: where the webhook server listens, behind a reverse proxy "
+        f"(default {DEFAULT_WEBHOOK_LISTEN})",
+    )
+    sub.add_parser("status", help="is the bot running, the outbox, undelivered messages, size")
     sub.add_parser("check", help="check settings, the token (getMe), the schema and the data dir")
     sub.add_parser("migrate", help="bring the database schema up to date")
     backup = sub.add_parser(
@@ -47,13 +65,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "run" and args.listen and not args.webhook:
+        parser.error("--listen is for webhook mode: give --webhook URL too")
     os.umask(0o077)  # the database, backups and evidence are personal data: owner-only
     try:
         settings = load_settings()
-        setup_logging(settings.bot_token.get_secret_value() if settings.bot_token else None)
+        setup_logging(_secrets(settings), settings.log_format)
         if args.command == "run":
-            return _run(settings)
+            return _run(settings, args.webhook, args.listen)
+        if args.command == "status":
+            return asyncio.run(cli_status.status(settings))
         if args.command == "check":
             return asyncio.run(_check(settings))
         if args.command == "migrate":
@@ -70,16 +93,44 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _run(settings: Settings) -> int:
+def _secrets(settings: Settings) -> list[str]:
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    return secrets_of(token, secret)
+
+
+def _run(settings: Settings, webhook_url: str | None, listen: str | None) -> int:
+    listen = listen or DEFAULT_WEBHOOK_LISTEN
+    webhook = webhook_options(settings, webhook_url, listen) if webhook_url else None
+    if settings.metrics_listen and not metrics.AVAILABLE:
+        raise ConfigError(
+            "KERJASOSIAL_METRICS_LISTEN needs prometheus-client: pip install 'kerjasosial[metrics]'"
+        )
     from bot.app import build_application  # PTB's Application is heavy; only `run` needs it
 
     problem = asyncio.run(_preflight(settings))
     if problem:
         print(f"kerjasosial: {problem}", file=sys.stderr)
         return 1
+    try:
+        if settings.metrics_listen:
+            metrics.start(*parse_listen(settings.metrics_listen))
+    except OSError as exc:
+        print(f"kerjasosial: cannot serve metrics: {exc.strerror}", file=sys.stderr)
+        return 1
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    return 0
+    try:
+        if webhook is None:
+            app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+            return 0
+        try:
+            app.run_webhook(**webhook, allowed_updates=Update.ALL_TYPES, close_loop=False)
+        except OSError as exc:  # the port is taken, or not ours to bind
+            print(f"kerjasosial: cannot listen on {listen}: {exc.strerror}", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        metrics.stop()
 
 
 async def _preflight(settings: Settings) -> str | None:

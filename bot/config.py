@@ -2,7 +2,8 @@
 
 The names are fixed by the operators' manual: ``KERJASOSIAL_BOT_TOKEN``,
 ``KERJASOSIAL_API_URL``, ``KERJASOSIAL_DATA_DIR``, ``KERJASOSIAL_TIMEZONE``,
-``KERJASOSIAL_ADMIN_IDS``; and ``KERJASOSIAL_INVITATION_DAYS``, ``KERJASOSIAL_RETENTION_DAYS``.
+``KERJASOSIAL_ADMIN_IDS``; and ``KERJASOSIAL_INVITATION_DAYS``, ``KERJASOSIAL_RETENTION_DAYS``,
+``KERJASOSIAL_WEBHOOK_SECRET``, ``KERJASOSIAL_METRICS_LISTEN``, ``KERJASOSIAL_LOG_FORMAT``.
 """
 
 import re
@@ -14,9 +15,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.logging_setup import LogFormat
 from storage.db import DB_FILENAME
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+#: The Bot API allows 1-256 characters from this set; fewer than 16 could be guessed.
+WEBHOOK_SECRET_MIN = 16
+_WEBHOOK_SECRET_RE = re.compile(rf"^[A-Za-z0-9_-]{{{WEBHOOK_SECRET_MIN},256}}$")
+_LISTEN_RE = re.compile(r"^(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(?P<port>\d{1,5})$")
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:9000`` for IPv6) as ``(host, port)``; ValueError if malformed."""
+    match = _LISTEN_RE.match(value.strip())
+    if match is None or not 0 < int(match.group("port")) < 65536:
+        raise ValueError("must be HOST:PORT, such as 127.0.0.1:9100")
+    return match.group("host").strip("[]"), int(match.group("port"))
 
 
 class ConfigError(Exception):
@@ -36,6 +50,11 @@ class Settings(BaseSettings):
     invitation_days: int = Field(default=7, ge=1, le=90)
     #: How long a finished case's personal data is kept before it may be purged.
     retention_days: int = Field(default=730, ge=30, le=3650)
+    #: Required by ``run --webhook``: Telegram sends it with every update, so forged ones fail.
+    webhook_secret: SecretStr | None = None
+    #: Where the Prometheus endpoint listens (``HOST:PORT``); unset, there is none.
+    metrics_listen: str | None = None
+    log_format: LogFormat = "text"
 
     @field_validator("bot_token")
     @classmethod
@@ -44,6 +63,22 @@ class Settings(BaseSettings):
             # Never echo the value: it may be a real token with a typo.
             raise ValueError("must look like 123456789:ABC-def (as given by @BotFather)")
         return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET_RE.match(value.get_secret_value()):
+            raise ValueError(
+                f"must be {WEBHOOK_SECRET_MIN}-256 characters from A-Z, a-z, 0-9, _ and -"
+            )
+        return value
+
+    @field_validator("metrics_listen")
+    @classmethod
+    def _listen_shape(cls, value: str | None) -> str | None:
+        if value:
+            parse_listen(value)
+        return value or None
 
     @field_validator("api_url")
     @classmethod

@@ -1,39 +1,85 @@
-"""Logging: one line per event, and never the bot token.
+"""Logging: one line per event, in a stable format, and never a secret.
+
+One line per event, tracebacks included, so that ``grep`` and log shippers never split an
+event or mix two. ``text`` is ``key=value`` pairs; ``json`` is one JSON object per line.
 
 The token is part of every Bot API URL, so any library that logs a URL or an exception
-carrying one would leak it. The formatter scrubs it from every formatted line, tracebacks
-included. Personal data is kept out by the code: log lines name ids, never texts or names.
+carrying one would leak it. The formatter scrubs secrets from every finished line,
+tracebacks included. Personal data is kept out by the code: log lines name ids, never texts
+or names.
 """
 
+import json
 import logging
 import sys
+from datetime import UTC, datetime
+from typing import Literal
+
+LogFormat = Literal["text", "json"]
+REDACTED = "[REDACTED]"
 
 
-class RedactingFormatter(logging.Formatter):
-    def __init__(self, fmt: str, secrets: list[str]) -> None:
-        super().__init__(fmt)
-        self._secrets = [s for s in secrets if s]
+class OneLineFormatter(logging.Formatter):
+    """``ts level logger msg [exc]`` as ``key=value`` pairs or JSON, on one line, scrubbed."""
+
+    def __init__(self, secrets: list[str], style: LogFormat = "text") -> None:
+        super().__init__()
+        # The longest first, so that a token is scrubbed whole before its secret half.
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self._format = style
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        fields = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            fields["exc"] = self.formatException(record.exc_info)
+        if self._format == "json":
+            line = json.dumps(fields, ensure_ascii=False)
+        else:
+            line = " ".join(f"{key}={_text_value(value)}" for key, value in fields.items())
+        return self._scrub(line)
+
+    def _scrub(self, line: str) -> str:
         for secret in self._secrets:
-            text = text.replace(secret, "[REDACTED]")
-        return text
+            line = line.replace(secret, REDACTED)
+        return line
 
 
-def setup_logging(token: str | None, level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    secrets = [token] if token else []
-    secret_half = token.split(":", 1)[-1] if token else ""
-    if len(secret_half) >= 8:  # the secret half alone, as some errors show it
-        secrets.append(secret_half)
-    handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+def _text_value(value: str) -> str:
+    """Bare when it is one word; otherwise quoted, with quotes and line breaks escaped."""
+    if value and not any(c in value for c in ' "=\\\n\r\t'):
+        return value
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     )
+    return f'"{escaped}"'
+
+
+def secrets_of(token: str | None, *others: str | None) -> list[str]:
+    """What must never be logged: the token, its secret half alone (some errors show only
+    that), and any other secret given."""
+    secrets = [s for s in (token, *others) if s]
+    secret_half = token.split(":", 1)[-1] if token else ""
+    if len(secret_half) >= 8:
+        secrets.append(secret_half)
+    return secrets
+
+
+def setup_logging(secrets: list[str], style: LogFormat = "text", level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter(secrets, style))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.captureWarnings(True)  # library warnings become events too, one line each
     # httpx logs every request URL at INFO, and each carries the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Tornado (the webhook server) logs each request line at INFO; the path is not secret,
+    # but one line per update would drown the events that matter.
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)

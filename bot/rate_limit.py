@@ -24,6 +24,8 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import metrics
+
 __all__ = ["SmoothRateLimiter", "retry_after_seconds", "sends_message"]
 
 _LOG = logging.getLogger(__name__)
@@ -169,6 +171,7 @@ class SmoothRateLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
+                metrics.rate_limited()  # every 429, including those retried here
                 delay = retry_after_seconds(exc)
                 self._pause(delay)
                 if attempt >= max_retries:

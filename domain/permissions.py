@@ -31,6 +31,7 @@ class Action(StrEnum):
     LINK_GROUP = "link_group"
     DIGEST = "digest"
     REPORT = "report"
+    STATUS = "status"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -61,6 +62,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.LINK_GROUP: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
     Action.DIGEST: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
     Action.REPORT: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
+    # The bot's own health (outbox, undelivered messages, database): the operator's business.
+    Action.STATUS: frozenset({Role.ADMIN}),
 }
 
 #: Roles each inviting role may hand out. A jaksa brings in the people around a case but

@@ -4,9 +4,10 @@ import logging
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import metrics
 from handlers.context import DuplicateUpdate
 from texts import for_user
 
@@ -18,6 +19,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, DuplicateUpdate):
         log.info("duplicate update %s dropped inside its transaction", error.args[0])
         return
+    metrics.error("handler", type(error).__name__)
+    if isinstance(error, RetryAfter):
+        metrics.rate_limited()
     update_id = update.update_id if isinstance(update, Update) else None
     # The traceback names code, not people; message texts and names are never logged.
     log.error("error handling update %s: %s", update_id, type(error).__name__, exc_info=error)

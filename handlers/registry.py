@@ -54,6 +54,7 @@ REPORT = CommandSpec("laporan", "report", Action.REPORT, "cmd.report")
 DIGEST_SETTINGS = CommandSpec(
     "atur_ringkasan", "digest_settings", Action.DIGEST, "cmd.digest_settings"
 )
+STATUS = CommandSpec("status", "status", Action.STATUS, "cmd.status")
 CANCEL = CommandSpec("batal", "cancel", None, "cmd.cancel")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -80,6 +81,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     REVOKE,
     NEW_AGENCY,
     HOLIDAYS,
+    STATUS,
     CANCEL,
 )
 

@@ -12,6 +12,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import metrics
 from handlers import (
     absences,
     agency,
@@ -31,6 +32,7 @@ from handlers import (
     schedule,
     sites,
     start,
+    status,
 )
 from handlers.errors import on_error
 from handlers.filters import FOR_ME, PRIVATE
@@ -50,11 +52,16 @@ from handlers.registry import (
     SCHEDULE,
     SITES,
     START,
+    STATUS,
     TEMPLATE,
     CommandSpec,
 )
 
-BEFORE, MAIN, AFTER = -1, 0, 1
+BEFORE, MAIN, AFTER, COUNTED = -1, 0, 1, 2
+
+
+async def _count_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    metrics.update_handled()
 
 
 def _command(
@@ -88,6 +95,7 @@ def register(app: Application) -> None:
             _command(DIGEST, groups.digest_now),
             _command(REPORT, reports.report),
             _command(DIGEST_SETTINGS, groups.digest_settings),
+            _command(STATUS, status.status),
             ChatMemberHandler(groups.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated),
             MessageHandler(PRIVATE & filters.Document.ALL, importing.upload),
@@ -110,4 +118,5 @@ def register(app: Application) -> None:
         group=MAIN,
     )
     app.add_handler(TypeHandler(Update, idempotency.mark_seen), group=AFTER)
+    app.add_handler(TypeHandler(Update, _count_handled), group=COUNTED)
     app.add_error_handler(on_error)

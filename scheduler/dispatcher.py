@@ -23,6 +23,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot import metrics
 from storage.db import Database
 from storage.repositories.outbox import OutboxRow
 
@@ -123,6 +124,7 @@ async def _deliver(
         report.retried += 1
         report.slowed_down = True  # the whole bot is being told to slow down
     except Forbidden:
+        metrics.error("outbox", "Forbidden")
         async with db.transaction() as tx:
             first = await tx.outbox.mark_unreachable(row.chat_id, reason="forbidden", now=now)
         if first:
@@ -132,11 +134,13 @@ async def _deliver(
             await tx.outbox.move_chat(row.chat_id, int(exc.new_chat_id))
         report.retried += 1
     except BadRequest as exc:
+        metrics.error("outbox", type(exc).__name__)
         async with db.transaction() as tx:
             await tx.outbox.mark(row.id, "failed", str(exc)[:200])
         log.warning("outbox %s failed: %s", row.id, type(exc).__name__)
         report.failed += 1
     except NetworkError as exc:
+        metrics.error("outbox", type(exc).__name__)
         wait = min(timedelta(seconds=30) * 2**row.attempts, MAX_BACKOFF)
         async with db.transaction() as tx:
             await tx.outbox.retry_later(row.id, at=now + wait, error=type(exc).__name__)
@@ -144,4 +148,5 @@ async def _deliver(
     else:
         async with db.transaction() as tx:
             await tx.outbox.mark_sent(row.id, message_id=message.message_id, now=now)
+        metrics.message_sent()
         report.sent += 1

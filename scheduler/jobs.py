@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
+from bot import metrics
 from scheduler import maintenance
 from scheduler.dispatcher import dispatch
 from scheduler.planning import (
@@ -45,6 +46,8 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
         report = await dispatch(outbox_bot, services.db, now)
         if report.unreachable:
             await plan_unreachable_notices(services.db, report.unreachable, now)
+        if metrics.serving():
+            metrics.set_outbox_depth(await services.db.reader().outbox.pending_count())
 
     async def prune(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[services_key]

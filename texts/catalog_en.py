@@ -382,4 +382,11 @@ MESSAGES: dict[str, str] = {
     "report.usage": "Usage: <code>/report</code> (this month), <code>/report 2026-03</code>, or <code>/report KS-2026-0001</code>.",
     "report.month_caption": "Community-service implementation report {month}: {cases} cases.",
     "report.case_caption": "Summary of case {code}.",
+    "cmd.status": "Bot health: outbox, undelivered messages, database",
+    "status.header": "🩺 <b>Bot status</b>",
+    "status.uptime": "Running since {since} (up {uptime})",
+    "status.outbox": "Outbox: {pending} messages waiting; last message sent: {last_sent}",
+    "status.undelivered": "Undelivered: {failed} failed, {skipped} skipped, {unreachable} unreachable",
+    "status.database": "Database size: {size}",
+    "status.never": "never",
 }

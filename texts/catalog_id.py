@@ -394,4 +394,11 @@ MESSAGES: dict[str, str] = {
     "report.usage": "Cara pakai: <code>/laporan</code> (bulan ini), <code>/laporan 2026-03</code>, atau <code>/laporan KS-2026-0001</code>.",
     "report.month_caption": "Laporan pelaksanaan kerja sosial {month}: {cases} kasus.",
     "report.case_caption": "Ringkasan kasus {code}.",
+    "cmd.status": "Kesehatan bot: outbox, pesan tak terkirim, basis data",
+    "status.header": "🩺 <b>Status bot</b>",
+    "status.uptime": "Berjalan sejak {since} (selama {uptime})",
+    "status.outbox": "Outbox: {pending} pesan menunggu; pesan terakhir terkirim: {last_sent}",
+    "status.undelivered": "Tidak terkirim: {failed} gagal, {skipped} dilewati, {unreachable} tidak terjangkau",
+    "status.database": "Ukuran basis data: {size}",
+    "status.never": "belum pernah",
 }

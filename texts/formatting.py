@@ -58,3 +58,10 @@ def format_hours(minutes: int) -> str:
     tenths = max(minutes, 0) * 10 // 60
     whole, tenth = divmod(tenths, 10)
     return str(whole) if tenth == 0 else f"{whole},{tenth}"
+
+
+def format_size(size: int, lang: str) -> str:
+    """A file size in MB with one decimal ("12,3 MB" in Indonesian), kB when small."""
+    value, unit = (size / 1_000_000, "MB") if size >= 100_000 else (size / 1000, "kB")
+    text = f"{value:.1f}"
+    return f"{text.replace('.', ',') if lang == 'id' else text} {unit}"

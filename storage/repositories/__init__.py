@@ -13,6 +13,7 @@ from storage.repositories.ledger_days import LedgerDayRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.reminders import ReminderRepository
+from storage.repositories.runtime import RuntimeRepository
 from storage.repositories.sites import SiteRepository
 from storage.repositories.updates import ProcessedUpdateRepository, RedemptionFailureRepository
 
@@ -34,6 +35,7 @@ class Store:
         self.outbox = OutboxRepository(conn)
         self.reminders = ReminderRepository(conn)
         self.groups = GroupRepository(conn)
+        self.runtime = RuntimeRepository(conn)
 
 
 __all__ = ["Store"]

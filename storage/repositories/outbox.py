@@ -5,7 +5,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.repositories._sql import ts
+from storage.repositories._sql import parse_ts, ts
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,18 @@ class OutboxRepository:
             "SELECT 1 FROM unreachable_chats WHERE chat_id = ?", (chat_id,)
         ) as cur:
             return await cur.fetchone() is not None
+
+    async def pending_count(self) -> int:
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def last_sent_at(self) -> datetime | None:
+        async with self._conn.execute("SELECT MAX(sent_at) FROM outbox") as cur:
+            row = await cur.fetchone()
+        return parse_ts(row[0]) if row else None
 
     async def counts(self) -> dict[str, int]:
         async with self._conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:

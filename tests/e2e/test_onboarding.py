@@ -70,6 +70,7 @@ async def test_the_configured_admin_is_greeted_with_their_commands(bot: Bot) -> 
         "cabut",
         "instansi_baru",
         "libur",
+        "status",
         "batal",
     ]
     # The answer came well within a second of the update.

@@ -288,6 +288,8 @@ _USER_CONTENT_KEYS = frozenset(
         "dice",
     }
 )
+# setWebhook's secret_token: "1-256 characters. Only characters A-Z, a-z, 0-9, _ and -".
+_SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _BOT_COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 
 
@@ -1919,6 +1921,12 @@ class FakeBotApi:
         url = call.params.get("url") or ""
         if url and not str(url).startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = call.params.get("secret_token")
+        if secret is not None and not _SECRET_TOKEN_RE.match(str(secret)):
+            raise bad_request("secret token contains unallowed characters")
+        connections = call.params.get("max_connections", 40)
+        if not isinstance(connections, int) or not 1 <= connections <= 100:
+            raise bad_request("bad webhook: max_connections must be between 1 and 100")
         self.webhook = {k: v for k, v in call.params.items() if k != "certificate"}
         if call.params.get("drop_pending_updates"):
             self._drop_pending()

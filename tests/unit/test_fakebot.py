@@ -358,6 +358,16 @@ async def test_webhook_blocks_polling_until_deleted(fake: FakeBotApi, bot: teleg
     assert await bot.log_out() is True and await bot.close() is True
 
 
+@pytest.mark.parametrize("secret", ["with space", "ümlaut", "x" * 257])
+async def test_webhook_secret_follows_the_bot_api_rules(
+    fake: FakeBotApi, bot: telegram.Bot, secret: str
+) -> None:
+    with pytest.raises(BadRequest, match="Secret token contains unallowed characters"):
+        await bot.set_webhook("https://example.org/hook", secret_token=secret)
+    assert fake.webhook == {}
+    assert await bot.set_webhook("https://example.org/hook", secret_token="A-z_09" * 42)
+
+
 # -- edits, deletes, callbacks ------------------------------------------------------------------
 
 

@@ -1,0 +1,64 @@
+"""``kerjasosial status``: the bot's health from the database, safe while the bot runs."""
+
+import sys
+from datetime import UTC, datetime, timedelta
+
+from bot.config import Settings
+from services.status import BotStatus, read_status
+from storage.db import Database
+from texts.formatting import format_size
+
+
+async def status(settings: Settings) -> int:
+    if not settings.database_path.exists():
+        print(f"kerjasosial: no database at {settings.database_path}", file=sys.stderr)
+        return 1
+    db = await Database.open(settings.database_path, migrate=False)
+    try:
+        report = await read_status(db)
+    finally:
+        await db.close()
+    print("\n".join(render(report, datetime.now(UTC))))
+    return 0
+
+
+def render(report: BotStatus, now: datetime) -> list[str]:
+    return [
+        _bot_line(report, now),
+        f"outbox: {report.pending} pending; last message sent: {_when(report.last_sent_at)}",
+        "undelivered: " + ", ".join(f"{n} {status}" for status, n in report.undelivered.items()),
+        f"database: {format_size(report.database_bytes, 'en')}",
+    ]
+
+
+def _bot_line(report: BotStatus, now: datetime) -> str:
+    if report.running(now):
+        assert report.started_at is not None and report.heartbeat_at is not None
+        return (
+            f"bot: running since {_when(report.started_at)} (up {_ago(now - report.started_at)});"
+            f" last heartbeat {_ago(now - report.heartbeat_at)} ago"
+        )
+    if report.started_at is None and report.stopped_at is not None:
+        return f"bot: not running (stopped at {_when(report.stopped_at)})"
+    if report.heartbeat_at is not None:
+        return (
+            f"bot: NOT RUNNING: no heartbeat for {_ago(now - report.heartbeat_at)}"
+            " (it stopped without shutting down)"
+        )
+    return "bot: not running (never started on this database)"
+
+
+def _when(instant: datetime | None) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if instant else "never"
+
+
+def _ago(delta: timedelta) -> str:
+    seconds = max(int(delta.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h {minutes}m"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m {seconds}s" if minutes else f"{seconds}s"
