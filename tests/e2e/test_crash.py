@@ -1,0 +1,125 @@
+"""SIGKILL in the middle of a burst of check-ins: nothing Telegram was told is handled is lost,
+nothing is recorded twice, and the database is intact.
+
+The bot runs as the operator runs it (``kerjasosial run``, a real process). An update counts as
+acknowledged once the bot has confirmed it to Telegram, that is once a later getUpdates
+carried an offset above its id (the fake records the highest). Telegram never delivers an
+acknowledged update again, so each of those must already be in the database; the others are
+delivered again after the restart and must be handled exactly once.
+"""
+
+import asyncio
+import re
+import signal
+import sqlite3
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storage.db import Database
+from tests.e2e.conftest import BOT_USERNAME, TOKEN
+from tests.e2e.test_cli import _env, _kerjasosial
+from tests.fakebot.server import FakeBotApi
+from tests.seeds import seed_site_with_cases
+
+CHECK_INS = 500
+PENGAWAS = 7777
+CHECKED_IN = "hadir pukul"
+CODE = re.compile(r"KS-\d{4}-\d+")
+
+
+async def seed(data_dir: Path, cases: int) -> list[str]:
+    db = await Database.open(data_dir / "kerjasosial.sqlite3")
+    try:
+        return await seed_site_with_cases(
+            db, datetime.now(UTC), cases=cases, pengawas_telegram_id=PENGAWAS
+        )
+    finally:
+        await db.close()
+
+
+async def start_bot(workdir: Path, fake: FakeBotApi, log: Path) -> asyncio.subprocess.Process:
+    """``kerjasosial run`` against the fake, with its data in ``workdir/data``."""
+    env = _env(workdir, KERJASOSIAL_BOT_TOKEN=TOKEN, KERJASOSIAL_API_URL=fake.url)
+    polls = len(fake.calls_of("getUpdates"))
+    with log.open("ab") as out:
+        process = await asyncio.create_subprocess_exec(
+            *_kerjasosial(), "run", cwd=workdir, env=env, stdout=out, stderr=out
+        )
+    await fake.wait_for(
+        lambda: len(fake.calls_of("getUpdates")) > polls or process.returncode is not None,
+        timeout=60,
+        message="the bot to start polling",
+    )
+    assert process.returncode is None, log.read_text()[-2000:]
+    return process
+
+
+def replies(fake: FakeBotApi) -> Counter[str]:
+    """Check-in confirmations the bot sent, by case code."""
+    return Counter(
+        match.group(0)
+        for m in fake.sent_to(PENGAWAS)
+        if CHECKED_IN in (m.plain or "") and (match := CODE.search(m.plain or ""))
+    )
+
+
+def check_database(path: Path, updates: list[dict[str, Any]], acknowledged_below: int) -> None:
+    """Every update below ``acknowledged_below`` is recorded once, with its one check-in;
+    no case is checked in twice; and SQLite finds the file intact."""
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        processed = {r[0] for r in conn.execute("SELECT update_id FROM processed_updates")}
+        events = Counter(
+            r[0]
+            for r in conn.execute(
+                "SELECT message_id FROM attendance_events WHERE kind = 'check_in' AND chat_id = ?",
+                (PENGAWAS,),
+            )
+        )
+        per_case = Counter(r[0] for r in conn.execute("SELECT case_id FROM attendances"))
+    finally:
+        conn.close()
+    acknowledged = [u for u in updates if u["update_id"] < acknowledged_below]
+    lost = [u["update_id"] for u in acknowledged if u["update_id"] not in processed]
+    assert not lost, f"acknowledged to Telegram but not in the database: {lost[:10]}"
+    missing = [u["update_id"] for u in acknowledged if events[u["message"]["message_id"]] != 1]
+    assert not missing, f"acknowledged without exactly one check-in: {missing[:10]}"
+    assert all(n == 1 for n in per_case.values()), "a case was checked in twice"
+    assert all(n == 1 for n in events.values()), "a message became two check-ins"
+
+
+async def test_a_kill_during_a_burst_of_check_ins_loses_and_doubles_nothing(
+    tmp_path: Path,
+) -> None:
+    codes = await seed(tmp_path / "data", CHECK_INS)
+    database = tmp_path / "data" / "kerjasosial.sqlite3"
+    log = tmp_path / "bot.log"
+    async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456) as fake:
+        pengawas = fake.create_user(PENGAWAS, "Pengawas")
+        first = await start_bot(tmp_path, fake, log)
+        updates = [
+            fake.send_photo(pengawas, caption=f"/hadir {code}", size=(64, 48)) for code in codes
+        ]
+        try:
+            await fake.wait_for(lambda: sum(replies(fake).values()) >= CHECK_INS // 4, timeout=60)
+        finally:
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
+        acknowledged = fake.confirmed_offset
+        assert sum(replies(fake).values()) < CHECK_INS, "the kill came too late to test anything"
+        assert acknowledged > updates[0]["update_id"], "nothing was acknowledged before the kill"
+        check_database(database, updates, acknowledged)
+
+        second = await start_bot(tmp_path, fake, log)
+        try:
+            last = updates[-1]["update_id"]
+            await fake.wait_for(lambda: fake.confirmed_offset > last, timeout=60)
+        finally:
+            second.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(second.wait(), timeout=20)
+
+    check_database(database, updates, acknowledged_below=updates[-1]["update_id"] + 1)
+    assert max(replies(fake).values()) == 1, "a check-in was confirmed twice"
