@@ -147,7 +147,13 @@ async def bot(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[Bot]:
     await app.post_init(app)  # run_polling calls it; a test drives the loop itself
     await app.start()
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    await app.updater.start_polling(
+        poll_interval=0.0,
+        timeout=1,
+        allowed_updates=Update.ALL_TYPES,
+        # As run_polling does: a failed getUpdates goes to the bot's own error handler.
+        error_callback=lambda exc: app.create_task(app.process_error(update=None, error=exc)),
+    )
     running = Bot(app=app, fake=fake, clock=clock, data_dir=tmp_path / "data")
 
     async def finished(update: object, _: object) -> None:

@@ -1921,6 +1921,8 @@ class FakeBotApi:
         while True:
             if generation != self._poll_generation:
                 raise ApiError(409, _CONFLICT_POLL)
+            if self._outage_now(call.method) is not None:  # Telegram went down mid-poll
+                await self._check_faults(call)
             batch = self._deliverable(limit)
             now = time.monotonic()
             if batch or self._closing or now >= deadline:
