@@ -3,8 +3,9 @@
 Failures of the machine rather than of the code (Telegram unreachable, the database locked
 by another program or the disk full) come in floods and need no traceback: they are logged
 one line a minute per kind, and the person is told plainly what happened. Their change was
-rolled back together with the record that their update was handled, so sending it again
-works once the cause is gone.
+rolled back together with the record that their update was handled, and nothing after the
+failed handler runs (in particular nothing records the update as handled), so sending it
+again works once the cause is gone.
 """
 
 import logging
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from handlers.context import SERVICES_KEY, DuplicateUpdate, Services
 from services.log_throttle import LogThrottle
@@ -63,10 +64,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         # The traceback names code, not people; message texts and names are never logged.
         log.error("error handling update %s: %s", update_id, type(error).__name__, exc_info=error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    if not isinstance(update, Update):
         return
+    if update.effective_chat is not None:
+        await _tell(update, context, _TEXT_KEYS.get(kind or "", "error"))
+    raise ApplicationHandlerStop  # the later handler groups would record the update as handled
+
+
+async def _tell(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    assert update.effective_chat is not None
     texts = for_user(update.effective_user.language_code if update.effective_user else None)
-    key = _TEXT_KEYS.get(kind or "", "error")
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(texts.plain(key), show_alert=True)

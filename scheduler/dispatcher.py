@@ -106,6 +106,10 @@ async def dispatch(
             report.skipped += 1
         else:
             pending.append(row)
+    if pending:
+        # A message sent cannot be unsent: if another program holds the database, whatever
+        # went out could not be marked sent and would go again. Find out first.
+        await db.check_writable()
     by_chat: dict[int, list[OutboxRow]] = {}
     for row in pending:
         by_chat.setdefault(row.chat_id, []).append(row)

@@ -70,10 +70,14 @@ class Bot:
         return self.users[user_id]
 
     async def handled(self, update: dict[str, Any], timeout: float = 5.0) -> None:
-        """Wait until the bot has finished with an update (it records every one it handles)."""
+        """Wait until the bot has finished with an update: it went through every handler
+        group, or (after a failure stopped them) the bot confirmed it to Telegram, which it
+        does only once the update is handled."""
         update_id = update["update_id"]
         await self.fake.wait_for(
-            lambda: update_id in self.finished, timeout, message=f"update {update_id} handled"
+            lambda: update_id in self.finished or self.fake.confirmed_offset > update_id,
+            timeout,
+            message=f"update {update_id} handled",
         )
 
     async def send(self, user: dict[str, Any], text: str, **kwargs: Any) -> list[SentMessage]:
