@@ -8,52 +8,19 @@ acknowledged update again, so each of those must already be in the database; the
 delivered again after the restart and must be handled exactly once.
 """
 
-import asyncio
 import re
 import signal
 import sqlite3
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storage.db import Database
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
-from tests.e2e.test_cli import _env, _kerjasosial
+from tests.e2e.processes import CHECKED_IN, PENGAWAS, seed_cases, start_bot, stop_bot
 from tests.fakebot.server import FakeBotApi
-from tests.seeds import seed_site_with_cases
 
 CHECK_INS = 500
-PENGAWAS = 7777
-CHECKED_IN = "hadir pukul"
 CODE = re.compile(r"KS-\d{4}-\d+")
-
-
-async def seed(data_dir: Path, cases: int) -> list[str]:
-    db = await Database.open(data_dir / "kerjasosial.sqlite3")
-    try:
-        return await seed_site_with_cases(
-            db, datetime.now(UTC), cases=cases, pengawas_telegram_id=PENGAWAS
-        )
-    finally:
-        await db.close()
-
-
-async def start_bot(workdir: Path, fake: FakeBotApi, log: Path) -> asyncio.subprocess.Process:
-    """``kerjasosial run`` against the fake, with its data in ``workdir/data``."""
-    env = _env(workdir, KERJASOSIAL_BOT_TOKEN=TOKEN, KERJASOSIAL_API_URL=fake.url)
-    polls = len(fake.calls_of("getUpdates"))
-    with log.open("ab") as out:
-        process = await asyncio.create_subprocess_exec(
-            *_kerjasosial(), "run", cwd=workdir, env=env, stdout=out, stderr=out
-        )
-    await fake.wait_for(
-        lambda: len(fake.calls_of("getUpdates")) > polls or process.returncode is not None,
-        timeout=60,
-        message="the bot to start polling",
-    )
-    assert process.returncode is None, log.read_text()[-2000:]
-    return process
 
 
 def replies(fake: FakeBotApi) -> Counter[str]:
@@ -94,7 +61,7 @@ def check_database(path: Path, updates: list[dict[str, Any]], acknowledged_below
 async def test_a_kill_during_a_burst_of_check_ins_loses_and_doubles_nothing(
     tmp_path: Path,
 ) -> None:
-    codes = await seed(tmp_path / "data", CHECK_INS)
+    codes = await seed_cases(tmp_path, CHECK_INS)
     database = tmp_path / "data" / "kerjasosial.sqlite3"
     log = tmp_path / "bot.log"
     async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456) as fake:
@@ -118,8 +85,7 @@ async def test_a_kill_during_a_burst_of_check_ins_loses_and_doubles_nothing(
             last = updates[-1]["update_id"]
             await fake.wait_for(lambda: fake.confirmed_offset > last, timeout=60)
         finally:
-            second.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(second.wait(), timeout=20)
+            await stop_bot(second)
 
     check_database(database, updates, acknowledged_below=updates[-1]["update_id"] + 1)
     assert max(replies(fake).values()) == 1, "a check-in was confirmed twice"
