@@ -5,12 +5,26 @@ from zoneinfo import ZoneInfo
 
 from domain.actor import Actor
 from domain.cases import CaseDraft, CaseTerms, Consequence
+from domain.models import Person
 from domain.roles import AgencyType, Role
 from domain.sites import SiteDraft
 from services.cases import create_case
 from storage.db import Database
+from storage.repositories import Store
 
 JAKSA_TELEGRAM_ID = 555
+
+
+async def _member(
+    store: Store, telegram_user_id: int, full_name: str, agency_id: int, role: Role, now: datetime
+) -> Person:
+    person = await store.people.ensure(
+        telegram_user_id=telegram_user_id, full_name=full_name, language_code="id", now=now
+    )
+    await store.people.add_membership(
+        person_id=person.id, agency_id=agency_id, role=role, invitation_id=None, now=now
+    )
+    return person
 
 
 async def seed_office(db: Database, now: datetime) -> Actor:
@@ -32,15 +46,7 @@ async def seed_office(db: Database, now: datetime) -> Actor:
             created_by=None,
             now=now,
         )
-        jaksa = await store.people.ensure(
-            telegram_user_id=JAKSA_TELEGRAM_ID,
-            full_name="Jaksa Konsol",
-            language_code="id",
-            now=now,
-        )
-        await store.people.add_membership(
-            person_id=jaksa.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
-        )
+        jaksa = await _member(store, JAKSA_TELEGRAM_ID, "Jaksa Konsol", kejari.id, Role.JAKSA, now)
         memberships = tuple(await store.people.memberships_of(jaksa.id))
     return Actor(JAKSA_TELEGRAM_ID, jaksa, memberships)
 
@@ -61,15 +67,7 @@ async def seed_site_with_cases(
             declared_by=None,
             now=now,
         )
-        pengawas = await store.people.ensure(
-            telegram_user_id=pengawas_telegram_id,
-            full_name="Pengawas",
-            language_code="id",
-            now=now,
-        )
-        await store.people.add_membership(
-            person_id=pengawas.id, agency_id=1, role=Role.PENGAWAS, invitation_id=None, now=now
-        )
+        pengawas = await _member(store, pengawas_telegram_id, "Pengawas", 1, Role.PENGAWAS, now)
         await store.sites.add_supervisor(site.id, pengawas.id, now)
         for i in range(cases):
             created = await create_case(
