@@ -36,7 +36,7 @@ BATCH = 200
 CONCURRENCY = 8
 MAX_BACKOFF = timedelta(minutes=30)
 UNREACHABLE = "outbox: Telegram unreachable"
-_FAILURES = LogThrottle()
+_FAILURES = LogThrottle()  # for callers without the application's own (benchmarks, tests)
 
 
 @dataclass
