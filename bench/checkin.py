@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,13 +28,9 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
-from domain.cases import CaseDraft, CaseTerms, Consequence
-from domain.roles import Role
-from domain.sites import SiteDraft
-from services.cases import create_case
 from storage.db import Database
 from tests.fakebot.server import FakeBotApi
-from tests.seeds import seed_office
+from tests.seeds import seed_site_with_cases
 
 CHECK_INS = 100
 PHOTO_BYTES = 300_000  # a phone photo as Telegram compresses it: a few hundred kB
@@ -44,64 +40,10 @@ PENGAWAS = 7777
 
 async def prepare(path: Path) -> list[str]:
     """An office, a site with its pengawas, and one case per check-in, straight in storage."""
-    now = datetime.now(UTC)
     db = await Database.open(path)
-    jaksa = await seed_office(db, now)
-    assert jaksa.person is not None
-    codes = []
-    async with db.transaction() as store:
-        site = await store.sites.add(
-            SiteDraft(
-                "Taman Bench",
-                2,
-                "Jl. 1",
-                -0.5,
-                117.1,
-                150,
-                "Asia/Makassar",
-                ("menyapu",),
-                CHECK_INS,
-                True,
-            ),
-            declared_by=None,
-            now=now,
-        )
-        pengawas = await store.people.ensure(
-            telegram_user_id=PENGAWAS, full_name="Pengawas", language_code="id", now=now
-        )
-        await store.people.add_membership(
-            person_id=pengawas.id, agency_id=1, role=Role.PENGAWAS, invitation_id=None, now=now
-        )
-        await store.sites.add_supervisor(site.id, pengawas.id, now)
-        today = date.today()
-        for i in range(CHECK_INS):
-            created = await create_case(
-                store,
-                CaseDraft(
-                    offender_name=f"Peserta {i}",
-                    decision_number=f"{i}/Bench",
-                    court="PN",
-                    decision_date=today,
-                    terms=CaseTerms(40, 2, frozenset(range(7)), today, today + timedelta(days=90)),
-                    site_id=site.id,
-                    consequence=Consequence.PRISON,
-                    replaced_penalty="1 bulan penjara",
-                    jaksa_person_id=jaksa.person.id,
-                ),
-                agency_id=1,
-                created_by=None,
-                now=now,
-                invitation_validity=timedelta(days=7),
-                audit={
-                    "now": now,
-                    "actor_telegram_id": None,
-                    "actor_person_id": None,
-                    "update_id": None,
-                },
-                invite_offender=False,
-            )
-            assert created is not None
-            codes.append(created.case.code)
+    codes = await seed_site_with_cases(
+        db, datetime.now(UTC), cases=CHECK_INS, pengawas_telegram_id=PENGAWAS
+    )
     await db.close()
     return codes
 

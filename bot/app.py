@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.config import Settings
+from bot.polling import ConfirmAfterHandlingBot
 from bot.rate_limit import SmoothRateLimiter
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
@@ -86,14 +87,8 @@ def build_application(
         services = context.bot_data[SERVICES_KEY]
         await status.record_heartbeat(services.db, services.clock())
 
-    app = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .base_url(f"{settings.api_url}/bot")
-        .base_file_url(f"{settings.api_url}/file/bot")
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .build()
-    )
+    bot = ConfirmAfterHandlingBot(settings.token, settings.api_url)
+    app = ApplicationBuilder().bot(bot).post_init(post_init).post_shutdown(post_shutdown).build()
+    bot.confirm_after(app.update_queue)
     register(app)
     return app

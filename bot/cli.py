@@ -20,6 +20,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot import cli_data, cli_status, metrics
 from bot.config import ConfigError, Settings, load_settings, parse_listen
 from bot.logging_setup import secrets_of, setup_logging
+from bot.restore import restore
 from bot.webhook import webhook_options
 from storage.db import Database, latest_version
 
@@ -57,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
         "backup", help="copy the database consistently, even while the bot runs"
     )
     backup.add_argument("path", type=Path, help="where to write the copy")
+    restore_cmd = sub.add_parser(
+        "restore", help="put a checked backup in place of the database (stop the bot first)"
+    )
+    restore_cmd.add_argument("path", type=Path, help="the backup file to restore")
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     audit_sub.add_parser("verify", help="check that no audit row was edited, removed or reordered")
@@ -83,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_migrate(settings))
         if args.command == "backup":
             return _backup(settings, args.path)
+        if args.command == "restore":
+            return restore(settings, args.path)
         if args.command == "audit":
             return asyncio.run(_audit_verify(settings))
         if args.command in ("import", "export", "purge", "report"):

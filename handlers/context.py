@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from domain.actor import Actor
+from services.log_throttle import LogThrottle
 from storage.db import Database
 from storage.repositories import Store
 from texts import Html, Texts, for_user, split_message
@@ -35,6 +36,8 @@ class Services:
     invitation_validity: timedelta
     evidence_dir: Path
     clock: Callable[[], datetime] = utc_now
+    #: One log line a minute per kind of failure (Telegram unreachable, disk full...).
+    failures: LogThrottle = field(default_factory=LogThrottle)
 
 
 SERVICES_KEY = "services"

@@ -10,7 +10,9 @@ still pending after the restart and goes again. Everything else is exactly once.
 | 403 Forbidden    | the chat is unreachable; its jaksa and pengawas are told, once        |
 | ChatMigrated     | pending rows follow the group's new id, and go next tick             |
 | other 400        | the row failed: retrying cannot help                                  |
-| network errors   | back off: 30 s, 1 min, 2 min ... up to 30 min                         |
+| network errors   | back off: 30 s, 1 min, 2 min ... up to 30 min; the tick stops         |
+
+While Telegram is unreachable the log gets one line a minute, not one per row.
 """
 
 import asyncio
@@ -24,6 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot import metrics
+from services.log_throttle import LogThrottle
 from storage.db import Database
 from storage.repositories.outbox import OutboxRow
 
@@ -33,6 +36,8 @@ GRACE = timedelta(minutes=30)
 BATCH = 200
 CONCURRENCY = 8
 MAX_BACKOFF = timedelta(minutes=30)
+UNREACHABLE = "outbox: Telegram unreachable"
+_FAILURES = LogThrottle()  # for callers without the application's own (benchmarks, tests)
 
 
 @dataclass
@@ -43,6 +48,7 @@ class DispatchReport:
     unreachable: list[int] = field(default_factory=list)
     failed: int = 0
     slowed_down: bool = False
+    network_errors: int = 0
 
 
 def _markup(payload: dict[str, object]) -> InlineKeyboardMarkup | None:
@@ -77,13 +83,19 @@ def _seconds(value: object) -> float:
 
 
 async def dispatch(
-    bot: Bot, db: Database, now: datetime, grace: timedelta = GRACE
+    bot: Bot,
+    db: Database,
+    now: datetime,
+    grace: timedelta = GRACE,
+    failures: LogThrottle | None = None,
 ) -> DispatchReport:
     """One tick: send every due row, or decide what becomes of it.
 
     Rows for different chats go out concurrently, a few at a time, so the rate limiter
     (not the round trip of each request) sets the pace; rows for one chat keep their order.
+    A network error ends the tick: the next rows would only fail the same way.
     """
+    failures = failures or _FAILURES
     report = DispatchReport()
     pending = []
     for row in await db.reader().outbox.due(now, BATCH):
@@ -95,6 +107,10 @@ async def dispatch(
             report.skipped += 1
         else:
             pending.append(row)
+    if pending:
+        # A message sent cannot be unsent: if another program holds the database, whatever
+        # went out could not be marked sent and would go again. Find out first.
+        await db.check_writable()
     by_chat: dict[int, list[OutboxRow]] = {}
     for row in pending:
         by_chat.setdefault(row.chat_id, []).append(row)
@@ -103,16 +119,23 @@ async def dispatch(
     async def one_chat(rows: list[OutboxRow]) -> None:
         async with gate:
             for row in rows:  # one chat's messages stay in order
-                if report.slowed_down:
+                if report.slowed_down or report.network_errors:
                     return
-                await _deliver(bot, db, row, now, report)
+                await _deliver(bot, db, row, now, report, failures)
 
     await asyncio.gather(*(one_chat(rows) for rows in by_chat.values()))
+    if report.sent:
+        failures.recovered(log, UNREACHABLE, "outbox: Telegram answers again")
     return report
 
 
 async def _deliver(
-    bot: Bot, db: Database, row: OutboxRow, now: datetime, report: DispatchReport
+    bot: Bot,
+    db: Database,
+    row: OutboxRow,
+    now: datetime,
+    report: DispatchReport,
+    failures: LogThrottle,
 ) -> None:
     try:
         message = await _send(bot, row)
@@ -145,6 +168,10 @@ async def _deliver(
         async with db.transaction() as tx:
             await tx.outbox.retry_later(row.id, at=now + wait, error=type(exc).__name__)
         report.retried += 1
+        report.network_errors += 1
+        failures.warning(
+            log, UNREACHABLE, now, "%s (%s); rows wait and retry", UNREACHABLE, type(exc).__name__
+        )
     else:
         async with db.transaction() as tx:
             await tx.outbox.mark_sent(row.id, message_id=message.message_id, now=now)

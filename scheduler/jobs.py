@@ -43,7 +43,7 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
     async def send(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[services_key]
         now = services.clock()
-        report = await dispatch(outbox_bot, services.db, now)
+        report = await dispatch(outbox_bot, services.db, now, failures=services.failures)
         if report.unreachable:
             await plan_unreachable_notices(services.db, report.unreachable, now)
         if metrics.serving():

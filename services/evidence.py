@@ -6,6 +6,7 @@ file id are already stored, and :func:`retry_downloads` fetches the file later.
 
 import hashlib
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -62,6 +63,25 @@ async def keep(
         async with db.transaction() as store:
             await store.attendance.evidence_failed(evidence_id)
         return False
+    try:
+        await _record(db, evidence_id, digest, path, data, now, site)
+    except sqlite3.OperationalError as exc:
+        # The record it belongs to is saved already; only noting the file failed (a full
+        # disk, a lock), so it is fetched again later like a failed download.
+        log.warning("evidence %s kept but not recorded yet: %s", evidence_id, exc)
+        return False
+    return True
+
+
+async def _record(
+    db: Database,
+    evidence_id: int,
+    digest: str,
+    path: Path,
+    data: bytes,
+    now: datetime,
+    site: Site | None,
+) -> None:
     facts = read_exif(data)
     distance = None
     if site is not None and facts.latitude is not None and facts.longitude is not None:
@@ -79,7 +99,6 @@ async def keep(
                 distance_m=distance,
                 outside=distance is not None and site is not None and distance > site.radius_m,
             )
-    return True
 
 
 async def retry_downloads(bot: Bot, db: Database, evidence_dir: Path, now: datetime) -> int:

@@ -115,17 +115,29 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Store]:
-        """A unit of work: every write inside commits together or rolls back together."""
+        """A unit of work: every write inside commits together or rolls back together.
+
+        A failed COMMIT (a full disk) is rolled back too, so the connection is never left
+        inside a transaction; SQLite has sometimes rolled back already (SQLITE_FULL), and
+        then the original error is the one raised, not "no transaction is active".
+        """
         conn = self._conn("writer")
         async with self._write_lock:
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Store(conn)
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
-            else:
                 await conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise
+
+    async def check_writable(self) -> None:
+        """Take the write lock and let go: raises ``sqlite3.OperationalError`` ("database is
+        locked") if another program holds it past the busy timeout. For a caller about to do
+        something it cannot undo, such as sending a message it must then mark as sent."""
+        async with self.transaction():
+            pass
 
     def reader(self) -> Store:
         """Repositories over the read connection: committed data only, never writes."""

@@ -1,12 +1,30 @@
 """A small office written straight to storage, for tests and benchmarks that skip the chat."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.actor import Actor
+from domain.cases import CaseDraft, CaseTerms, Consequence
+from domain.models import Person
 from domain.roles import AgencyType, Role
+from domain.sites import SiteDraft
+from services.cases import create_case
 from storage.db import Database
+from storage.repositories import Store
 
 JAKSA_TELEGRAM_ID = 555
+
+
+async def _member(
+    store: Store, telegram_user_id: int, full_name: str, agency_id: int, role: Role, now: datetime
+) -> Person:
+    person = await store.people.ensure(
+        telegram_user_id=telegram_user_id, full_name=full_name, language_code="id", now=now
+    )
+    await store.people.add_membership(
+        person_id=person.id, agency_id=agency_id, role=role, invitation_id=None, now=now
+    )
+    return person
 
 
 async def seed_office(db: Database, now: datetime) -> Actor:
@@ -28,14 +46,55 @@ async def seed_office(db: Database, now: datetime) -> Actor:
             created_by=None,
             now=now,
         )
-        jaksa = await store.people.ensure(
-            telegram_user_id=JAKSA_TELEGRAM_ID,
-            full_name="Jaksa Konsol",
-            language_code="id",
-            now=now,
-        )
-        await store.people.add_membership(
-            person_id=jaksa.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
-        )
+        jaksa = await _member(store, JAKSA_TELEGRAM_ID, "Jaksa Konsol", kejari.id, Role.JAKSA, now)
         memberships = tuple(await store.people.memberships_of(jaksa.id))
     return Actor(JAKSA_TELEGRAM_ID, jaksa, memberships)
+
+
+async def seed_site_with_cases(
+    db: Database, now: datetime, *, cases: int, pengawas_telegram_id: int
+) -> list[str]:
+    """The office, one site with its pengawas and ``cases`` active cases working there every
+    day from today; returns the case codes. Opens and closes nothing: ``db`` is the caller's."""
+    jaksa = await seed_office(db, now)
+    assert jaksa.person is not None
+    zone = "Asia/Makassar"
+    today = now.astimezone(ZoneInfo(zone)).date()
+    codes = []
+    async with db.transaction() as store:
+        site = await store.sites.add(
+            SiteDraft("Taman Uji", 2, "Jl. 1", -0.5, 117.1, 150, zone, ("menyapu",), cases, True),
+            declared_by=None,
+            now=now,
+        )
+        pengawas = await _member(store, pengawas_telegram_id, "Pengawas", 1, Role.PENGAWAS, now)
+        await store.sites.add_supervisor(site.id, pengawas.id, now)
+        for i in range(cases):
+            created = await create_case(
+                store,
+                CaseDraft(
+                    offender_name=f"Peserta {i}",
+                    decision_number=f"{i}/Uji",
+                    court="PN",
+                    decision_date=today,
+                    terms=CaseTerms(40, 2, frozenset(range(7)), today, today + timedelta(days=90)),
+                    site_id=site.id,
+                    consequence=Consequence.PRISON,
+                    replaced_penalty="1 bulan penjara",
+                    jaksa_person_id=jaksa.person.id,
+                ),
+                agency_id=1,
+                created_by=None,
+                now=now,
+                invitation_validity=timedelta(days=7),
+                audit={
+                    "now": now,
+                    "actor_telegram_id": None,
+                    "actor_person_id": None,
+                    "update_id": None,
+                },
+                invite_offender=False,
+            )
+            assert created is not None
+            codes.append(created.case.code)
+    return codes

@@ -50,6 +50,8 @@ MESSAGES: dict[str, str] = {
     "stale_button": "This button is no longer valid. Please run the command again.",
     "private_only": "This command only works in a private chat with the bot.",
     "error": "Sorry, something went wrong on our side. Your data is safe; please try again shortly.",
+    "error.busy": "The records are busy right now, so nothing was saved. Please send it again in a minute.",
+    "error.storage_full": "The server's storage is full, so nothing was saved. The operator must free some space first; please send it again later.",
     "cancelled": "Cancelled. Nothing was saved.",
     "nothing_to_cancel": "There is no form in progress.",
     "expected_text": "Please reply with text. {prompt}",

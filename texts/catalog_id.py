@@ -51,6 +51,8 @@ MESSAGES: dict[str, str] = {
     "stale_button": "Tombol ini sudah tidak berlaku. Silakan ulangi perintahnya.",
     "private_only": "Perintah ini hanya bisa dipakai di obrolan pribadi dengan bot.",
     "error": "Maaf, terjadi kesalahan di sistem. Data Anda aman; silakan coba lagi sebentar lagi.",
+    "error.busy": "Data sedang sibuk diproses, jadi belum ada yang tersimpan. Silakan kirim lagi sebentar lagi.",
+    "error.storage_full": "Penyimpanan server penuh, jadi belum ada yang tersimpan. Operator perlu mengosongkan ruang dulu; silakan kirim lagi nanti.",
     "cancelled": "Dibatalkan. Tidak ada yang disimpan.",
     "nothing_to_cancel": "Tidak ada isian yang sedang berjalan.",
     "expected_text": "Mohon balas dengan teks. {prompt}",

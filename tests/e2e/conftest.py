@@ -70,10 +70,14 @@ class Bot:
         return self.users[user_id]
 
     async def handled(self, update: dict[str, Any], timeout: float = 5.0) -> None:
-        """Wait until the bot has finished with an update (it records every one it handles)."""
+        """Wait until the bot has finished with an update: it went through every handler
+        group, or (after a failure stopped them) the bot confirmed it to Telegram, which it
+        does only once the update is handled."""
         update_id = update["update_id"]
         await self.fake.wait_for(
-            lambda: update_id in self.finished, timeout, message=f"update {update_id} handled"
+            lambda: update_id in self.finished or self.fake.confirmed_offset > update_id,
+            timeout,
+            message=f"update {update_id} handled",
         )
 
     async def send(self, user: dict[str, Any], text: str, **kwargs: Any) -> list[SentMessage]:
@@ -147,7 +151,13 @@ async def bot(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[Bot]:
     await app.post_init(app)  # run_polling calls it; a test drives the loop itself
     await app.start()
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    await app.updater.start_polling(
+        poll_interval=0.0,
+        timeout=1,
+        allowed_updates=Update.ALL_TYPES,
+        # As run_polling does: a failed getUpdates goes to the bot's own error handler.
+        error_callback=lambda exc: app.create_task(app.process_error(update=None, error=exc)),
+    )
     running = Bot(app=app, fake=fake, clock=clock, data_dir=tmp_path / "data")
 
     async def finished(update: object, _: object) -> None:

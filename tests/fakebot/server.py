@@ -489,6 +489,9 @@ class FakeBotApi:
         self._redeliveries: list[JsonDict] = []
         self._next_update_id = 1
         self._delivered_up_to = 0
+        #: The highest offset the bot confirmed: every update below it was acknowledged,
+        #: and Telegram would never deliver it again.
+        self.confirmed_offset = 0
         self._dropped: set[int] = set()
         self.withheld: list[JsonDict] = []  # group updates privacy mode kept from the bot
         self._allowed_updates: list[str] | None = None
@@ -511,7 +514,10 @@ class FakeBotApi:
         self._delay = 0.0
         self._delay_methods: frozenset[str] | None = None
         self._delay_after_processing = False
-        self._outage = False
+        self._outage: str | None = None  # "502" or "timeout" while an outage lasts
+        self._outage_until: float | None = None
+        self._outage_methods: frozenset[str] | None = None
+        self.outage_refused = 0  # requests the outage answered 502 or left hanging
         self._overrides: dict[str, Override] = {}
 
         # Server.
@@ -896,9 +902,35 @@ class FakeBotApi:
         self._delay_methods = frozenset(m.lower() for m in methods) if methods else None
         self._delay_after_processing = after_processing
 
-    def set_outage(self, on: bool) -> None:
-        """While on, every request answers 502 Bad Gateway."""
-        self._outage = on
+    def set_outage(
+        self,
+        on: bool,
+        *,
+        kind: str = "502",
+        seconds: float | None = None,
+        methods: Iterable[str] | None = None,
+    ) -> None:
+        """While on, every request (of ``methods`` only, if given) fails without being handled.
+
+        ``kind="502"`` answers 502 Bad Gateway at once, as a proxy in front of a dead Bot API
+        does. ``kind="timeout"`` holds the request unanswered, so the client's own read
+        timeout fires; once the outage ends a request still held gets 504 and was not handled.
+        ``seconds`` ends the outage by itself after that long; ``set_outage(False)`` ends it now.
+        """
+        if kind not in ("502", "timeout"):
+            raise ValueError(f"unknown outage kind {kind!r}")
+        self._outage = kind if on else None
+        self._outage_until = time.monotonic() + seconds if on and seconds is not None else None
+        self._outage_methods = frozenset(m.lower() for m in methods) if methods else None
+        self._wake()
+
+    def _outage_now(self, method: str) -> str | None:
+        ended = self._outage_until is not None and time.monotonic() >= self._outage_until
+        if ended:
+            self._outage = self._outage_until = None
+        if self._outage_methods is not None and method.lower() not in self._outage_methods:
+            return None
+        return self._outage
 
     def override(self, method: str, handler: Override | None) -> None:
         """Replace one method's behaviour: ``handler(call)`` returns the result or raises
@@ -1341,7 +1373,7 @@ class FakeBotApi:
         if delayed and not self._delay_after_processing:
             await asyncio.sleep(self._delay)
         try:
-            self._check_faults(call)
+            await self._check_faults(call)
             if method is None:
                 self.unimplemented.append(call.method)
                 raise ApiError(404, "Not Found")
@@ -1364,9 +1396,16 @@ class FakeBotApi:
             await asyncio.sleep(self._delay)
         return status, body
 
-    def _check_faults(self, call: ApiCall) -> None:
-        if self._outage:
+    async def _check_faults(self, call: ApiCall) -> None:
+        outage = self._outage_now(call.method)
+        if outage is not None:
+            self.outage_refused += 1
+        if outage == "502":
             raise ApiError(502, "Bad Gateway")
+        if outage == "timeout":
+            while self._outage_now(call.method) is not None and not self._closing:
+                await asyncio.sleep(0.05)
+            raise ApiError(504, "Gateway Timeout")
         name = call.method.lower()
         for rule in self._fail_rules:
             if rule.remaining > 0 and (rule.methods is None or name in rule.methods):
@@ -1884,6 +1923,8 @@ class FakeBotApi:
         while True:
             if generation != self._poll_generation:
                 raise ApiError(409, _CONFLICT_POLL)
+            if self._outage_now(call.method) is not None:  # Telegram went down mid-poll
+                await self._check_faults(call)
             batch = self._deliverable(limit)
             now = time.monotonic()
             if batch or self._closing or now >= deadline:
@@ -1896,6 +1937,7 @@ class FakeBotApi:
 
     def _confirm(self, offset: int) -> None:
         if offset > 0:
+            self.confirmed_offset = max(self.confirmed_offset, offset)
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
         elif offset < 0:
             self._pending = self._pending[offset:]

@@ -9,6 +9,7 @@ import pytest
 
 from domain.roles import AgencyType, Role
 from storage.db import Database, latest_version
+from storage.repositories import Store
 
 NOW = datetime(2026, 1, 10, 1, 0, tzinfo=UTC)
 
@@ -171,3 +172,46 @@ async def test_pruning_forgets_only_what_can_no_longer_matter(db: Database) -> N
     assert await db.reader().updates.seen(2)
     recent = await db.reader().redemption_failures.since(77, timedelta(days=30), NOW)
     assert recent == [NOW - timedelta(minutes=1)]
+
+
+async def _agency(store: Store, name: str) -> None:
+    await store.agencies.add(
+        type=AgencyType.KEJARI,
+        name=name,
+        parent_id=None,
+        timezone="Asia/Makassar",
+        created_by=None,
+        now=NOW,
+    )
+
+
+async def test_a_full_disk_fails_the_use_case_whole_and_then_recovers(db: Database) -> None:
+    async with db.transaction() as store:
+        # SQLite's own "database or disk is full": the file may not grow by another page.
+        async with store.conn.execute("PRAGMA page_count") as cur:
+            pages = (await cur.fetchone())[0]
+        await store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(sqlite3.OperationalError) as failure:
+        async with db.transaction() as store:
+            for i in range(300):
+                await _agency(store, f"Kejari {i:03d} " + "x" * 200)
+    assert failure.value.sqlite_errorcode == sqlite3.SQLITE_FULL  # not masked by the rollback
+    assert await db.reader().agencies.all() == []
+    async with db.transaction() as store:
+        await store.conn.execute("PRAGMA max_page_count = 1073741823")  # space is back
+        await _agency(store, "Kejari Samarinda")
+    assert [a.name for a in await db.reader().agencies.all()] == ["Kejari Samarinda"]
+    async with db.reader().conn.execute("PRAGMA integrity_check") as cur:
+        assert (await cur.fetchone())[0] == "ok"
+
+
+async def test_a_failed_commit_leaves_nothing_and_the_next_use_case_works(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as store:
+            # A deferred check fails at COMMIT, which leaves SQLite inside the transaction.
+            await store.conn.execute("PRAGMA defer_foreign_keys = ON")
+            await _agency(store, "Kejari Anak")
+            await store.conn.execute("UPDATE agencies SET parent_id = 999")
+    async with db.transaction() as store:
+        await _agency(store, "Kejari Samarinda")
+    assert [a.name for a in await db.reader().agencies.all()] == ["Kejari Samarinda"]

@@ -456,6 +456,7 @@ async def test_get_updates_returns_injected_updates_and_respects_offset(
     again = await bot.get_updates(offset=2, timeout=0)
     assert [u.update_id for u in again] == [2]  # update 1 is now confirmed and gone
     assert await bot.get_updates(offset=3, timeout=0) == ()
+    assert fake.confirmed_offset == 3  # what the bot acknowledged, for crash tests
     assert fake.pending_updates == []
     await fake.wait_updates_consumed(timeout=0.5)
 
@@ -608,6 +609,21 @@ async def test_fault_injection(fake: FakeBotApi, bot: telegram.Bot) -> None:
     with pytest.raises(NetworkError):
         await bot.get_me()
     fake.set_outage(False)
+
+    # A timing-out outage holds requests unanswered and handles none of them.
+    fake.set_outage(True, kind="timeout", methods=["sendMessage"])
+    with pytest.raises(TimedOut):
+        await bot.send_message(ALICE, "lost in the outage", read_timeout=0.1)
+    await bot.get_me()  # other methods are not affected
+    fake.set_outage(False)
+    # An outage for a time window ends by itself.
+    fake.set_outage(True, seconds=0.2)
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await bot.get_me()
+    await asyncio.sleep(0.25)
+    await bot.get_me()
+    assert fake.outage_refused == 3
+    assert "lost in the outage" not in [m.plain for m in fake.sent]
 
     fake.set_delay(0.3, methods=["sendMessage"], after_processing=True)
     with pytest.raises(TimedOut):
