@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from domain.actor import Actor
+from handlers.refusals import RefusalThrottle
 from storage.db import Database
 from storage.repositories import Store
 from texts import Html, Texts, for_user, split_message
@@ -35,6 +36,7 @@ class Services:
     invitation_validity: timedelta
     evidence_dir: Path
     clock: Callable[[], datetime] = utc_now
+    refusals: RefusalThrottle = field(default_factory=RefusalThrottle)
 
 
 SERVICES_KEY = "services"
