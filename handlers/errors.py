@@ -4,7 +4,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.context import DuplicateUpdate
@@ -19,6 +19,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("duplicate update %s dropped inside its transaction", error.args[0])
         return
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, BadRequest) and "not modified" in error.message.lower():
+        # A button tapped twice, or an old page button: the message already shows that.
+        log.info("update %s asked for an edit that changes nothing", update_id)
+        return
     # The traceback names code, not people; message texts and names are never logged.
     log.error("error handling update %s: %s", update_id, type(error).__name__, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
