@@ -21,6 +21,7 @@ from bot import cli_data
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
 from storage.db import Database, latest_version
+from storage.private_files import create_private, private_dir
 
 log = logging.getLogger("kerjasosial")
 
@@ -173,7 +174,8 @@ def _backup(settings: Settings, target: Path) -> int:
     if target.exists():
         print(f"kerjasosial: {target} already exists; choose a new file", file=sys.stderr)
         return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
+    create_private(target)  # owner-only before a byte is copied; SQLite fills it
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     dest = sqlite3.connect(target)
     try:
@@ -183,7 +185,6 @@ def _backup(settings: Settings, target: Path) -> int:
     finally:
         dest.close()
         source.close()
-    target.chmod(0o600)
     if check != "ok":
         print(f"kerjasosial: the copy failed its integrity check: {check}", file=sys.stderr)
         return 1
