@@ -1,12 +1,19 @@
-"""Logging: one line per event, and never the bot token.
+"""Logging: one line per event, and never the bot token or personal data.
 
 The token is part of every Bot API URL, so any library that logs a URL or an exception
 carrying one would leak it. The formatter scrubs it from every formatted line, tracebacks
 included. Personal data is kept out by the code: log lines name ids, never texts or names.
+Libraries are not so careful at DEBUG (python-telegram-bot logs every request and reply,
+aiosqlite every statement with its arguments), so their records below INFO never reach
+the log, whatever level is set.
 """
 
 import logging
 import sys
+from typing import TextIO
+
+#: Packages of this project; records from anywhere else are a library's.
+OWN_PACKAGES = ("bot", "domain", "handlers", "scheduler", "services", "storage", "texts")
 
 
 class RedactingFormatter(logging.Formatter):
@@ -21,8 +28,15 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
-def setup_logging(token: str | None, level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def no_library_debug(record: logging.LogRecord) -> bool:
+    """Keep a record unless it is a library's DEBUG record, which may carry payloads."""
+    own = record.name.split(".", 1)[0] in OWN_PACKAGES
+    return own or record.levelno >= logging.INFO
+
+
+def log_handler(token: str | None, stream: TextIO | None = None) -> logging.Handler:
+    """The handler every log line goes through: library debug dropped, the token scrubbed."""
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     secrets = [token] if token else []
     secret_half = token.split(":", 1)[-1] if token else ""
     if len(secret_half) >= 8:  # the secret half alone, as some errors show it
@@ -30,8 +44,13 @@ def setup_logging(token: str | None, level: int = logging.INFO) -> None:
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
+    handler.addFilter(no_library_debug)
+    return handler
+
+
+def setup_logging(token: str | None, level: int = logging.INFO) -> None:
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [log_handler(token)]
     root.setLevel(level)
     # httpx logs every request URL at INFO, and each carries the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
