@@ -23,6 +23,7 @@ from bot.logging_setup import secrets_of, setup_logging
 from bot.restore import restore
 from bot.webhook import webhook_options
 from storage.db import Database, latest_version
+from storage.private_files import create_private, private_dir
 
 log = logging.getLogger("kerjasosial")
 
@@ -231,7 +232,8 @@ def _backup(settings: Settings, target: Path) -> int:
     if target.exists():
         print(f"kerjasosial: {target} already exists; choose a new file", file=sys.stderr)
         return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
+    create_private(target)  # owner-only before a byte is copied; SQLite fills it
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     dest = sqlite3.connect(target)
     try:
@@ -241,7 +243,6 @@ def _backup(settings: Settings, target: Path) -> int:
     finally:
         dest.close()
         source.close()
-    target.chmod(0o600)
     if check != "ok":
         print(f"kerjasosial: the copy failed its integrity check: {check}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ from services import reports
 from services.importing import import_upload
 from services.personal_data import NotPurgeable, export_case, purge_case
 from storage.db import Database
+from storage.private_files import write_private
 from texts import Texts
 
 
@@ -162,8 +163,7 @@ async def _report(db: Database, args: argparse.Namespace) -> int:
     if target.exists():
         print(f"kerjasosial: {target} already exists; choose a new file", file=sys.stderr)
         return 1
-    target.write_bytes(data)
-    target.chmod(0o600)
+    write_private(target, data)
     print(f"report written to {target}")
     return 0
 

@@ -6,17 +6,21 @@ event or mix two. ``text`` is ``key=value`` pairs; ``json`` is one JSON object p
 The token is part of every Bot API URL, so any library that logs a URL or an exception
 carrying one would leak it. The formatter scrubs secrets from every finished line,
 tracebacks included. Personal data is kept out by the code: log lines name ids, never texts
-or names.
+or names. Libraries are not so careful at DEBUG (python-telegram-bot logs every request and reply,
+aiosqlite every statement with its arguments), so their records below INFO never reach the
+log, whatever level is set.
 """
 
 import json
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TextIO
 
 LogFormat = Literal["text", "json"]
 REDACTED = "[REDACTED]"
+#: Packages of this project; records from anywhere else are a library's.
+OWN_PACKAGES = ("bot", "domain", "handlers", "scheduler", "services", "storage", "texts")
 
 
 class OneLineFormatter(logging.Formatter):
@@ -69,11 +73,25 @@ def secrets_of(token: str | None, *others: str | None) -> list[str]:
     return secrets
 
 
-def setup_logging(secrets: list[str], style: LogFormat = "text", level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def no_library_debug(record: logging.LogRecord) -> bool:
+    """Keep a record unless it is a library's DEBUG record, which may carry payloads."""
+    own = record.name.split(".", 1)[0] in OWN_PACKAGES
+    return own or record.levelno >= logging.INFO
+
+
+def log_handler(
+    secrets: list[str], stream: TextIO | None = None, style: LogFormat = "text"
+) -> logging.Handler:
+    """The handler every log line goes through: library debug dropped, secrets scrubbed."""
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(OneLineFormatter(secrets, style))
+    handler.addFilter(no_library_debug)
+    return handler
+
+
+def setup_logging(secrets: list[str], style: LogFormat = "text", level: int = logging.INFO) -> None:
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [log_handler(secrets, style=style)]
     root.setLevel(level)
     logging.captureWarnings(True)  # library warnings become events too, one line each
     # httpx logs every request URL at INFO, and each carries the token.

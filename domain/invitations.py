@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.lockout import Lockout
 from domain.models import Invitation
 
 #: 24 random bytes = 192 bits, above the 128 the issue asks for; 32 URL-safe characters.
@@ -22,6 +23,7 @@ DEFAULT_VALIDITY = timedelta(days=7)
 #: Failed redemptions allowed per user within the window before further tries are refused.
 MAX_FAILED_REDEMPTIONS = 5
 FAILED_REDEMPTION_WINDOW = timedelta(minutes=10)
+_REDEMPTION_LOCKOUT = Lockout(MAX_FAILED_REDEMPTIONS, FAILED_REDEMPTION_WINDOW)
 
 
 class Redeemability(StrEnum):
@@ -62,8 +64,4 @@ def locked_out_until(failures: list[datetime], now: datetime) -> datetime | None
     the window has slid past enough of them. Guessing a 192-bit token is hopeless anyway;
     this stops a script from hammering the database and the audit log.
     """
-    recent = sorted(f for f in failures if now - f < FAILED_REDEMPTION_WINDOW)
-    if len(recent) < MAX_FAILED_REDEMPTIONS:
-        return None
-    # The oldest failure that keeps the count at the limit must leave the window.
-    return recent[-MAX_FAILED_REDEMPTIONS] + FAILED_REDEMPTION_WINDOW
+    return _REDEMPTION_LOCKOUT.locked_until(failures, now)

@@ -5,8 +5,10 @@ matrix in one table that the README documents and the tests enumerate.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 from enum import StrEnum
 
+from domain.lockout import Lockout
 from domain.roles import Role
 
 
@@ -72,6 +74,13 @@ INVITABLE: dict[Role, frozenset[Role]] = {
     Role.ADMIN: _ALL_ROLES,
     Role.JAKSA: frozenset({Role.PK, Role.PENGAWAS, Role.PEJABAT, Role.TERPIDANA}),
 }
+
+
+#: Refusals answered per person within the window. Past it the bot says once that it will
+#: stop answering, then stays silent (still writing every audit row) until the window has
+#: slid past: someone hammering forbidden commands or forged buttons cannot make the bot
+#: spend its Telegram sending budget on them.
+REFUSALS_ANSWERED = Lockout(limit=10, window=timedelta(minutes=10))
 
 
 def may(roles: Iterable[Role], action: Action) -> bool:

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from domain.actor import Actor
+from handlers.refusals import RefusalThrottle
 from services.log_throttle import LogThrottle
 from storage.db import Database
 from storage.repositories import Store
@@ -38,6 +39,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     #: One log line a minute per kind of failure (Telegram unreachable, disk full...).
     failures: LogThrottle = field(default_factory=LogThrottle)
+    refusals: RefusalThrottle = field(default_factory=RefusalThrottle)
 
 
 SERVICES_KEY = "services"

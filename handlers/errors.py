@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import metrics
@@ -37,7 +37,8 @@ def failure_kind(error: object) -> str | None:
             return "database locked"
         if code == sqlite3.SQLITE_FULL:
             return "disk full"
-    if isinstance(error, NetworkError):
+    # PTB's BadRequest is a NetworkError too, but it is Telegram refusing a request: a bug.
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return "Telegram unreachable"
     return None
 
@@ -47,10 +48,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, DuplicateUpdate):
         log.info("duplicate update %s dropped inside its transaction", error.args[0])
         return
+    update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, BadRequest) and "not modified" in error.message.lower():
+        # A button tapped twice, or an old page button: the message already shows that.
+        log.info("update %s asked for an edit that changes nothing", update_id)
+        return
     metrics.error("handler", type(error).__name__)
     if isinstance(error, RetryAfter):
         metrics.rate_limited()
-    update_id = update.update_id if isinstance(update, Update) else None
     kind = failure_kind(error)
     if kind is not None:
         services = context.bot_data.get(SERVICES_KEY)

@@ -1,7 +1,9 @@
 """The role check that runs before every command and every button press.
 
-A refusal gets one polite line in the person's language and one audit row. Handlers
-wrapped here receive a :class:`Request` whose actor is known to be allowed the action.
+A refusal gets one polite line in the person's language and one audit row; someone refused
+too often is told once that the bot stops answering them for a while, and then gets
+silence (the audit rows go on). Handlers wrapped here receive a :class:`Request` whose
+actor is known to be allowed the action.
 """
 
 import functools
@@ -14,6 +16,8 @@ from telegram.ext import ContextTypes
 
 from domain.permissions import Action, may
 from handlers.context import Request
+from handlers.refusals import Answer
+from texts.formatting import format_instant
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, object]]
 RequestHandler = Callable[[Request], Awaitable[object]]
@@ -24,12 +28,36 @@ async def allowed(req: Request, action: Action) -> bool:
     if may(req.actor.roles, action):
         return True
     key = "not_registered" if not req.actor.registered else "refused"
-    if req.update.callback_query is not None:
-        await req.update.callback_query.answer(req.texts.plain("refused_button"), show_alert=True)
-    else:
-        await req.reply(req.texts(key))
-    await req.audit("refused", subject=action.value, detail={"registered": req.actor.registered})
+    await refuse(
+        req,
+        text_key=key,
+        button_key="refused_button",
+        subject=action.value,
+        detail={"registered": req.actor.registered},
+    )
     return False
+
+
+async def refuse(
+    req: Request, *, text_key: str, button_key: str, subject: str, detail: dict[str, Any]
+) -> None:
+    """Say no (unless this person was refused too often lately) and write one audit row."""
+    answer, until = req.services.refusals.register(req.user.id, req.now)
+    query = req.update.callback_query
+    if answer is Answer.NOTICE and until is not None:
+        when = format_instant(until, req.services.default_timezone, req.texts.lang)
+        if query is not None:
+            notice = req.texts.plain("refused.muted").format(until=when)
+            await query.answer(notice, show_alert=True)
+        else:
+            await req.reply(req.texts("refused.muted", until=when))
+    elif answer is Answer.REPLY:
+        if query is not None:
+            await query.answer(req.texts.plain(button_key), show_alert=True)
+        else:
+            await req.reply(req.texts(text_key))
+    muted = {"muted": True} if answer is not Answer.REPLY else {}
+    await req.audit("refused", subject=subject, detail=detail | muted)
 
 
 def command(action: Action, *, private_only: bool = True) -> Callable[[RequestHandler], Handler]:
@@ -56,7 +84,8 @@ def command(action: Action, *, private_only: bool = True) -> Callable[[RequestHa
 
 
 def button(action: Action) -> Callable[[RequestHandler], Handler]:
-    """Wrap a callback-query handler with the role check; the press is always answered."""
+    """Wrap a callback-query handler with the role check; the press is answered unless
+    the presser has been refused too often lately."""
 
     def decorate(func: RequestHandler) -> Handler:
         @functools.wraps(func)

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from domain.permissions import Action
 from handlers.context import Request
-from handlers.guards import command
+from handlers.guards import command, refuse
 from handlers.menus import command_list
 from handlers.start import role_name
 from texts import Html, join_lines
@@ -69,5 +69,10 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """A press no handler claims: an old keyboard, a finished form, or forged data."""
     req = await Request.load(update, context)
     assert update.callback_query is not None
-    await update.callback_query.answer(req.texts.plain("stale_button"), show_alert=True)
-    await req.audit("refused", subject="button", detail={"reason": "stale or unknown"})
+    await refuse(
+        req,
+        text_key="stale_button",
+        button_key="stale_button",
+        subject="button",
+        detail={"reason": "stale or unknown"},
+    )

@@ -85,11 +85,11 @@ async def page_agencies(req: Request) -> None:
     parts = callbacks.decode(query.data, PAGE, 2)
     role = parse_role(parts[0]) if parts else None
     page = callbacks.decode_int(parts[1]) if parts else None
-    if role is None or page is None:
+    agencies = await _agencies_for(req, role) if role is not None else []
+    if role is None or page is None or not agencies:
         await query.answer(req.texts.plain("stale_button"), show_alert=True)
         return
     await query.answer()
-    agencies = await _agencies_for(req, role)
     await query.edit_message_reply_markup(_agency_keyboard(req, role, agencies, page))
 
 

@@ -17,6 +17,7 @@ from domain.exif import read_exif
 from domain.models import Site
 from domain.sites import distance_m
 from storage.db import Database
+from storage.private_files import private_dir, write_private
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +33,12 @@ async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Pat
     data = bytes(await file.download_as_bytearray())
     digest = hashlib.sha256(data).hexdigest()
     suffix = Path(file.file_path or "").suffix.lower()[:8] or ".bin"
-    evidence_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(evidence_dir)
     path = evidence_dir / f"{digest}{suffix}"
     if not path.exists():
         temporary = path.with_suffix(path.suffix + ".part")
-        temporary.write_bytes(data)
-        temporary.chmod(0o600)
+        temporary.unlink(missing_ok=True)  # left by a crash mid-write
+        write_private(temporary, data)
         temporary.replace(path)
     return digest, path, data
 

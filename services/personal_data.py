@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.cases import CaseStatus
 from domain.models import Case
+from storage.private_files import create_private
 from storage.repositories import Store
 
 PURGED_NAME = "[dihapus]"
@@ -72,11 +73,11 @@ async def export_case(store: Store, case: Case, *, target: Path, now: datetime) 
     evidence = [
         Path(p) for p in await store.attendance.evidence_paths_of_case(case.id) if Path(p).exists()
     ]
-    with zipfile.ZipFile(target, "x", compression=zipfile.ZIP_DEFLATED) as archive:
+    create_private(target)  # refuses an existing file, as mode "x" did
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{case.code}/case.json", json.dumps(record, ensure_ascii=False, indent=2))
         for path in evidence:
             archive.write(path, f"{case.code}/evidence/{path.name}")
-    target.chmod(0o600)
     return ExportSummary(target, len(record["sessions"]), len(record["audit"]), len(evidence))
 
 

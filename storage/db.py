@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.private_files import FILE_MODE, create_private, private_dir
 from storage.repositories import Store
 
 DB_FILENAME = "kerjasosial.sqlite3"
@@ -69,7 +70,10 @@ class Database:
     @classmethod
     async def open(cls, path: Path, *, migrate: bool = True) -> "Database":
         db = cls(path)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
+        if not path.exists():
+            # Owner-only before SQLite writes a byte; its -wal and -shm take the same mode.
+            create_private(path)
         db._writer = await _connect(path)
         _restrict(path)
         if migrate:
@@ -154,4 +158,4 @@ def _restrict(path: Path) -> None:
     """Owner-only permissions: the database holds criminal-case data (UU PDP)."""
     for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if candidate.exists():
-            candidate.chmod(0o600)
+            candidate.chmod(FILE_MODE)

@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
         "your Telegram ID."
     ),
     "refused": "Sorry, this command is not available for your role.",
+    "refused.muted": (
+        "Too many of your requests were refused. Requests that are not allowed will get no "
+        "answer until {until}."
+    ),
     "refused_button": "Sorry, this button is not available to you.",
     "stale_button": "This button is no longer valid. Please run the command again.",
     "private_only": "This command only works in a private chat with the bot.",

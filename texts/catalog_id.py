@@ -47,6 +47,10 @@ MESSAGES: dict[str, str] = {
         "melihat ID Telegram Anda."
     ),
     "refused": "Maaf, perintah ini tidak tersedia untuk peran Anda.",
+    "refused.muted": (
+        "Terlalu banyak permintaan Anda yang ditolak. Permintaan yang tidak diizinkan tidak "
+        "akan dijawab sampai {until}."
+    ),
     "refused_button": "Maaf, tombol ini tidak tersedia untuk Anda.",
     "stale_button": "Tombol ini sudah tidak berlaku. Silakan ulangi perintahnya.",
     "private_only": "Perintah ini hanya bisa dipakai di obrolan pribadi dengan bot.",
