@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage import connection
 from storage.repositories import Store
 
 DB_FILENAME = "kerjasosial.sqlite3"
@@ -40,7 +41,7 @@ def latest_version() -> int:
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn = await connection.connect(path)
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA journal_mode = WAL")
