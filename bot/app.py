@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.config import Settings
+from bot.ordering import MAX_CONCURRENT_UPDATES, InOrderPerPerson
 from bot.rate_limit import SmoothRateLimiter
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
@@ -78,6 +79,8 @@ def build_application(
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
+        .concurrent_updates(InOrderPerPerson())
+        .connection_pool_size(MAX_CONCURRENT_UPDATES + 4)  # and the error handler's apology
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
