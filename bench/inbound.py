@@ -13,13 +13,16 @@ the bot downloads and keeps. The offenders are told of each record, as in real u
 run twice, against fresh offenders:
 
 - **flat out**: no pause between a reply and the next message, which gives the throughput;
-- **at 100 updates/s**: each supervisor sends at most one message every 0.5 s, which gives
-  the latency at the target load. (Flat out, latency is only 50 waiting supervisors divided
-  by the throughput.)
+- **at 100 updates/s**: each supervisor sends at most one message every 0.5 s (and never
+  before the answer to the last one), which gives the latency at the target load. (Flat out,
+  latency is only 50 waiting supervisors divided by the throughput.)
 
 Latency runs from the moment the update is available to the bot's getUpdates to the moment
-the fake receives the bot's reply. The same load then goes to ``bench/echo_bot.py``, a bare
-python-telegram-bot echo bot on the same fake: the floor to compare with.
+the fake receives the bot's reply. The bot's scheduled jobs run as in production. "CPU per
+update" is the bot process's own user and system time divided by the updates: it moves less
+than the rest when other programs share the machine. The same load then goes to
+``bench/echo_bot.py``, a bare python-telegram-bot echo bot on the same fake: the floor to
+compare with.
 
 Run from the repository root (about a minute and a half):
 

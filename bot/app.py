@@ -80,7 +80,7 @@ def build_application(
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .concurrent_updates(InOrderPerPerson())
-        .connection_pool_size(MAX_CONCURRENT_UPDATES + 4)  # and the error handler's apology
+        .connection_pool_size(MAX_CONCURRENT_UPDATES + 2)  # and a job or two
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -20,7 +20,7 @@ from telegram.ext import BaseUpdateProcessor
 #: At most this many updates in hand at once; more wait (in order) for a free slot. Each one
 #: makes one Bot API request at a time, so the HTTP pool is sized to match: a larger pool
 #: costs every request a check of every idle connection, for no gain on two cores.
-MAX_CONCURRENT_UPDATES = 16
+MAX_CONCURRENT_UPDATES = 8
 
 
 def ordering_keys(update: object) -> list[tuple[str, int]]:

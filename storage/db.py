@@ -58,6 +58,8 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        # Repositories hold nothing but their connection: one bundle per connection will do.
+        self._stores: dict[str, Store] = {}
 
     @classmethod
     async def open(cls, path: Path, *, migrate: bool = True) -> "Database":
@@ -104,7 +106,7 @@ class Database:
         async with self._write_lock:
             await conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Store(conn)
+                yield self._store("writer")
             except BaseException:
                 await conn.execute("ROLLBACK")
                 raise
@@ -113,7 +115,14 @@ class Database:
 
     def reader(self) -> Store:
         """Repositories over the read connection: committed data only, never writes."""
-        return Store(self._conn("reader"))
+        return self._store("reader")
+
+    def _store(self, which: str) -> Store:
+        conn = self._conn(which)
+        store = self._stores.get(which)
+        if store is None or store.conn is not conn:
+            store = self._stores[which] = Store(conn)
+        return store
 
     def _conn(self, which: str) -> aiosqlite.Connection:
         conn = self._writer if which == "writer" else self._reader
