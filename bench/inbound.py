@@ -43,7 +43,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -79,6 +79,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass
 class Supervisor:
     telegram_id: int
+    check_in_at: int  # when the check-in photos were taken: today's session starts then
     codes: dict[str, list[str]] = field(default_factory=dict)  # run → case codes
 
 
@@ -108,9 +109,15 @@ class RunResult:
 # -- the database ---------------------------------------------------------------------------
 
 
-async def seed(path: Path, today: date) -> list[Supervisor]:
-    """The history, 25 sites with two supervisors each, and today's session for the load."""
+async def seed(path: Path) -> list[Supervisor]:
+    """The history, 25 sites with two supervisors each, and today's session for the load.
+
+    Today's sessions start a minute before the run, as in the morning rush: the reminders
+    and follow-ups the scheduler plans for them fall due after the run, as they would then.
+    """
     now = datetime.now(UTC)
+    opening = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
+    today = opening.astimezone(ZONE).date()
     db = await Database.open(path)
     jaksa = await seed_office(db, now)
     assert jaksa.person is not None
@@ -141,7 +148,7 @@ async def seed(path: Path, today: date) -> list[Supervisor]:
                 now=now,
             )
             await store.sites.add_supervisor(n % SITES + 1, person.id, now)
-            supervisors.append(Supervisor(SUPERVISOR_IDS + n))
+            supervisors.append(Supervisor(SUPERVISOR_IDS + n, int(opening.timestamp())))
         # Thirty weekdays of history, ending three weeks before today.
         start = today - timedelta(days=63 + today.weekday())
         case_ids = await add_history(
@@ -170,8 +177,8 @@ async def seed(path: Path, today: date) -> list[Supervisor]:
             " SELECT id, site_id, ?, ?, ?, 120, ? FROM cases WHERE id <= ?",
             (
                 today.isoformat(),
-                f"{today}T00:00:00+00:00",
-                f"{today}T02:00:00+00:00",
+                ts(opening),
+                ts(opening + timedelta(hours=2)),
                 ts(now),
                 load,
             ),
@@ -235,13 +242,10 @@ async def supervise(
     fake: FakeBotApi, replies: Replies, who: Supervisor, run: str, echo: bool
 ) -> tuple[list[float], int]:
     user, pace = who.telegram_id, PACE_S[run]
-    now = int(time.time())
-    midnight = int(datetime.now(ZONE).replace(hour=0, minute=0, second=0).timestamp())
-    checked_in_at = max(now - 3600, midnight)
     steps: list[tuple[Callable[[], object], str]] = []
     for code in who.codes[run]:
         steps.append((partial(fake.send_text, user, f"/hadir {code}"), "Kirim foto"))
-        steps.append((partial(send_photo, fake, user, checked_in_at), "hadir pukul"))
+        steps.append((partial(send_photo, fake, user, who.check_in_at), "hadir pukul"))
     for code in who.codes[run]:
         steps.append((partial(fake.send_text, user, f"/pulang {code}"), "selesai bekerja"))
         steps.append((partial(send_photo, fake, user, None), "Jam dikreditkan"))
@@ -392,7 +396,7 @@ async def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         began = time.monotonic()
-        supervisors = await seed(data_dir / DB_FILENAME, datetime.now(ZONE).date())
+        supervisors = await seed(data_dir / DB_FILENAME)
         seeding_s = time.monotonic() - began
         bot_command = [str(Path(sys.executable).parent / "kerjasosial"), "run"]
         bot, bot_peak = await bench_bot(bot_command, data_dir, supervisors, echo=False)
