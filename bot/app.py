@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.config import Settings
+from bot.ordering import InOrderPerPerson
 from bot.polling import ConfirmAfterHandlingBot
 from bot.rate_limit import SmoothRateLimiter
 from handlers.context import SERVICES_KEY, Services, utc_now
@@ -88,7 +89,14 @@ def build_application(
         await status.record_heartbeat(services.db, services.clock())
 
     bot = ConfirmAfterHandlingBot(settings.token, settings.api_url)
-    app = ApplicationBuilder().bot(bot).post_init(post_init).post_shutdown(post_shutdown).build()
+    app = (
+        ApplicationBuilder()
+        .bot(bot)
+        .concurrent_updates(InOrderPerPerson())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
     bot.confirm_after(app.update_queue)
     register(app)
     return app

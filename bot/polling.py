@@ -15,8 +15,10 @@ from telegram import Update
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-#: What ApplicationBuilder gives its own bot: many connections for replies, one for polling.
-CONNECTION_POOL_SIZE = 256
+from bot.ordering import MAX_CONCURRENT_UPDATES
+
+#: One connection per update in hand, and a job or two; polling has its own.
+CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES + 2
 
 
 class ConfirmAfterHandlingBot(ExtBot[None]):

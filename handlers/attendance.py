@@ -301,16 +301,6 @@ async def _record_check_in(
     if already:
         await req.reply(req.texts("attendance.already_in", code=case.code, name=case.offender_name))
         return END
-    if evidence_id is not None:
-        await evidence.keep(
-            req.context.bot,
-            req.db,
-            evidence_id,
-            photo.file_id,
-            req.services.evidence_dir,
-            req.now,
-            site=site,
-        )
     clock = format_clock(start, site.timezone, req.texts.lang)
     lines = [
         req.texts("attendance.checked_in", name=case.offender_name, code=case.code, time=clock)
@@ -319,7 +309,23 @@ async def _record_check_in(
         lines.append(req.texts("attendance.outside_geofence", distance=round(location[2])))
     await req.reply(Html("\n".join(lines)))
     await _tell_offender(req, case, "attendance.offender_in", time=clock, site=site.name)
+    if evidence_id is not None:
+        await _keep_evidence(req, evidence_id, photo, site)
     return END
+
+
+async def _keep_evidence(req: Request, evidence_id: int, photo: Photo, site: Site | None) -> None:
+    """Download the photo after the answers: the record already holds its file id, and a
+    download that fails is retried by the evidence job, so nobody on site waits for it."""
+    await evidence.keep(
+        req.context.bot,
+        req.db,
+        evidence_id,
+        photo.file_id,
+        req.services.evidence_dir,
+        req.now,
+        site=site,
+    )
 
 
 async def _session_today(store: Store, case: Case, site: Site, at: datetime) -> int | None:
@@ -360,8 +366,6 @@ async def check_out_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return END
     _pending(context, OUT).clear()
     store = req.db.reader()
-    sites = {s.id for s in await supervised_sites(req)}
-    open_here = await store.attendance.open_at_sites(sites)
     if context.args and (match := CODE_RE.search(" ".join(context.args))):
         found = await _case_at_my_site(req, match.group(0))
         if found is None:
@@ -371,6 +375,9 @@ async def check_out_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             await req.reply(req.texts("attendance.not_checked_in", code=found[0].code))
             return END
         return await _ask_end(req, context, open_id, found[0])
+    # Only the list needs every open attendance at my sites: the costliest query here.
+    sites = {s.id for s in await supervised_sites(req)}
+    open_here = await store.attendance.open_at_sites(sites)
     if not open_here:
         await req.reply(req.texts("attendance.nobody_open"))
         return END
@@ -554,10 +561,6 @@ async def _record_check_out(
             **req.audit_fields(),
         )
     pending.clear()
-    if evidence_id is not None and photo is not None:
-        await evidence.keep(
-            req.context.bot, req.db, evidence_id, photo.file_id, req.services.evidence_dir, req.now
-        )
     credited = credit_for(ledger, attendance_id)
     lines = [
         req.texts(
@@ -581,6 +584,8 @@ async def _record_check_out(
     )
     if completed:
         await _announce_completion(req, case)
+    if evidence_id is not None and photo is not None:
+        await _keep_evidence(req, evidence_id, photo, None)
     return END
 
 

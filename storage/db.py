@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage import connection
 from storage.private_files import FILE_MODE, create_private, private_dir
 from storage.repositories import Store
 
@@ -49,7 +50,7 @@ def latest_version() -> int:
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn = await connection.connect(path)
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA journal_mode = WAL")
@@ -66,6 +67,8 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        # Repositories hold nothing but their connection: one bundle per connection will do.
+        self._stores: dict[str, Store] = {}
 
     @classmethod
     async def open(cls, path: Path, *, migrate: bool = True) -> "Database":
@@ -129,7 +132,7 @@ class Database:
         async with self._write_lock:
             await conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Store(conn)
+                yield self._store("writer")
                 await conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -145,7 +148,14 @@ class Database:
 
     def reader(self) -> Store:
         """Repositories over the read connection: committed data only, never writes."""
-        return Store(self._conn("reader"))
+        return self._store("reader")
+
+    def _store(self, which: str) -> Store:
+        conn = self._conn(which)
+        store = self._stores.get(which)
+        if store is None or store.conn is not conn:
+            store = self._stores[which] = Store(conn)
+        return store
 
     def _conn(self, which: str) -> aiosqlite.Connection:
         conn = self._writer if which == "writer" else self._reader

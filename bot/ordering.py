@@ -1,0 +1,73 @@
+"""Updates from different people are handled at once; each person's and each chat's in order.
+
+Handled one at a time, every update waits for the Bot API round trips (a photo download,
+the reply) of every update before it: fifty supervisors on site would wait for each other.
+Handled freely at once, one person's photo could overtake the ``/hadir`` it answers, and two
+of their messages could race over the same form (``user_data``, conversation state). So an
+update holds a lock for its sender and one for its chat for as long as it is handled: PTB
+creates the tasks in the order Telegram sent the updates, and the locks are fair (first come,
+first served), so what one person or one chat sends is handled in that order.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+#: At most this many updates in hand at once; more wait (in order) for a free slot. Each one
+#: makes one Bot API request at a time, so the HTTP pool is sized to match: a larger pool
+#: costs every request a check of every idle connection, for no gain on two cores.
+MAX_CONCURRENT_UPDATES = 8
+
+
+def ordering_keys(update: object) -> list[tuple[str, int]]:
+    """What an update must wait its turn for: its sender and its chat, in one global order
+    (sorted), so that two updates never each hold a lock the other one wants."""
+    if not isinstance(update, Update):
+        return []
+    keys = set()
+    if update.effective_user is not None:
+        keys.add(("user", update.effective_user.id))
+    if update.effective_chat is not None and (
+        update.effective_user is None or update.effective_chat.id != update.effective_user.id
+    ):
+        keys.add(("chat", update.effective_chat.id))
+    return sorted(keys)
+
+
+class InOrderPerPerson(BaseUpdateProcessor):
+    """Concurrent updates, ordered per sender and per chat."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        # key → (lock, how many updates hold or wait for it); dropped when nobody does.
+        self._locks: dict[tuple[str, int], tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        async with AsyncExitStack() as held:
+            for key in ordering_keys(update):
+                await held.enter_async_context(self._turn(key))
+            await coroutine
+
+    @asynccontextmanager
+    async def _turn(self, key: tuple[str, int]) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up: locks are made as updates arrive."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,52 @@
+"""Concurrent updates wait only for earlier ones from the same person or the same chat."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from telegram import Chat, Message, Update, User
+
+from bot.ordering import InOrderPerPerson
+
+
+def _update(update_id: int, user_id: int, chat_id: int) -> Update:
+    chat = Chat(chat_id, Chat.PRIVATE if chat_id == user_id else Chat.GROUP)
+    user = User(user_id, "Nama", is_bot=False)
+    message = Message(update_id, datetime.now(UTC), chat, from_user=user, text="x")
+    return Update(update_id, message=message)
+
+
+async def _run_all(updates: list[Update]) -> list[tuple[str, int]]:
+    """Hand every update to the processor the way PTB does (a task each, in order) and
+    return the order in which their handling started and ended."""
+    processor = InOrderPerPerson(max_concurrent_updates=8)
+    events: list[tuple[str, int]] = []
+
+    async def handle(update_id: int) -> None:
+        events.append(("start", update_id))
+        await asyncio.sleep(0.02)
+        events.append(("end", update_id))
+
+    await asyncio.gather(
+        *(asyncio.create_task(processor.process_update(u, handle(u.update_id))) for u in updates)
+    )
+    return events
+
+
+async def test_one_persons_updates_run_one_after_another_in_order() -> None:
+    events = await _run_all([_update(1, 10, 10), _update(2, 10, 10), _update(3, 10, 10)])
+    assert events == [("start", 1), ("end", 1), ("start", 2), ("end", 2), ("start", 3), ("end", 3)]
+
+
+async def test_different_people_run_at_once() -> None:
+    events = await _run_all([_update(1, 10, 10), _update(2, 20, 20)])
+    assert events[:2] == [("start", 1), ("start", 2)]
+
+
+async def test_a_group_chat_is_one_queue_and_its_members_private_chats_wait_for_it() -> None:
+    group = -100
+    events = await _run_all([_update(1, 10, group), _update(2, 20, group), _update(3, 10, 10)])
+    # Two people in one group: in order. The first one's private message waits for their
+    # group message, not for the other person's.
+    assert events.index(("end", 1)) < events.index(("start", 2))
+    assert events.index(("end", 1)) < events.index(("start", 3))
+    assert events.index(("start", 3)) < events.index(("end", 2))
