@@ -7,13 +7,14 @@ from datetime import datetime
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.config import Settings
+from bot.http import AiohttpRequest
 from bot.ordering import InOrderPerPerson
 from bot.polling import ConfirmAfterHandlingBot
 from bot.rate_limit import SmoothRateLimiter
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
-from scheduler import jobs
+from scheduler import dispatcher, jobs
 from services import evidence, status
 from storage.db import Database
 
@@ -49,6 +50,7 @@ def build_application(
                 base_url=f"{settings.api_url}/bot",
                 base_file_url=f"{settings.api_url}/file/bot",
                 rate_limiter=SmoothRateLimiter(overall_per_second=27, group_per_minute=19),
+                request=AiohttpRequest(connection_pool_size=dispatcher.CONCURRENCY),
             )
             await outbox_bot.initialize()
             app.bot_data[OUTBOX_BOT_KEY] = outbox_bot

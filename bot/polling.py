@@ -13,8 +13,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
+from bot.http import AiohttpRequest
 from bot.ordering import MAX_CONCURRENT_UPDATES
 
 #: One connection per update in hand, and a job or two; polling has its own.
@@ -29,8 +29,8 @@ class ConfirmAfterHandlingBot(ExtBot[None]):
             token,
             base_url=f"{api_url}/bot",
             base_file_url=f"{api_url}/file/bot",
-            request=HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
-            get_updates_request=HTTPXRequest(),
+            request=AiohttpRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            get_updates_request=AiohttpRequest(),
         )
         self._handled: asyncio.Queue[object] | None = None
 
