@@ -56,14 +56,14 @@ async def soak(check_ins: int, max_kills: int, rng: random.Random) -> dict[str, 
                 bot.send_signal(signal.SIGKILL)
                 await bot.wait()
                 kills += 1
-                after_kill = tally(database, updates, fake.confirmed_offset)
+                after_kill = tally(database, updates, fake.confirmed_offset, inbox_counts=True)
                 lost_after_a_kill = max(lost_after_a_kill, after_kill.missing)
                 bot = await start_bot(workdir, fake, log)
             await fake.wait_for(lambda: fake.confirmed_offset > last, timeout=600)
             await fake.wait_quiet(quiet=1.0, timeout=600)
             await stop_bot(bot)
             elapsed = time.monotonic() - began
-        final = tally(database, updates, last + 1)
+        final = tally(database, updates, last + 1, inbox_counts=False)
         confirmations = replies(fake)
     return {
         "benchmark": "soak_crash",

@@ -9,7 +9,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 from bot.config import Settings
 from bot.http import AiohttpRequest
 from bot.ordering import InOrderPerPerson
-from bot.polling import ConfirmAfterHandlingBot
+from bot.polling import InboxPollingBot, UnfinishedUpdates
 from bot.rate_limit import SmoothRateLimiter
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
@@ -43,6 +43,10 @@ def build_application(
             clock=clock,
         )
         await status.record_start(db, clock())
+        if isinstance(app.bot, InboxPollingBot):
+            replayed = await app.bot.replay_inbox(db, clock, app.update_queue.put)
+            if replayed:
+                log.info("%s updates left unfinished by the last run handed over again", replayed)
         await set_public_menu(app.bot)
         if app.job_queue is not None and schedule_jobs:
             outbox_bot = ExtBot(
@@ -90,15 +94,14 @@ def build_application(
         services = context.bot_data[SERVICES_KEY]
         await status.record_heartbeat(services.db, services.clock())
 
-    bot = ConfirmAfterHandlingBot(settings.token, settings.api_url)
+    unfinished = UnfinishedUpdates()
     app = (
         ApplicationBuilder()
-        .bot(bot)
-        .concurrent_updates(InOrderPerPerson())
+        .bot(InboxPollingBot(settings.token, settings.api_url, unfinished))
+        .concurrent_updates(InOrderPerPerson(on_finished=[unfinished.finished]))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    bot.confirm_after(app.update_queue)
     register(app)
     return app

@@ -10,7 +10,7 @@ first served), so what one person or one chat sends is handled in that order.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -41,16 +41,28 @@ def ordering_keys(update: object) -> list[tuple[str, int]]:
 class InOrderPerPerson(BaseUpdateProcessor):
     """Concurrent updates, ordered per sender and per chat."""
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        on_finished: list[Callable[[int], None]] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         # key → (lock, how many updates hold or wait for it); dropped when nobody does.
         self._locks: dict[tuple[str, int], tuple[asyncio.Lock, int]] = {}
+        #: Told each update id once its handling ended, however it ended.
+        self.on_finished = on_finished if on_finished is not None else []
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        async with AsyncExitStack() as held:
-            for key in ordering_keys(update):
-                await held.enter_async_context(self._turn(key))
-            await coroutine
+        """Handle ``update`` in its turn; ``on_finished`` hears of it however that ended."""
+        try:
+            async with AsyncExitStack() as held:
+                for key in ordering_keys(update):
+                    await held.enter_async_context(self._turn(key))
+                await coroutine
+        finally:
+            if isinstance(update, Update):
+                for listener in self.on_finished:
+                    listener(update.update_id)
 
     @asynccontextmanager
     async def _turn(self, key: tuple[str, int]) -> AsyncIterator[None]:

@@ -4,6 +4,7 @@ A download that fails (Telegram unreachable for a moment) loses nothing: the rec
 file id are already stored, and :func:`retry_downloads` fetches the file later.
 """
 
+import asyncio
 import hashlib
 import logging
 import sqlite3
@@ -31,8 +32,15 @@ async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Pat
     """Fetch a file and keep it as ``<sha256>.<ext>``; returns ``(sha256, path, contents)``."""
     file = await bot.get_file(file_id)
     data = bytes(await file.download_as_bytearray())
-    digest = hashlib.sha256(data).hexdigest()
     suffix = Path(file.file_path or "").suffix.lower()[:8] or ".bin"
+    # Hashing and writing release the GIL: in a thread they use the other core, and the
+    # event loop goes on answering meanwhile.
+    digest, path = await asyncio.to_thread(_store, data, evidence_dir, suffix)
+    return digest, path, data
+
+
+def _store(data: bytes, evidence_dir: Path, suffix: str) -> tuple[str, Path]:
+    digest = hashlib.sha256(data).hexdigest()
     private_dir(evidence_dir)
     path = evidence_dir / f"{digest}{suffix}"
     if not path.exists():
@@ -40,7 +48,7 @@ async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Pat
         temporary.unlink(missing_ok=True)  # left by a crash mid-write
         write_private(temporary, data)
         temporary.replace(path)
-    return digest, path, data
+    return digest, path
 
 
 async def keep(

@@ -8,6 +8,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.groups import GroupRepository
 from storage.repositories.holidays import HolidayRepository
+from storage.repositories.inbox import InboxRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.ledger_days import LedgerDayRepository
 from storage.repositories.outbox import OutboxRepository
@@ -26,6 +27,7 @@ class Store:
         self.invitations = InvitationRepository(conn)
         self.audit = AuditRepository(conn)
         self.updates = ProcessedUpdateRepository(conn)
+        self.inbox = InboxRepository(conn)
         self.redemption_failures = RedemptionFailureRepository(conn)
         self.sites = SiteRepository(conn)
         self.cases = CaseRepository(conn)

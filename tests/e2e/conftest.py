@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.ordering import InOrderPerPerson
 from handlers.context import SERVICES_KEY, Services
 from storage.db import Database
 from tests.fakebot.server import FakeBotApi, SentMessage
@@ -70,14 +71,10 @@ class Bot:
         return self.users[user_id]
 
     async def handled(self, update: dict[str, Any], timeout: float = 5.0) -> None:
-        """Wait until the bot has finished with an update: it went through every handler
-        group, or (after a failure stopped them) the bot confirmed it to Telegram, which it
-        does only once the update is handled."""
+        """Wait until the bot has finished with an update, however its handling ended."""
         update_id = update["update_id"]
         await self.fake.wait_for(
-            lambda: update_id in self.finished or self.fake.confirmed_offset > update_id,
-            timeout,
-            message=f"update {update_id} handled",
+            lambda: update_id in self.finished, timeout, message=f"update {update_id} handled"
         )
 
     async def send(self, user: dict[str, Any], text: str, **kwargs: Any) -> list[SentMessage]:
@@ -159,13 +156,9 @@ async def bot(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[Bot]:
         error_callback=lambda exc: app.create_task(app.process_error(update=None, error=exc)),
     )
     running = Bot(app=app, fake=fake, clock=clock, data_dir=tmp_path / "data")
-
-    async def finished(update: object, _: object) -> None:
-        # Registered after every group of the bot's own, so it runs when they are all done.
-        if isinstance(update, Update):
-            running.finished.add(update.update_id)
-
-    app.add_handler(TypeHandler(Update, finished), group=99)
+    # Told once an update went through every handler, or failed and the error handler ran.
+    assert isinstance(app.update_processor, InOrderPerPerson)
+    app.update_processor.on_finished.append(running.finished.add)
     try:
         yield running
     finally:

@@ -1,5 +1,7 @@
 """Telegram re-delivers updates after a crash; nothing may happen twice."""
 
+import asyncio
+
 from tests.e2e.conftest import Bot, create_agency, invite
 
 
@@ -42,3 +44,17 @@ async def test_editing_a_command_does_not_run_it_again(bot: Bot) -> None:
     assert len(bot.fake.sent) == sent
     async with bot.db.reader().conn.execute("SELECT COUNT(*) FROM invitations") as cur:
         assert (await cur.fetchone())[0] == 1
+
+
+async def test_fetched_messages_are_written_down_only_until_handled(bot: Bot) -> None:
+    """The inbox that carries updates over a crash keeps no message text once handled."""
+    admin = await bot.admin()
+    for _ in range(3):
+        await bot.send(admin, "/saya")
+    for _ in range(40):  # the next long poll, at most a second away, forgets them
+        async with bot.db.reader().conn.execute("SELECT body FROM inbox") as cur:
+            left = [row[0] for row in await cur.fetchall()]
+        if not left:
+            break
+        await asyncio.sleep(0.1)
+    assert left == []

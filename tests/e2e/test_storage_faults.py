@@ -110,7 +110,9 @@ async def test_a_locked_database_delays_or_refuses_politely_and_the_work_is_retr
 
     # Longer: the supervisor is told nothing was saved, and nothing was.
     caplog.set_level(logging.INFO)
-    locker = await _hold_lock(database, 1.5)
+    # Long enough for three waits of 0.5 s: polling writing the update down, the handler,
+    # and the dispatcher below.
+    locker = await _hold_lock(database, 3.0)
     update_id, answer = await _check_in(bot, pengawas, codes[1])
     assert "sibuk" in answer and "belum ada yang tersimpan" in answer
     assert await _recorded(bot, update_id) == (False, 1)
