@@ -18,6 +18,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot import cli_data, cli_status, metrics
+from bot.cli_db import NoDatabase, existing_database
 from bot.config import ConfigError, Settings, load_settings, parse_listen
 from bot.logging_setup import secrets_of, setup_logging
 from bot.restore import restore
@@ -98,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kerjasosial: configuration error: {exc}", file=sys.stderr)
         return 2
+    except NoDatabase as exc:
+        print(f"kerjasosial: {exc}", file=sys.stderr)
+        return 1
     return 2
 
 
@@ -251,14 +255,8 @@ def _backup(settings: Settings, target: Path) -> int:
 
 
 async def _audit_verify(settings: Settings) -> int:
-    if not settings.database_path.exists():
-        print(f"kerjasosial: no database at {settings.database_path}", file=sys.stderr)
-        return 1
-    db = await Database.open(settings.database_path, migrate=False)
-    try:
+    async with existing_database(settings) as db:
         checked, problems = await db.reader().audit.verify()
-    finally:
-        await db.close()
     if not problems:
         print(f"audit log intact: {checked} rows, chain verified")
         return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.cli_db import existing_database
 from bot.config import Settings
 from domain.actor import Actor
 from domain.roles import Role
@@ -54,11 +55,7 @@ def _console_audit(now: datetime) -> dict[str, Any]:
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.database_path.exists():
-        print(f"kerjasosial: no database at {settings.database_path}", file=sys.stderr)
-        return 1
-    db = await Database.open(settings.database_path)
-    try:
+    async with existing_database(settings, migrate=True) as db:
         if args.command == "import":
             return await _import(db, settings, args)
         if args.command == "export":
@@ -66,8 +63,6 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.command == "report":
             return await _report(db, args)
         return await _purge(db, settings, args)
-    finally:
-        await db.close()
 
 
 async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:

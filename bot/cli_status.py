@@ -1,23 +1,16 @@
 """``kerjasosial status``: the bot's health from the database, safe while the bot runs."""
 
-import sys
 from datetime import UTC, datetime, timedelta
 
+from bot.cli_db import existing_database
 from bot.config import Settings
 from services.status import BotStatus, read_status
-from storage.db import Database
 from texts.formatting import format_size
 
 
 async def status(settings: Settings) -> int:
-    if not settings.database_path.exists():
-        print(f"kerjasosial: no database at {settings.database_path}", file=sys.stderr)
-        return 1
-    db = await Database.open(settings.database_path, migrate=False)
-    try:
+    async with existing_database(settings) as db:
         report = await read_status(db)
-    finally:
-        await db.close()
     print("\n".join(render(report, datetime.now(UTC))))
     return 0
 
