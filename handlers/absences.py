@@ -28,7 +28,7 @@ from handlers.attendance import CODE_RE, Photo, photo_of, site_if_mine, supervis
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
-from handlers.guards import allowed, button
+from handlers.guards import allowed, button, step
 from handlers.registry import ABSENT, LEAVE
 from services import evidence
 from texts import for_user
@@ -64,10 +64,8 @@ def _running(case: Case) -> bool:
 # -- the pengawas reports -------------------------------------------------------------------
 
 
-async def absent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
+@step(Action.ATTENDANCE)
+async def absent_command(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _flow(context).clear()
     store = req.db.reader()
     if context.args and (match := CODE_RE.search(" ".join(context.args))):
@@ -96,13 +94,13 @@ async def absent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return PICK
 
 
-async def marked_from_followup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.ATTENDANCE)
+async def marked_from_followup(
+    req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> int:
     """ "Mark absent" under the 30-minute follow-up: straight to the reason."""
     query = update.callback_query
     assert query is not None
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
     parts = callbacks.decode(query.data, MARK, 1)
     case_id = callbacks.decode_int(parts[0]) if parts else None
     case = await req.db.reader().cases.get(case_id) if case_id else None
@@ -114,12 +112,10 @@ async def marked_from_followup(update: Update, context: ContextTypes.DEFAULT_TYP
     return await _ask_category(req, context, case)
 
 
-async def picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.ATTENDANCE)
+async def picked(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
     parts = callbacks.decode(query.data, PREFIX, 2)
     case_id = callbacks.decode_int(parts[1]) if parts and parts[0] == "c" else None
     case = await req.db.reader().cases.get(case_id) if case_id else None
@@ -150,12 +146,10 @@ async def _ask_category(req: Request, context: ContextTypes.DEFAULT_TYPE, case: 
     return CATEGORY
 
 
-async def category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.ATTENDANCE)
+async def category(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
     parts = callbacks.decode(query.data, PREFIX, 2)
     if parts is None or parts[0] != "k" or parts[1] not in CATEGORIES:
         await query.answer(req.texts.plain("stale_button"), show_alert=True)
@@ -170,10 +164,8 @@ async def category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 # -- the offender asks in advance -----------------------------------------------------------
 
 
-async def leave_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.PROGRESS):
-        return END
+@step(Action.PROGRESS)
+async def leave_command(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _flow(context).clear()
     assert req.actor.person is not None
     store = req.db.reader()
@@ -199,13 +191,11 @@ async def leave_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     return END
 
 
-async def reminder_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.PROGRESS)
+async def reminder_answer(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The buttons under a reminder: "I will attend" is thanked, "I can't" asks why."""
     query = update.callback_query
     assert query is not None
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.PROGRESS):
-        return END
     parts = callbacks.decode(query.data, RSVP, 2)
     session_id = callbacks.decode_int(parts[0]) if parts else None
     store = req.db.reader()

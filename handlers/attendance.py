@@ -35,7 +35,7 @@ from domain.sites import distance_m
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
-from handlers.guards import allowed
+from handlers.guards import step
 from handlers.notify import notify
 from handlers.registry import CHECK_IN, CHECK_OUT
 from services import evidence
@@ -138,10 +138,8 @@ def _pending(context: ContextTypes.DEFAULT_TYPE, key: str) -> dict[str, Any]:
 # -- check-in -----------------------------------------------------------------------------
 
 
-async def check_in_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
+@step(Action.ATTENDANCE)
+async def check_in_command(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _pending(context, IN).clear()
     if context.args and (match := CODE_RE.search(" ".join(context.args))):
         found = await _case_at_my_site(req, match.group(0))
@@ -171,12 +169,10 @@ async def check_in_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return CHOOSE
 
 
-async def check_in_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.ATTENDANCE)
+async def check_in_chosen(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
     parts = callbacks.decode(query.data, IN, 2)
     case_id = callbacks.decode_int(parts[1]) if parts else None
     case = await req.db.reader().cases.get(case_id) if case_id else None
@@ -209,10 +205,8 @@ async def check_in_location(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     return PHOTO
 
 
-async def check_in_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
+@step(Action.ATTENDANCE)
+async def check_in_photo(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.message is not None
     photo = photo_of(update.message)
     if photo is None:
@@ -225,11 +219,9 @@ async def check_in_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return await _record_check_in(req, context, case, photo, update.message)
 
 
-async def check_in_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.ATTENDANCE)
+async def check_in_caption(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A photo captioned ``/hadir KS-…``: choose and check in, in one message."""
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
     message = update.message
     assert message is not None
     match = CODE_RE.search(message.caption or "")
@@ -360,10 +352,10 @@ async def _tell_offender(req: Request, case: Case, key: str, **values: object) -
 # -- check-out ----------------------------------------------------------------------------
 
 
-async def check_out_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
+@step(Action.ATTENDANCE)
+async def check_out_command(
+    req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> int:
     _pending(context, OUT).clear()
     store = req.db.reader()
     if context.args and (match := CODE_RE.search(" ".join(context.args))):
@@ -400,12 +392,10 @@ async def check_out_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     return CHOOSE
 
 
-async def check_out_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.ATTENDANCE)
+async def check_out_chosen(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
     parts = callbacks.decode(query.data, OUT, 2)
     attendance_id = callbacks.decode_int(parts[1]) if parts else None
     store = req.db.reader()
@@ -434,10 +424,8 @@ async def _ask_end(
     return PHOTO
 
 
-async def check_out_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
+@step(Action.ATTENDANCE)
+async def check_out_photo(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.message
     assert message is not None
     photo = photo_of(message)
@@ -450,11 +438,9 @@ async def check_out_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     return await _record_check_out(req, context, message, message.date, photo, None)
 
 
-async def check_out_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.ATTENDANCE)
+async def check_out_typed(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A forgotten check-out: "12.00 lupa check-out" gives the end time and the reason."""
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.ATTENDANCE):
-        return END
     message = update.message
     assert message is not None
     text = (message.text or "").strip()

@@ -29,7 +29,7 @@ from handlers.attendance import CODE_RE, progress_line
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
-from handlers.guards import allowed
+from handlers.guards import step
 from handlers.registry import CORRECT
 from services.ledger import ledger_of, record_ledger
 from texts import Html
@@ -51,10 +51,8 @@ def _may_correct(req: Request, case: Case) -> bool:
     return req.actor.is_admin or case.agency_id in req.actor.agencies_as(Role.JAKSA)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.CORRECT):
-        return END
+@step(Action.CORRECT)
+async def start(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     match = CODE_RE.search(" ".join(context.args or []))
     if match is None:
         await req.reply(req.texts("correction.usage"))
@@ -91,12 +89,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return CHOOSE
 
 
-async def chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.CORRECT)
+async def chosen(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None and context.user_data is not None
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.CORRECT):
-        return END
     parts = callbacks.decode(query.data, PREFIX, 2)
     attendance_id = callbacks.decode_int(parts[1]) if parts else None
     found = await req.db.reader().attendance.attendance(attendance_id) if attendance_id else None
@@ -111,10 +107,8 @@ async def chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return CHANGE
 
 
-async def change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.CORRECT):
-        return END
+@step(Action.CORRECT)
+async def change(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.message is not None and context.user_data is not None
     flow = context.user_data.get(FLOW) or {}
     store = req.db.reader()

@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ConversationHandler
 
 from domain.permissions import Action, may
 from handlers.context import Request
@@ -94,6 +94,27 @@ def button(action: Action) -> Callable[[RequestHandler], Handler]:
             if not await allowed(req, action):
                 return None
             return await func(req)
+
+        return wrapper
+
+    return decorate
+
+
+StepHandler = Callable[[Request, Update, ContextTypes.DEFAULT_TYPE], Awaitable[int]]
+Step = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, int]]
+
+
+def step(action: Action) -> Callable[[StepHandler], Step]:
+    """Wrap a conversation's entry or step with the role check. A refusal ends the
+    conversation, so someone whose role was revoked halfway cannot finish what they began."""
+
+    def decorate(func: StepHandler) -> Step:
+        @functools.wraps(func)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+            req = await Request.load(update, context)
+            if not await allowed(req, action):
+                return int(ConversationHandler.END)
+            return await func(req, update, context)
 
         return wrapper
 

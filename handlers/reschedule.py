@@ -27,7 +27,7 @@ from domain.roles import Role
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
-from handlers.guards import allowed
+from handlers.guards import step
 from handlers.registry import RESCHEDULE
 from handlers.schedule import session_line
 from services.scheduling import days_off_between
@@ -43,10 +43,8 @@ def _may_change(req: Request, case: Case) -> bool:
     return req.actor.is_admin or case.agency_id in req.actor.agencies_as(Role.JAKSA)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.RESCHEDULE):
-        return END
+@step(Action.RESCHEDULE)
+async def start(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not context.args:
         await req.reply(req.texts("reschedule.usage"))
         return END
@@ -87,12 +85,10 @@ async def _session_for(req: Request, value: str) -> tuple[Session, Case] | None:
     return session, case
 
 
-async def chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+@step(Action.RESCHEDULE)
+async def chosen(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.RESCHEDULE):
-        return END
     parts = callbacks.decode(query.data, PREFIX, 2)
     found = await _session_for(req, parts[1]) if parts else None
     if parts is None or found is None:
@@ -128,10 +124,8 @@ async def chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return REASON
 
 
-async def reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.RESCHEDULE):
-        return END
+@step(Action.RESCHEDULE)
+async def reason(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.message is not None and context.user_data is not None
     text = " ".join((update.message.text or "").split())
     if not REASON_MIN <= len(text) <= REASON_MAX:
@@ -145,10 +139,8 @@ async def reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return await _apply(req, context, pending, None)
 
 
-async def new_date(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    req = await Request.load(update, context)
-    if not await allowed(req, Action.RESCHEDULE):
-        return END
+@step(Action.RESCHEDULE)
+async def new_date(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.message is not None and context.user_data is not None
     day = parse_date(update.message.text or "")
     if day is None:
