@@ -12,6 +12,8 @@ import os
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from telegram import Bot, Update
@@ -23,6 +25,7 @@ from bot.config import ConfigError, Settings, load_settings, parse_listen
 from bot.logging_setup import secrets_of, setup_logging
 from bot.restore import restore
 from bot.webhook import webhook_options
+from handlers.context import utc_now
 from storage.db import Database, latest_version
 from storage.private_files import create_private, private_dir
 
@@ -71,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] = utc_now) -> int:
+    """``clock`` is the one source of "now" for every command (tests pass their own)."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "run" and args.listen and not args.webhook:
@@ -81,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         setup_logging(_secrets(settings), settings.log_format)
         if args.command == "run":
-            return _run(settings, args.webhook, args.listen)
+            return _run(settings, args.webhook, args.listen, clock)
         if args.command == "status":
-            return asyncio.run(cli_status.status(settings))
+            return asyncio.run(cli_status.status(settings, clock))
         if args.command == "check":
             return asyncio.run(_check(settings))
         if args.command == "migrate":
@@ -91,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "backup":
             return _backup(settings, args.path)
         if args.command == "restore":
-            return restore(settings, args.path)
+            return restore(settings, args.path, clock())
         if args.command == "audit":
             return asyncio.run(_audit_verify(settings))
         if args.command in ("import", "export", "purge", "report"):
-            return asyncio.run(cli_data.run(settings, args))
+            return asyncio.run(cli_data.run(settings, args, clock))
     except ConfigError as exc:
         print(f"kerjasosial: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -111,7 +115,9 @@ def _secrets(settings: Settings) -> list[str]:
     return secrets_of(token, secret)
 
 
-def _run(settings: Settings, webhook_url: str | None, listen: str | None) -> int:
+def _run(
+    settings: Settings, webhook_url: str | None, listen: str | None, clock: Callable[[], datetime]
+) -> int:
     listen = listen or DEFAULT_WEBHOOK_LISTEN
     webhook = webhook_options(settings, webhook_url, listen) if webhook_url else None
     if settings.metrics_listen and not metrics.AVAILABLE:
@@ -130,7 +136,7 @@ def _run(settings: Settings, webhook_url: str | None, listen: str | None) -> int
     except OSError as exc:
         print(f"kerjasosial: cannot serve metrics: {exc.strerror}", file=sys.stderr)
         return 1
-    app = build_application(settings)
+    app = build_application(settings, clock=clock)
     try:
         if webhook is None:
             app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)

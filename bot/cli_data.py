@@ -8,7 +8,8 @@ import argparse
 import html
 import re
 import sys
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,18 +55,20 @@ def _console_audit(now: datetime) -> dict[str, Any]:
     return {"now": now, "actor_telegram_id": None, "actor_person_id": None, "update_id": None}
 
 
-async def run(settings: Settings, args: argparse.Namespace) -> int:
+async def run(settings: Settings, args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
+    """``clock`` is the one source of "now", as in the bot: the operator's commands are
+    audited and judged (retention, "today" for an import) by the same time."""
     async with existing_database(settings, migrate=True) as db:
         if args.command == "import":
-            return await _import(db, settings, args)
+            return await _import(db, settings, args, clock())
         if args.command == "export":
-            return await _export(db, settings, args)
+            return await _export(db, settings, args, clock())
         if args.command == "report":
-            return await _report(db, args)
-        return await _purge(db, settings, args)
+            return await _report(db, args, clock())
+        return await _purge(db, settings, args, clock())
 
 
-async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+async def _import(db: Database, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
     store = db.reader()
     person = await store.people.by_telegram_id(args.as_user)
     memberships = tuple(await store.people.memberships_of(person.id)) if person else ()
@@ -78,7 +81,6 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
     except OSError as exc:
         print(f"kerjasosial: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 1
-    now = datetime.now(UTC)
     today = now.astimezone(ZoneInfo(settings.timezone)).date()
     parsed = parse_upload(data, args.file.name, today=today)
     async with db.transaction() as tx:
@@ -94,7 +96,7 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
     return 1 if report.errors else 0
 
 
-async def _export(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+async def _export(db: Database, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
     case = await db.reader().cases.by_code(args.case)
     if case is None:
         print(f"kerjasosial: no case {args.case}", file=sys.stderr)
@@ -103,7 +105,6 @@ async def _export(db: Database, settings: Settings, args: argparse.Namespace) ->
     if target.exists():
         print(f"kerjasosial: {target} already exists; choose a new file", file=sys.stderr)
         return 1
-    now = datetime.now(UTC)
     summary = await export_case(db.reader(), case, target=target, now=now)
     async with db.transaction() as tx:
         await tx.audit.append(
@@ -116,12 +117,11 @@ async def _export(db: Database, settings: Settings, args: argparse.Namespace) ->
     return 0
 
 
-async def _purge(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+async def _purge(db: Database, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
     case = await db.reader().cases.by_code(args.case)
     if case is None:
         print(f"kerjasosial: no case {args.case}", file=sys.stderr)
         return 1
-    now = datetime.now(UTC)
     try:
         async with db.transaction() as tx:
             deleted = await purge_case(tx, case, retention=settings.retention, now=now)
@@ -138,14 +138,17 @@ async def _purge(db: Database, settings: Settings, args: argparse.Namespace) -> 
     return 0
 
 
-async def _report(db: Database, args: argparse.Namespace) -> int:
+async def _report(db: Database, args: argparse.Namespace, now: datetime) -> int:
     store = db.reader()
     if args.case:
         case = await store.cases.by_code(args.case)
         if case is None:
             print(f"kerjasosial: no case {args.case}", file=sys.stderr)
             return 1
-        data, target = await reports.case_pdf(store, case, Texts("id")), Path(f"{case.code}.pdf")
+        data, target = (
+            await reports.case_pdf(store, case, Texts("id"), now),
+            Path(f"{case.code}.pdf"),
+        )
     else:
         month = reports.Month.parse(args.month)
         if month is None:

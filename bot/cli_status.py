@@ -1,5 +1,6 @@
 """``kerjasosial status``: the bot's health from the database, safe while the bot runs."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.cli_db import existing_database
@@ -8,10 +9,10 @@ from services.status import BotStatus, read_status
 from texts.formatting import format_size
 
 
-async def status(settings: Settings) -> int:
+async def status(settings: Settings, clock: Callable[[], datetime]) -> int:
     async with existing_database(settings) as db:
         report = await read_status(db)
-    print("\n".join(render(report, datetime.now(UTC))))
+    print("\n".join(render(report, clock())))
     return 0
 
 

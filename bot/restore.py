@@ -22,9 +22,9 @@ class RestoreRefused(Exception):
     """The backup is not fit to restore, or the database is in use; nothing was changed."""
 
 
-def restore(settings: Settings, backup: Path) -> int:
+def restore(settings: Settings, backup: Path, now: datetime) -> int:
     try:
-        message = asyncio.run(restore_database(settings.database_path, backup))
+        message = asyncio.run(restore_database(settings.database_path, backup, now))
     except RestoreRefused as refusal:
         print(f"kerjasosial: {refusal}; nothing was changed", file=sys.stderr)
         return 1
@@ -32,7 +32,7 @@ def restore(settings: Settings, backup: Path) -> int:
     return 0
 
 
-async def restore_database(target: Path, backup: Path) -> str:
+async def restore_database(target: Path, backup: Path, now: datetime) -> str:
     if not backup.is_file():
         raise RestoreRefused(f"no backup at {backup}")
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -41,7 +41,7 @@ async def restore_database(target: Path, backup: Path) -> str:
     try:
         _copy(backup, staged)
         version, audit_rows = await _check(staged)
-        kept = _set_aside(target)
+        kept = _set_aside(target, now)
         os.replace(staged, target)
     finally:
         for leftover in (staged, *_sidecars(staged)):
@@ -93,7 +93,7 @@ async def _check(staged: Path) -> tuple[int, int]:
     return version, checked
 
 
-def _set_aside(target: Path) -> Path | None:
+def _set_aside(target: Path, now: datetime) -> Path | None:
     """Move the current database (if any) out of the way, with what its WAL still holds."""
     if not target.exists():
         return None
@@ -113,7 +113,7 @@ def _set_aside(target: Path) -> Path | None:
         pass  # a damaged file, the usual reason to restore: set it aside as it is
     finally:
         conn.close()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = target.with_name(f"{target.name}.before-restore-{stamp}")
     os.replace(target, kept)
     for sidecar, kept_sidecar in zip(_sidecars(target), _sidecars(kept), strict=True):

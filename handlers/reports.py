@@ -25,7 +25,7 @@ async def report(req: Request) -> None:
             return
         await req.context.bot.send_document(
             req.chat_id,
-            document=await reports.case_pdf(store, case, req.texts),
+            document=await reports.case_pdf(store, case, req.texts, req.now),
             filename=f"{case.code}.pdf",
             caption=req.texts("report.case_caption", code=case.code),
             parse_mode="HTML",

@@ -7,7 +7,7 @@
 
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -165,8 +165,10 @@ async def monthly_xlsx(store: Store, cases: list[Case], month: Month, texts: Tex
     return buffer.getvalue()
 
 
-async def case_pdf(store: Store, case: Case, texts: Texts) -> bytes:
-    """One case on one page: the decision, the hours ledger, absences and rulings, sessions."""
+async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> bytes:
+    """One case on one page: the decision, the hours ledger, absences and rulings, sessions.
+
+    ``now`` decides which sessions are still ahead, in the site's zone."""
     site = await store.sites.get(case.site_id)
     assert site is not None
     ledger = ledger_of_case(case, site.timezone, await store.attendance.events_of_case(case.id))
@@ -216,7 +218,8 @@ async def case_pdf(store: Store, case: Case, texts: Texts) -> bytes:
                 ]
             )
         story += [Paragraph("<b>Ketidakhadiran</b>", styles["Heading3"]), _table(rows)]
-    upcoming = [s for s in sessions if s.day >= date.today()][:10]
+    today = now.astimezone(zone).date()
+    upcoming = [s for s in sessions if s.day >= today][:10]
     if upcoming:
         rows = [["Sesi berikutnya", "Mulai", "Menit"]]
         for session in upcoming:

@@ -8,7 +8,6 @@ bot made is checked against the Bot API spec.
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +20,13 @@ from bot.config import Settings
 from bot.ordering import InOrderPerPerson
 from handlers.context import SERVICES_KEY, Services
 from storage.db import Database
+from tests.clock import Clock
 from tests.fakebot.server import FakeBotApi, SentMessage
 from tests.fakebot.spec import check_calls, load_spec
 
 TOKEN = "123456:TEST-token-for-the-fake"
 BOT_USERNAME = "kerjasosial_test_bot"
 ADMIN_ID = 1001
-
-
-class Clock:
-    """The application's one source of "now"; tests move it instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @dataclass
@@ -125,15 +112,15 @@ class Bot:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456)
+async def fake(clock: Clock) -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456, clock=clock)
     await server.start()
     yield server
     await server.stop()
 
 
 @pytest.fixture
-async def bot(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[Bot]:
+async def bot(fake: FakeBotApi, clock: Clock, tmp_path: Path) -> AsyncIterator[Bot]:
     settings = Settings(
         bot_token=TOKEN,  # type: ignore[arg-type]
         api_url=fake.url,
@@ -141,7 +128,6 @@ async def bot(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[Bot]:
         admin_ids=frozenset({ADMIN_ID}),
         _env_file=None,  # type: ignore[call-arg]
     )
-    clock = Clock()
     app = build_application(settings, clock=clock, schedule_jobs=False)
     await app.initialize()
     assert app.post_init is not None

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.dispatcher import dispatch
+from tests.clock import is_day_off, working_days
 from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
 from tests.e2e.test_cases import new_case
 
@@ -14,10 +15,16 @@ from tests.e2e.test_cases import new_case
 async def _site_day(bot: Bot, *, hours: str = "40", per_day: str = "2") -> dict[str, Any]:
     """An office, a site, a case with a session every day from today, its pengawas and offender.
 
-    The bot's clock is set to noon at the site, so that no test's hours straddle midnight.
+    "Today" is the first day from the suite's date that is not a day off and whose next day is
+    not one either, so that it has a session and tomorrow's is reminded tonight; the bot's
+    clock is set to noon there, so that no test's hours straddle midnight.
     """
-    site_today = datetime.now(ZoneInfo("Asia/Makassar")).date()
-    bot.clock.now = datetime.combine(site_today, dtime(12, 0), ZoneInfo("Asia/Makassar"))
+    site_today = next(
+        day
+        for day in working_days(bot.clock.today(), weekdays=range(7))
+        if not is_day_off(day + timedelta(days=1))
+    )
+    bot.clock.set_local(site_today, dtime(12, 0))
     admin = await bot.admin()
     await bot.send(admin, "/start")
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
@@ -107,7 +114,6 @@ async def test_a_forgotten_check_out_is_entered_by_hand_with_a_reason(bot: Bot) 
     await bot.send(pengawas, f"/pulang {case.code}")
     assert "alasannya" in ((await bot.send(pengawas, "lupa"))[0].plain or "")
     zone_now = bot.clock.now
-    from zoneinfo import ZoneInfo
 
     taken = int(bot.clock.now.timestamp() - 5 * 3600) // 60 * 60
     local_start = datetime.fromtimestamp(taken, ZoneInfo("Asia/Makassar"))
@@ -248,7 +254,6 @@ async def test_a_jaksa_corrects_a_record_and_the_ledger_follows(bot: Bot) -> Non
     assert "30 menit" in choose.button_texts()[0]
     [ask] = await bot.press(jaksa, choose, choose.callback_data()[0])
     assert "alasan" in ((await bot.send(jaksa, "09.00-10.00"))[0].plain or "").lower()
-    from zoneinfo import ZoneInfo
 
     start = datetime.fromtimestamp(
         int(bot.clock.now.timestamp() - 3 * 3600) // 60 * 60, ZoneInfo("Asia/Makassar")

@@ -17,12 +17,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import BOT_USERNAME, TOKEN
-from tests.e2e.processes import CHECKED_IN, PENGAWAS, seed_cases, start_bot, stop_bot
+import pytest
+
+from tests.e2e.processes import (
+    CHECKED_IN,
+    PENGAWAS,
+    fake_api,
+    seed_cases,
+    start_bot,
+    stop_bot,
+)
 from tests.fakebot.server import FakeBotApi
 
 CHECK_INS = 500
 CODE = re.compile(r"KS-\d{4}-\d+")
+
+#: A real `kerjasosial` process: robustness, not the calendar (see tests/calendar_sweep).
+pytestmark = pytest.mark.process
 
 
 def replies(fake: FakeBotApi) -> Counter[str]:
@@ -111,7 +122,7 @@ async def test_a_kill_during_a_burst_of_check_ins_loses_and_doubles_nothing(
     codes = await seed_cases(tmp_path, CHECK_INS)
     database = tmp_path / "data" / "kerjasosial.sqlite3"
     log = tmp_path / "bot.log"
-    async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456) as fake:
+    async with fake_api() as fake:
         pengawas = fake.create_user(PENGAWAS, "Pengawas")
         first = await start_bot(tmp_path, fake, log)
         updates = [

@@ -20,7 +20,7 @@ async def _office_with_a_case_at_risk(bot: Bot) -> dict[str, Any]:
     token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
     jaksa = bot.user(6100, "Jaksa")
     await bot.send(jaksa, f"/start {token}")
-    today = datetime.now(WITA).date()
+    today = bot.clock.today()
     # 40 hours at 2 a day with ten days left: it cannot finish in time.
     await new_case(
         bot,
@@ -60,7 +60,7 @@ async def test_the_weekly_digest_is_posted_once_at_its_local_time(bot: Bot) -> N
     people = await _office_with_a_case_at_risk(bot)
     group = bot.fake.create_group(-5002, "Kejari Samarinda")
     await _link(bot, group, people["jaksa"])
-    today = datetime.now(WITA).date()
+    today = bot.clock.today()
     monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     eight = datetime.combine(monday, time(8, 0), WITA).astimezone(UTC)
     assert await plan_digests(bot.db, eight - timedelta(minutes=5)) == 0
@@ -95,7 +95,7 @@ async def test_the_jaksa_hears_on_monday_about_cases_at_risk(bot: Bot) -> None:
     from scheduler.planning import plan_weekly_alerts
 
     people = await _office_with_a_case_at_risk(bot)
-    today = datetime.now(WITA).date()
+    today = bot.clock.today()
     monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     seven = datetime.combine(monday, time(7, 0), WITA).astimezone(UTC)
     assert await plan_weekly_alerts(bot.db, seven - timedelta(hours=1), "Asia/Makassar") == 0

@@ -5,13 +5,15 @@ import signal
 import socket
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from storage.db import Database
+from tests.clock import suite_now
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
 from tests.e2e.test_cli import _cli, _env, _kerjasosial
 from tests.e2e.test_webhook import _free_port
@@ -21,10 +23,13 @@ ADMIN_ID = 4545
 READERS = [8101, 8102, 8103]
 BLOCKED = 8104
 
+#: A real `kerjasosial` process: robustness, not the calendar (see tests/calendar_sweep).
+pytestmark = pytest.mark.process
+
 
 async def _outbox(database: Path) -> None:
     """Four messages due now (one to a person who blocked the bot) and one for later."""
-    now = datetime.now(UTC)
+    now = suite_now()
     db = await Database.open(database)
     async with db.transaction() as store:
         for chat in [*READERS, BLOCKED]:

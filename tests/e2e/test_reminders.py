@@ -6,14 +6,19 @@ from zoneinfo import ZoneInfo
 
 from scheduler.dispatcher import dispatch
 from scheduler.planning import plan_outbox, plan_unreachable_notices
+from tests.clock import working_days
 from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
 from tests.e2e.test_cases import new_case
 
 WITA = ZoneInfo("Asia/Makassar")
 
 
-async def _tomorrow(bot: Bot) -> dict[str, Any]:
-    """A case whose sessions start tomorrow at 08.00 WITA, with its offender and pengawas."""
+async def _starting_tomorrow(bot: Bot) -> dict[str, Any]:
+    """A case that starts tomorrow, every day at 08.00 WITA, with its offender and pengawas.
+
+    ``first_day`` is the day of its first session: tomorrow, or the first day after it that
+    is not a day off in the bot's calendar.
+    """
     admin = await bot.admin()
     await bot.send(admin, "/start")
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
@@ -21,7 +26,7 @@ async def _tomorrow(bot: Bot) -> dict[str, Any]:
     token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
     jaksa = bot.user(5100, "Jaksa")
     await bot.send(jaksa, f"/start {token}")
-    today = datetime.now(WITA).date()
+    today = bot.clock.today()
     tomorrow = today + timedelta(days=1)
     replies = await new_case(
         bot,
@@ -36,7 +41,10 @@ async def _tomorrow(bot: Bot) -> dict[str, Any]:
     token = await invite(bot, jaksa, "pengawas")
     pengawas = bot.user(5300, "Pengawas")
     await bot.send(pengawas, f"/start {token}")
-    return {"jaksa": jaksa, "offender": offender, "pengawas": pengawas, "tomorrow": tomorrow}
+    [case] = await bot.db.reader().cases.for_agencies(None)
+    first_day = (await bot.db.reader().cases.sessions_of(case.id))[0].day
+    assert first_day == next(working_days(tomorrow, weekdays=range(7)))
+    return {"jaksa": jaksa, "offender": offender, "pengawas": pengawas, "first_day": first_day}
 
 
 def at(day: date, clock: time) -> datetime:
@@ -49,16 +57,16 @@ async def _statuses(bot: Bot) -> dict[str, str]:
 
 
 async def test_reminders_are_planned_once_and_sent_at_local_times(bot: Bot) -> None:
-    world = await _tomorrow(bot)
-    tomorrow = world["tomorrow"]
-    now = at(tomorrow - timedelta(days=1), time(12, 0))
+    world = await _starting_tomorrow(bot)
+    first_day = world["first_day"]
+    now = at(first_day - timedelta(days=1), time(12, 0))
     first = await plan_outbox(bot.db, now)
     assert first >= 3
     assert await plan_outbox(bot.db, now) == 0  # a second run plans nothing new
     # Nothing is due at noon; the evening reminder goes at 19.00 WITA.
     assert (await dispatch(bot.app.bot, bot.db, now)).sent == 0
     mark = bot.fake.mark()
-    report = await dispatch(bot.app.bot, bot.db, at(tomorrow - timedelta(days=1), time(19, 0)))
+    report = await dispatch(bot.app.bot, bot.db, at(first_day - timedelta(days=1), time(19, 0)))
     assert report.sent == 2
     [evening] = [
         m
@@ -71,13 +79,13 @@ async def test_reminders_are_planned_once_and_sent_at_local_times(bot: Bot) -> N
     pins = [m for m in bot.fake.sent[mark:] if m.method == "sendLocation"]
     assert [p.chat_id for p in pins] == [world["offender"]["id"]]  # the map pin, once
     # 06.00: the offender's two-hour reminder; 06.30: the supervisor's list.
-    await dispatch(bot.app.bot, bot.db, at(tomorrow, time(6, 0)))
+    await dispatch(bot.app.bot, bot.db, at(first_day, time(6, 0)))
     mark = bot.fake.mark()
-    await dispatch(bot.app.bot, bot.db, at(tomorrow, time(6, 30)))
+    await dispatch(bot.app.bot, bot.db, at(first_day, time(6, 30)))
     [listing] = [m for m in bot.fake.sent[mark:] if m.chat_id == world["pengawas"]["id"]]
     assert "Budi Santoso" in (listing.plain or "") and "/hadir" in (listing.plain or "")
     # Sent once: another tick sends nothing more.
-    assert (await dispatch(bot.app.bot, bot.db, at(tomorrow, time(7, 0)))).sent == 0
+    assert (await dispatch(bot.app.bot, bot.db, at(first_day, time(7, 0)))).sent == 0
     assert set((await _statuses(bot)).values()) <= {"sent", "pending"}
 
     # "I can't attend" leads into the leave request for that session.
@@ -85,19 +93,19 @@ async def test_reminders_are_planned_once_and_sent_at_local_times(bot: Bot) -> N
     assert "minta izin" in (ask.plain or "")
     mark = bot.fake.mark()
     await bot.handled(bot.fake.send_text(world["offender"], "Anak saya sakit"))
-    await dispatch(bot.app.bot, bot.db, datetime.now(UTC))
+    await dispatch(bot.app.bot, bot.db, bot.clock())
     assert any(m.chat_id == world["jaksa"]["id"] and m.buttons() for m in bot.fake.sent[mark:])
 
 
 async def test_blocked_offenders_are_reported_once_and_overdue_items_skipped(bot: Bot) -> None:
-    world = await _tomorrow(bot)
-    tomorrow = world["tomorrow"]
-    await plan_outbox(bot.db, at(tomorrow - timedelta(days=1), time(12, 0)))
+    world = await _starting_tomorrow(bot)
+    first_day = world["first_day"]
+    await plan_outbox(bot.db, at(first_day - timedelta(days=1), time(12, 0)))
     bot.fake.block(world["offender"]["id"])
     bot.expected_failures.add("sendMessage")
-    report = await dispatch(bot.app.bot, bot.db, at(tomorrow - timedelta(days=1), time(19, 0)))
+    report = await dispatch(bot.app.bot, bot.db, at(first_day - timedelta(days=1), time(19, 0)))
     assert report.unreachable == [world["offender"]["id"]]
-    now = at(tomorrow - timedelta(days=1), time(19, 0))
+    now = at(first_day - timedelta(days=1), time(19, 0))
     assert await plan_unreachable_notices(bot.db, report.unreachable, now) == 2
     assert await plan_unreachable_notices(bot.db, report.unreachable, now) == 0
     mark = bot.fake.mark()
@@ -105,15 +113,15 @@ async def test_blocked_offenders_are_reported_once_and_overdue_items_skipped(bot
     told = {m.chat_id for m in bot.fake.sent[mark:] if "tidak dapat mengirim" in (m.plain or "")}
     assert told == {world["jaksa"]["id"], world["pengawas"]["id"]}
     # The bot was down all night: at 09.00 the 06.30 list is useless and is skipped.
-    report = await dispatch(bot.app.bot, bot.db, at(tomorrow, time(9, 0)))
+    report = await dispatch(bot.app.bot, bot.db, at(first_day, time(9, 0)))
     assert report.sent == 0 and report.skipped >= 1
     assert "skipped" in (await _statuses(bot)).values()
 
 
 async def test_429_waits_and_a_migrated_group_is_followed(bot: Bot) -> None:
-    world = await _tomorrow(bot)
-    now = at(world["tomorrow"] - timedelta(days=1), time(19, 0))
-    await plan_outbox(bot.db, at(world["tomorrow"] - timedelta(days=1), time(12, 0)))
+    world = await _starting_tomorrow(bot)
+    now = at(world["first_day"] - timedelta(days=1), time(19, 0))
+    await plan_outbox(bot.db, at(world["first_day"] - timedelta(days=1), time(12, 0)))
     bot.expected_failures.add("sendMessage")
     bot.fake.fail_next(1, status=429, parameters={"retry_after": 7}, methods=["sendMessage"])
     report = await dispatch(bot.app.bot, bot.db, now)
@@ -143,7 +151,7 @@ async def test_429_waits_and_a_migrated_group_is_followed(bot: Bot) -> None:
 
 
 async def test_a_moved_session_is_announced_to_the_offender(bot: Bot) -> None:
-    world = await _tomorrow(bot)
+    world = await _starting_tomorrow(bot)
     [case] = await bot.db.reader().cases.for_agencies(None)
     sessions = await bot.db.reader().cases.sessions_of(case.id)
     jaksa = world["jaksa"]
@@ -153,7 +161,7 @@ async def test_a_moved_session_is_announced_to_the_offender(bot: Bot) -> None:
 
     await bot.press(jaksa, choose, _data(choose, "Batalkan"))
     await bot.send(jaksa, "Lokasi ditutup untuk perbaikan")
-    now = datetime.now(UTC)
+    now = bot.clock()
     assert await plan_outbox(bot.db, now) >= 1
     mark = bot.fake.mark()
     await dispatch(bot.app.bot, bot.db, now)
@@ -169,10 +177,10 @@ async def test_a_moved_session_is_announced_to_the_offender(bot: Bot) -> None:
 async def test_the_supervisor_is_told_who_has_not_come_and_can_mark_them_absent(bot: Bot) -> None:
     from scheduler.planning import plan_followups_now
 
-    world = await _tomorrow(bot)
-    tomorrow = world["tomorrow"]
-    assert await plan_followups_now(bot.db, at(tomorrow, time(8, 20))) == 0
-    now = at(tomorrow, time(8, 31))
+    world = await _starting_tomorrow(bot)
+    first_day = world["first_day"]
+    assert await plan_followups_now(bot.db, at(first_day, time(8, 20))) == 0
+    now = at(first_day, time(8, 31))
     assert await plan_followups_now(bot.db, now) == 1
     assert await plan_followups_now(bot.db, now + timedelta(minutes=5)) == 0
     mark = bot.fake.mark()

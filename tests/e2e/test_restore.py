@@ -5,10 +5,21 @@ audit chain verifies."""
 import os
 from pathlib import Path
 
-from tests.e2e.conftest import BOT_USERNAME, TOKEN
-from tests.e2e.processes import CHECKED_IN, PENGAWAS, seed_cases, start_bot, stop_bot
+import pytest
+
+from tests.e2e.processes import (
+    CHECKED_IN,
+    PENGAWAS,
+    fake_api,
+    seed_cases,
+    start_bot,
+    stop_bot,
+)
 from tests.e2e.test_cli import _cli
 from tests.fakebot.server import FakeBotApi
+
+#: A real `kerjasosial` process: robustness, not the calendar (see tests/calendar_sweep).
+pytestmark = pytest.mark.process
 
 
 async def _check_in(fake: FakeBotApi, code: str) -> str:
@@ -23,7 +34,7 @@ async def test_a_restored_backup_gives_a_working_bot(tmp_path: Path) -> None:
     database = tmp_path / "data" / "kerjasosial.sqlite3"
     backup = tmp_path / "backups" / "kerjasosial.sqlite3"
     log = tmp_path / "bot.log"
-    async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456) as fake:
+    async with fake_api() as fake:
         fake.create_user(PENGAWAS, "Pengawas")
         bot = await start_bot(tmp_path, fake, log)
         try:

@@ -25,13 +25,14 @@ PENGAWAS = 7777
 CHAT = 910_000
 CHECKED_IN = "hadir pukul"
 
-#: Another program: takes SQLite's exclusive lock, says so, holds it, lets go.
+#: Another program: takes SQLite's exclusive lock, says so, holds it, lets go. It waits with
+#: select() rather than time.sleep(), which libfaketime (tests/calendar_sweep) breaks.
 LOCKER = (
-    "import sqlite3, sys, time\n"
+    "import select, sqlite3, sys\n"
     "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
     "conn.execute('BEGIN EXCLUSIVE')\n"
     "print('locked', flush=True)\n"
-    "time.sleep(float(sys.argv[2]))\n"
+    "select.select([], [], [], float(sys.argv[2]))\n"
     "conn.execute('COMMIT')\n"
 )
 

@@ -20,6 +20,9 @@ PUBLIC_URL = "https://bot.kejari-samarinda.example/telegram/updates"
 ADMIN_ID = 4343
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
+#: A real `kerjasosial` process: robustness, not the calendar (see tests/calendar_sweep).
+pytestmark = pytest.mark.process
+
 
 def _free_port() -> int:
     with socket.socket() as probe:

@@ -35,11 +35,14 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from tests.clock import Clock
 
 from .formatting import EntityParseError, ParsedText, parse_text, utf16_len
 from .models import ApiCall, ApiError, SentMessage, StoredFile, UploadedFile
@@ -427,8 +430,11 @@ class FakeBotApi:
         strict_ampersand: bool = True,
         validate_images: bool = True,
         privacy_mode: bool = True,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.token = token
+        #: Dates messages as Telegram would, by the test's clock (never the machine's).
+        self.clock: Callable[[], datetime] = clock if clock is not None else Clock()
         self.bot_username = bot_username
         self.bot_id = bot_id
         self.strict_ampersand = strict_ampersand
@@ -793,7 +799,7 @@ class FakeBotApi:
         self._migrated[old_id] = new_id
         if not notify:
             return []
-        date = int(time.time())
+        date = self._date()
         return [
             self.inject(
                 {
@@ -1096,7 +1102,7 @@ class FakeBotApi:
         """A live location moved: Telegram sends it as an edited_message."""
         message = copy.deepcopy(original_update["message"])
         message["location"].update({"latitude": latitude, "longitude": longitude})
-        message["edit_date"] = date if date is not None else int(time.time())
+        message["edit_date"] = date if date is not None else self._date()
         self._user_messages[(message["chat"]["id"], message["message_id"])] = message
         return self.inject({"edited_message": message})
 
@@ -1212,7 +1218,7 @@ class FakeBotApi:
         found = self._command_entities(new_text)
         if found:
             message["entities"] = found
-        message["edit_date"] = date if date is not None else int(time.time())
+        message["edit_date"] = date if date is not None else self._date()
         self._user_messages[(message["chat"]["id"], message["message_id"])] = message
         return self.inject({"edited_message": message})
 
@@ -1235,7 +1241,7 @@ class FakeBotApi:
             "my_chat_member": {
                 "chat": self._chat_short(chat_obj),
                 "from": self._user_of(actor_user),
-                "date": date if date is not None else int(time.time()),
+                "date": date if date is not None else self._date(),
                 "old_chat_member": self._member_dict(self._public_user(self.bot_user), old_status),
                 "new_chat_member": self._member_dict(self._public_user(self.bot_user), new_status),
             }
@@ -1526,6 +1532,10 @@ class FakeBotApi:
     def _chat_short(chat: JsonDict) -> JsonDict:
         return copy.deepcopy(chat)
 
+    def _date(self) -> int:
+        """Unix seconds by the test's clock, as Telegram dates a message."""
+        return int(self.clock().timestamp())
+
     def _next_id(self, chat_id: int) -> int:
         value = self._next_message_id.get(chat_id, 0) + 1
         self._next_message_id[chat_id] = value
@@ -1556,7 +1566,7 @@ class FakeBotApi:
             "message_id": self._next_id(chat_id),
             "from": sender,
             "chat": self._chat_short(self._chats[chat_id]),
-            "date": date if date is not None else int(time.time()),
+            "date": date if date is not None else self._date(),
             **content,
         }
         if reply_to is not None:
@@ -1859,7 +1869,7 @@ class FakeBotApi:
             "message_id": self._next_id(int(chat["id"])),
             "from": self._public_user(self.bot_user),
             "chat": self._chat_short(chat),
-            "date": int(time.time()),
+            "date": self._date(),
         }
         if reply_to is not None:
             message["reply_to_message"] = reply_to
@@ -2289,7 +2299,7 @@ class FakeBotApi:
             target.raw.pop("reply_markup", None)
         else:
             target.raw["reply_markup"] = new_markup
-        target.raw["edit_date"] = int(time.time())
+        target.raw["edit_date"] = self._date()
         target.reply_markup = markup
         target.edited = True
         for key, value in changes.items():

@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,21 +26,24 @@ def _audit_rows(path: Path) -> int:
         conn.close()
 
 
-async def test_a_sound_backup_replaces_the_database_which_is_kept_aside(tmp_path: Path) -> None:
+async def test_a_sound_backup_replaces_the_database_which_is_kept_aside(
+    tmp_path: Path, now: datetime
+) -> None:
     backup, target = tmp_path / "backup.sqlite3", tmp_path / "data" / "kerjasosial.sqlite3"
     await _database(backup, 3)
     await _database(target, 5)
-    message = await restore_database(target, backup)
+    message = await restore_database(target, backup, now)
     assert "audit log intact (3 rows)" in message
     assert _audit_rows(target) == 3
     [kept] = target.parent.glob("kerjasosial.sqlite3.before-restore-*")
+    assert kept.name.endswith(f"{now:%Y%m%dT%H%M%SZ}")  # when it was replaced, in UTC
     assert _audit_rows(kept) == 5
     assert sorted(p.name for p in target.parent.iterdir()) == sorted(
         [target.name, kept.name]  # no staging file or stray WAL left behind
     )
 
 
-async def test_a_backup_with_a_broken_audit_chain_is_refused(tmp_path: Path) -> None:
+async def test_a_backup_with_a_broken_audit_chain_is_refused(tmp_path: Path, now: datetime) -> None:
     backup, target = tmp_path / "backup.sqlite3", tmp_path / "data" / "kerjasosial.sqlite3"
     await _database(backup, 4)
     db = await Database.open(backup)
@@ -47,15 +51,15 @@ async def test_a_backup_with_a_broken_audit_chain_is_refused(tmp_path: Path) -> 
     await db.close()
     await _database(target, 5)
     with pytest.raises(RestoreRefused, match="audit log is broken"):
-        await restore_database(target, backup)
+        await restore_database(target, backup, now)
     assert _audit_rows(target) == 5
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
 
 
-async def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+async def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, now: datetime) -> None:
     backup, target = tmp_path / "backup.sqlite3", tmp_path / "data" / "kerjasosial.sqlite3"
     backup.write_bytes(os.urandom(4096))
     await _database(target, 1)
     with pytest.raises(RestoreRefused, match="not a readable SQLite database"):
-        await restore_database(target, backup)
+        await restore_database(target, backup, now)
     assert _audit_rows(target) == 1

@@ -1,17 +1,17 @@
 """Concurrent updates wait only for earlier ones from the same person or the same chat."""
 
 import asyncio
-from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 
 from bot.ordering import InOrderPerPerson
+from tests.clock import SUITE_NOW
 
 
 def _update(update_id: int, user_id: int, chat_id: int) -> Update:
     chat = Chat(chat_id, Chat.PRIVATE if chat_id == user_id else Chat.GROUP)
     user = User(user_id, "Nama", is_bot=False)
-    message = Message(update_id, datetime.now(UTC), chat, from_user=user, text="x")
+    message = Message(update_id, SUITE_NOW, chat, from_user=user, text="x")
     return Update(update_id, message=message)
 
 

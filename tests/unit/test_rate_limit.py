@@ -88,7 +88,9 @@ async def test_fan_out_is_smooth_and_never_429(fake: FakeBotApi) -> None:
         elapsed = time.monotonic() - started
     assert len(fake.sent) == count
     assert fake.too_many_requests == 0
-    assert 1.45 <= elapsed <= 3.0, elapsed  # 149 gaps of 10 ms
+    # 149 gaps of 10 ms at least; the ceiling only catches a limiter gone far too slow, since
+    # a busy machine stretches every gap (bench/fanout.py measures the real rate).
+    assert 1.45 <= elapsed <= 10.0, elapsed
     # No burst at the start (AIORateLimiter would let 100 through at once).
     first = fake.calls_of("sendMessage")[0].at
     early = [c for c in fake.calls_of("sendMessage") if c.at - first < 0.1]
@@ -104,7 +106,7 @@ async def test_private_chat_burst_then_one_per_interval(fake: FakeBotApi) -> Non
     assert fake.too_many_requests == 0
     assert [m.text for m in fake.sent_to(ALICE)] == [f"Pesan {i}" for i in range(5)]
     at = send_times(fake, ALICE)
-    assert at[2] - at[0] < 0.3  # the burst, spaced only by the overall 1/28 s
+    assert at[2] - at[0] < 0.9  # the burst: not held to the 1.1 s interval
     assert at[3] - at[0] >= 1.0
     assert at[4] - at[3] >= 1.0
 
@@ -124,19 +126,17 @@ async def test_group_messages_evenly_spaced(fake: FakeBotApi) -> None:
 async def test_non_send_calls_are_not_delayed(fake: FakeBotApi) -> None:
     for user_id in range(1, 11):
         fake.create_user(20_000 + user_id, f"User {user_id}")
-    async with make_bot(fake, SmoothRateLimiter(overall_per_second=5)) as bot:
+    async with make_bot(fake, SmoothRateLimiter(overall_per_second=1)) as bot:
         sends = [asyncio.create_task(bot.send_message(20_000 + i, "antre")) for i in range(1, 11)]
-        await asyncio.sleep(0.05)  # the sends are queued: ~2 s to drain
-        started = time.monotonic()
+        await fake.wait_for(lambda: fake.sent, timeout=5)  # the queue is draining: ~10 s
         for _ in range(20):
             await bot.get_me()
-        elapsed = time.monotonic() - started
+        # Had getMe waited in the send queue, every send would be out before it returned.
         pending = sum(not task.done() for task in sends)
         for task in sends:
             task.cancel()
         await asyncio.gather(*sends, return_exceptions=True)
-    assert elapsed < 1.0, elapsed
-    assert pending >= 5
+    assert pending > 0
 
 
 async def test_retry_after_pauses_all_sends_then_delivers(fake: FakeBotApi) -> None:
@@ -160,7 +160,7 @@ async def test_retry_after_pauses_all_sends_then_delivers(fake: FakeBotApi) -> N
         first_done = time.monotonic()
     assert fake.too_many_requests == 1
     assert [m.text for m in fake.sent] == ["satu", "dua"]
-    assert 0.95 <= first_done - started < 2.0
+    assert 0.95 <= first_done - started < 3.0  # one pause of retry_after, not two
     assert second_done - hit >= 0.9
 
 
@@ -170,5 +170,6 @@ async def test_retry_after_raised_when_retries_run_out(fake: FakeBotApi) -> None
         started = time.monotonic()
         with pytest.raises(RetryAfter):
             await bot.send_message(ALICE, "hilang?")
-        assert time.monotonic() - started < 0.5  # raised at once: the outbox reschedules
+        # Raised at once rather than after the 1 s pause: the outbox reschedules it.
+        assert time.monotonic() - started < 0.9
     assert fake.sent == []
