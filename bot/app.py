@@ -58,7 +58,7 @@ def build_application(
             )
             await outbox_bot.initialize()
             app.bot_data[OUTBOX_BOT_KEY] = outbox_bot
-            jobs.register(app, SERVICES_KEY, outbox_bot)
+            app.bot_data[SERVICES_KEY].wake_outbox = jobs.register(app, SERVICES_KEY, outbox_bot)
             app.job_queue.run_repeating(
                 _evidence_job,
                 interval=evidence.RETRY_INTERVAL,

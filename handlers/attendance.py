@@ -38,7 +38,7 @@ from handlers.flows import cancel_fallback
 from handlers.guards import step
 from handlers.notify import notify
 from handlers.registry import CHECK_IN, CHECK_OUT
-from services import evidence
+from services import completion, evidence
 from services.ledger import record_ledger
 from storage.repositories import Store
 from texts import Html, Texts
@@ -533,9 +533,7 @@ async def _record_check_out(
                 event_id=event_id,
             )
         ledger = await record_ledger(tx, case, site)
-        completed = ledger.completed and case.status is CaseStatus.ACTIVE
-        if completed:
-            await tx.cases.complete(case.id, now=req.now)
+        settled = await completion.settle(tx, case, ledger, now=req.now)
         await tx.audit.append(
             action="attendance.check_out",
             subject=f"case:{case.id}",
@@ -568,32 +566,11 @@ async def _record_check_out(
         done=format_hours(ledger.credited_minutes),
         total=format_hours(ledger.total_minutes),
     )
-    if completed:
-        await _announce_completion(req, case)
+    if settled.notices:
+        req.services.wake_outbox()
     if evidence_id is not None and photo is not None:
         await _keep_evidence(req, evidence_id, photo, None)
     return END
-
-
-async def _announce_completion(req: Request, case: Case) -> None:
-    """The jaksa and the PK are told when the hours are done."""
-    store = req.db.reader()
-    for person_id in {case.jaksa_person_id, case.pk_person_id} - {None}:
-        assert person_id is not None
-        person = await store.people.get(person_id)
-        if person is None:
-            continue
-        await notify(
-            req.context.bot,
-            person,
-            lambda t: t(
-                "attendance.completed",
-                code=case.code,
-                name=case.offender_name,
-                hours=case.hours_total,
-            ),
-        )
-    await _tell_offender(req, case, "attendance.offender_completed", hours=case.hours_total)
 
 
 # -- wiring -------------------------------------------------------------------------------

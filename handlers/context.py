@@ -40,6 +40,9 @@ class Services:
     #: One log line a minute per kind of failure (Telegram unreachable, disk full...).
     failures: LogThrottle = field(default_factory=LogThrottle)
     refusals: RefusalThrottle = field(default_factory=RefusalThrottle)
+    #: Sends what a use case just wrote to the outbox without waiting for the next tick; set
+    #: once the dispatcher job exists (tests without jobs dispatch themselves).
+    wake_outbox: Callable[[], None] = lambda: None
 
 
 SERVICES_KEY = "services"

@@ -19,7 +19,6 @@ from telegram.ext import (
 )
 
 from domain import callback_data as callbacks
-from domain.cases import CaseStatus
 from domain.ledger import EventKind, credit_for, fold
 from domain.models import Case
 from domain.parsing import parse_time
@@ -31,6 +30,7 @@ from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
 from handlers.guards import step
 from handlers.registry import CORRECT
+from services import completion
 from services.ledger import ledger_of, record_ledger
 from texts import Html
 from texts.formatting import format_day, format_duration
@@ -167,10 +167,7 @@ async def change(req: Request, update: Update, context: ContextTypes.DEFAULT_TYP
             message_id=update.message.message_id,
         )
         ledger = await record_ledger(tx, case, site)
-        if ledger.completed and case.status is CaseStatus.ACTIVE:
-            await tx.cases.complete(case.id, now=req.now)
-        elif not ledger.completed and case.status is CaseStatus.COMPLETED:
-            await tx.cases.reopen(case.id)
+        settled = await completion.settle(tx, case, ledger, now=req.now)
         await tx.audit.append(
             action="attendance.corrected",
             subject=f"case:{case.id}",
@@ -186,6 +183,8 @@ async def change(req: Request, update: Update, context: ContextTypes.DEFAULT_TYP
             **req.audit_fields(),
         )
     context.user_data.pop(FLOW, None)
+    if settled.notices:
+        req.services.wake_outbox()
     key = "correction.voided" if kind is EventKind.VOID else "correction.done"
     await req.reply(
         Html(

@@ -4,6 +4,8 @@ Each runs with ``misfire_grace_time=None, coalesce=True, max_instances=1``: a ti
 late still runs, missed ticks collapse into one, and two never overlap.
 """
 
+import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -26,11 +28,17 @@ DISPATCH_EVERY = timedelta(seconds=5)
 JOB_OPTIONS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
 
-def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
+def register(app: Application, services_key: str, outbox_bot: Bot) -> Callable[[], None]:
     """``outbox_bot`` sends what the bot sends on its own initiative: a Bot with a smooth
     rate limiter, so a morning's thousands of reminders never burst past Telegram's limits,
-    while replies to people go out at once through the application's own bot."""
+    while replies to people go out at once through the application's own bot.
+
+    Returns the outbox's wake-up: a dispatch right away, after the one under way if any, so
+    that a notice written by a use case does not wait for the next tick.
+    """
     assert app.job_queue is not None
+    job_queue = app.job_queue
+    one_dispatch_at_a_time = asyncio.Lock()
 
     async def plan(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[services_key]
@@ -42,10 +50,11 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
 
     async def send(context: ContextTypes.DEFAULT_TYPE) -> None:
         services = context.bot_data[services_key]
-        now = services.clock()
-        report = await dispatch(outbox_bot, services.db, now, failures=services.failures)
-        if report.unreachable:
-            await plan_unreachable_notices(services.db, report.unreachable, now)
+        async with one_dispatch_at_a_time:
+            now = services.clock()
+            report = await dispatch(outbox_bot, services.db, now, failures=services.failures)
+            if report.unreachable:
+                await plan_unreachable_notices(services.db, report.unreachable, now)
         if metrics.serving():
             metrics.set_outbox_depth(await services.db.reader().outbox.pending_count())
 
@@ -60,3 +69,8 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> None:
     app.job_queue.run_repeating(
         prune, maintenance.INTERVAL, first=60, name="prune", job_kwargs=JOB_OPTIONS
     )
+
+    def wake() -> None:
+        job_queue.run_once(send, 0, name="dispatch-now", job_kwargs=JOB_OPTIONS)
+
+    return wake

@@ -167,18 +167,69 @@ async def test_the_same_photo_twice_is_one_piece_of_evidence(bot: Bot) -> None:
     del photo
 
 
+async def _completion_notices(bot: Bot, day: dict[str, Any]) -> dict[str, list[str]]:
+    """What the outbox tells the jaksa and the offender once it has sent what is due."""
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, bot.clock())
+    return {
+        who: [
+            m.plain or ""
+            for m in bot.fake.sent[mark:]
+            if m.chat_id == day[who]["id"] and "menyelesaikan" in (m.plain or "")
+        ]
+        for who in ("jaksa", "offender")
+    }
+
+
 async def test_completing_the_hours_finishes_the_case_and_tells_the_jaksa(bot: Bot) -> None:
     day = await _site_day(bot, hours="8", per_day="8")
     pengawas, case = day["pengawas"], day["case"]
     await _photo(bot, pengawas, ago=timedelta(hours=9), caption=f"/hadir {case.code}")
     await bot.send(pengawas, f"/pulang {case.code}")
-    sent = await _photo(bot, pengawas, ago=timedelta(0))
-    to_jaksa = [m for m in sent if m.chat_id == day["jaksa"]["id"]]
-    assert "telah menyelesaikan 8 jam" in (to_jaksa[0].plain or "")
+    await _photo(bot, pengawas, ago=timedelta(0))
     finished = await bot.db.reader().cases.get(case.id)
     assert finished is not None and finished.status.value == "selesai"
+    # The notices were written with the check-out, and go out once.
+    notices = await _completion_notices(bot, day)
+    assert ["telah menyelesaikan 8 jam" in text for text in notices["jaksa"]] == [True]
+    assert len(notices["offender"]) == 1
+    assert await _completion_notices(bot, day) == {"jaksa": [], "offender": []}
     replies = await bot.send(pengawas, f"/hadir {case.code}")
     assert "sudah selesai" in (replies[0].plain or "")
+
+
+async def test_a_case_completed_by_a_correction_is_announced_too(bot: Bot) -> None:
+    """Completion has one home: a /koreksi that brings the hours to the total closes the
+    case and tells the jaksa and the offender, as a check-out would; one that takes them
+    below again reopens it."""
+    day = await _site_day(bot, hours="8", per_day="8")
+    pengawas, jaksa, case = day["pengawas"], day["jaksa"], day["case"]
+    await _photo(bot, pengawas, ago=timedelta(hours=9), caption=f"/hadir {case.code}")
+    await bot.send(pengawas, f"/pulang {case.code}")
+    await _photo(bot, pengawas, ago=timedelta(hours=7))  # 2 hours of the 8
+    still = await bot.db.reader().cases.get(case.id)
+    assert still is not None and still.status.value == "aktif"
+    assert await _completion_notices(bot, day) == {"jaksa": [], "offender": []}
+
+    start = datetime.fromtimestamp(
+        int(bot.clock.now.timestamp() - 9 * 3600) // 60 * 60, ZoneInfo("Asia/Makassar")
+    )
+    end = start + timedelta(hours=8, minutes=30)
+    [choose] = await bot.send(jaksa, f"/koreksi {case.code}")
+    await bot.press(jaksa, choose, choose.callback_data()[0])
+    await bot.send(jaksa, f"{start:%H.%M}-{end:%H.%M} jam pulang salah dicatat")
+    finished = await bot.db.reader().cases.get(case.id)
+    assert finished is not None and finished.status.value == "selesai"
+    notices = await _completion_notices(bot, day)
+    assert ["telah menyelesaikan 8 jam" in text for text in notices["jaksa"]] == [True]
+    assert len(notices["offender"]) == 1
+
+    # Voiding the record takes the hours away again: the case runs on.
+    [choose] = await bot.send(jaksa, f"/koreksi {case.code}")
+    await bot.press(jaksa, choose, choose.callback_data()[0])
+    await bot.send(jaksa, "hapus foto orang lain yang terkirim")
+    reopened = await bot.db.reader().cases.get(case.id)
+    assert reopened is not None and reopened.status.value == "aktif"
 
 
 async def test_absences_are_ruled_by_the_jaksa(bot: Bot) -> None:
