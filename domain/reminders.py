@@ -1,14 +1,18 @@
 """Which reminders are due, and when: the pure planner of the outbox.
 
 Given ``now`` and the upcoming sessions, it names every message with a key that is unique
-for what it is about (``remind:offender:<session>:evening``); the outbox stores each key
-once, so running the planner again, after a restart or every few minutes, changes nothing.
+for what it is about (``remind:offender:<session>@<start>:evening``); the outbox stores each
+key once, so running the planner again, after a restart or every few minutes, changes nothing.
+The key names the session at its planned time, so a moved session is reminded afresh, and
+``still_stands`` lets the dispatcher withdraw what a move, a cancellation, a check-in or an
+absence has made untrue.
 Times are the site's local times: 19.00 the evening before means 19.00 WITA at a WITA site.
 """
 
-from collections.abc import Collection, Iterable
+import hashlib
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -62,6 +66,46 @@ class Due:
     sessions: tuple[SessionFacts, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class SessionNow:
+    """What a session is at the moment a reminder about it would go out."""
+
+    starts_at: datetime | None  # None: cancelled, or no longer there
+    attended: bool = False  # someone checked the offender in for it
+    excused: bool = False  # an absence is already recorded for its day
+
+
+#: Reminders that speak to the offender about one session of theirs.
+OFFENDER_KINDS = frozenset({"remind.offender.evening", "remind.offender.before"})
+
+
+def still_stands(
+    kind: str, about: Sequence[tuple[int, datetime]], sessions: Mapping[int, SessionNow]
+) -> bool:
+    """Whether a planned reminder still tells the truth: every session it names is planned
+    at the time it names. An offender's reminder is pointless once they are checked in or
+    their absence is recorded. A reminder that fails this is withdrawn, and the planner
+    writes a new one (with a new key) for what the session is now.
+    """
+    for session_id, starts_at in about:
+        current = sessions.get(session_id)
+        if current is None or current.starts_at != starts_at:
+            return False
+        if kind in OFFENDER_KINDS and (current.attended or current.excused):
+            return False
+    return True
+
+
+def _stamp(session: SessionFacts) -> str:
+    """A session at its planned time: a moved session is a new subject for reminders."""
+    return f"{session.session_id}@{session.starts_at.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def _fingerprint(sessions: Iterable[SessionFacts]) -> str:
+    stamps = ",".join(sorted(_stamp(s) for s in sessions))
+    return hashlib.sha256(stamps.encode()).hexdigest()[:12]
+
+
 def _local(day: date, clock: time, zone: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
 
@@ -93,7 +137,7 @@ def plan_reminders(
             # Planned after 19.00 for tomorrow morning: the evening reminder goes at once.
             planned.append(
                 Due(
-                    f"remind:offender:{session.session_id}:evening",
+                    f"remind:offender:{_stamp(session)}:evening",
                     Kind.OFFENDER_EVENING,
                     session.offender,
                     max(evening, now),
@@ -102,7 +146,7 @@ def plan_reminders(
             )
         planned.append(
             Due(
-                f"remind:offender:{session.session_id}:before",
+                f"remind:offender:{_stamp(session)}:before",
                 Kind.OFFENDER_BEFORE,
                 session.offender,
                 max(before, now),
@@ -115,10 +159,12 @@ def plan_reminders(
         starts = min(s.starts_at for s in site_sessions)
         if due >= starts:
             continue
+        # The list names these sessions at these times: if one moves, it is a new list.
+        listed = _fingerprint(site_sessions)
         for supervisor in first.supervisors:
             planned.append(
                 Due(
-                    f"remind:supervisor:{site_id}:{day.isoformat()}:{supervisor.person_id}",
+                    f"remind:supervisor:{site_id}:{day.isoformat()}:{listed}:{supervisor.person_id}",
                     Kind.SUPERVISOR_DAY,
                     supervisor,
                     max(due, now),

@@ -25,6 +25,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from domain.reminders import still_stands
 from bot import metrics
 from services.log_throttle import LogThrottle
 from storage.db import Database
@@ -46,6 +47,8 @@ class DispatchReport:
     skipped: int = 0
     retried: int = 0
     unreachable: list[int] = field(default_factory=list)
+    #: Reminders not sent because their session moved, was cancelled, attended or excused.
+    withdrawn: int = 0
     failed: int = 0
     slowed_down: bool = False
     network_errors: int = 0
@@ -98,8 +101,15 @@ async def dispatch(
     failures = failures or _FAILURES
     report = DispatchReport()
     pending = []
-    for row in await db.reader().outbox.due(now, BATCH):
-        if now - row.due_at > grace:
+    due = await db.reader().outbox.due(now, BATCH)
+    untrue = await _untrue_reminders(db, due)
+    for row in due:
+        if row.id in untrue:
+            async with db.transaction() as tx:
+                await tx.outbox.mark(row.id, "skipped", "session changed")
+            log.info("outbox %s withdrawn: its session changed", row.id)
+            report.withdrawn += 1
+        elif now - row.due_at > grace:
             # A reminder for a session that has passed is useless; say so in the log.
             async with db.transaction() as tx:
                 await tx.outbox.mark(row.id, "skipped", "overdue after downtime")
@@ -127,6 +137,28 @@ async def dispatch(
     if report.sent:
         failures.recovered(log, UNREACHABLE, "outbox: Telegram answers again")
     return report
+
+
+def _about(row: OutboxRow) -> list[tuple[int, datetime]]:
+    about = row.payload.get("about")
+    if not isinstance(about, list):
+        return []
+    return [(int(session_id), datetime.fromisoformat(str(at))) for session_id, at in about]
+
+
+async def _untrue_reminders(db: Database, rows: list[OutboxRow]) -> set[int]:
+    """Rows whose sessions are no longer what the message says (``still_stands``): asked at
+    send time, so no change to a session can leave a stale reminder behind."""
+    abouts = {row.id: _about(row) for row in rows}
+    ids = {session_id for about in abouts.values() for session_id, _ in about}
+    if not ids:
+        return set()
+    sessions = await db.reader().reminders.sessions_now(ids)
+    return {
+        row.id
+        for row in rows
+        if abouts[row.id] and not still_stands(row.kind, abouts[row.id], sessions)
+    }
 
 
 async def _deliver(

@@ -36,7 +36,13 @@ def _session_text(texts: Texts, due: Due) -> dict[str, object]:
 
 
 def render(due: Due) -> dict[str, object]:
-    """The outbox payload: the message as its reader will see it, and its buttons."""
+    """The outbox payload: the message as its reader will see it, its buttons, and the
+    sessions it speaks of at their times (``about``), which the dispatcher checks again."""
+    about = [[session.session_id, session.starts_at.isoformat()] for session in due.sessions]
+    return {**_message(due), "about": about}
+
+
+def _message(due: Due) -> dict[str, object]:
     texts = for_user(due.recipient.language_code)
     if due.kind == Kind.SUPERVISOR_DAY:
         lines = [texts("reminder.supervisor_header", site=due.sessions[0].site_name)]

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from domain.reminders import Recipient, SessionFacts
+from domain.reminders import Recipient, SessionFacts, SessionNow
 from storage.repositories._sql import ts
 
 
@@ -50,6 +50,30 @@ class ReminderRepository:
             )
             for r in rows
         ]
+
+    async def sessions_now(self, session_ids: set[int]) -> dict[int, SessionNow]:
+        """Each session as it stands now: planned at what time, attended, excused. Sessions
+        cancelled, or of a case no longer active, come back without a start."""
+        if not session_ids:
+            return {}
+        marks = ",".join("?" * len(session_ids))
+        async with self._conn.execute(
+            "SELECT s.id, s.starts_at, s.status = 'planned' AND c.status = 'aktif' AS planned,"
+            " EXISTS (SELECT 1 FROM attendances a WHERE a.session_id = s.id) AS attended,"
+            " EXISTS (SELECT 1 FROM absences b WHERE b.case_id = s.case_id AND b.day = s.day)"
+            " AS excused"
+            f" FROM sessions s JOIN cases c ON c.id = s.case_id WHERE s.id IN ({marks})",
+            tuple(sorted(session_ids)),
+        ) as cur:
+            rows = await cur.fetchall()
+        return {
+            int(r["id"]): SessionNow(
+                starts_at=datetime.fromisoformat(r["starts_at"]) if r["planned"] else None,
+                attended=bool(r["attended"]),
+                excused=bool(r["excused"]),
+            )
+            for r in rows
+        }
 
     async def _supervisors(self, site_ids: set[int]) -> dict[int, tuple[Recipient, ...]]:
         if not site_ids:

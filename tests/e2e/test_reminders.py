@@ -189,3 +189,58 @@ async def test_the_supervisor_is_told_who_has_not_come_and_can_mark_them_absent(
     assert "belum tercatat hadir" in (followup.plain or "")
     [ask] = await bot.press(world["pengawas"], followup, followup.callback_data()[0])
     assert "Alasan Budi Santoso tidak hadir" in (ask.plain or "")
+
+
+async def test_reminders_follow_a_moved_session(bot: Bot) -> None:
+    """Moved after its reminders were planned: nothing goes out for the old day, neither the
+    offender's reminders nor the supervisor's list naming him; the new day is reminded."""
+    from tests.e2e.conftest import _data
+
+    world = await _starting_tomorrow(bot)
+    first_day = world["first_day"]
+    [case] = await bot.db.reader().cases.for_agencies(None)
+    sessions = await bot.db.reader().cases.sessions_of(case.id)
+    first = sessions[0]
+    noon = at(first_day - timedelta(days=1), time(12, 0))
+    assert await plan_outbox(bot.db, noon) >= 3
+    # The jaksa moves the first session to the first free day after the last one.
+    new_day = next(working_days(sessions[-1].day + timedelta(days=1), weekdays=range(7)))
+    bot.clock.now = noon + timedelta(hours=1)
+    jaksa = world["jaksa"]
+    [choose] = await bot.send(jaksa, f"/ubah_jadwal {case.code}")
+    await bot.press(jaksa, choose, f"ubj:v1:s:{first.id}")
+    await bot.press(jaksa, choose, _data(choose, "Pindahkan"))
+    await bot.send(jaksa, "Lokasi dipakai acara kelurahan")
+    [moved] = await bot.send(jaksa, new_day.strftime("%d-%m-%Y"))
+    assert "dipindahkan" in (moved.plain or "")
+
+    offender, pengawas = world["offender"]["id"], world["pengawas"]["id"]
+    mark = bot.fake.mark()
+    evening_before = at(first_day - timedelta(days=1), time(19, 0))
+    await plan_outbox(bot.db, evening_before)
+    await dispatch(bot.app.bot, bot.db, evening_before)
+    for moment in (time(6, 0), time(6, 30)):  # the old day's morning
+        await plan_outbox(bot.db, at(first_day, moment))
+        await dispatch(bot.app.bot, bot.db, at(first_day, moment))
+    to_offender = [m.plain or "" for m in bot.fake.sent[mark:] if m.chat_id == offender]
+    # The move is announced; no reminder speaks of the old day any more.
+    assert any("dipindahkan" in text for text in to_offender), to_offender
+    assert not any("🔔" in text or "Besok" in text for text in to_offender), to_offender
+    listings = [m.plain or "" for m in bot.fake.sent[mark:] if m.chat_id == pengawas]
+    assert not any(case.code in text for text in listings), listings
+    old = {
+        k: v
+        for k, v in (await _statuses(bot)).items()
+        if f":{first.id}@" in k or k.startswith(f"remind:supervisor:{first.site_id}:{first_day}")
+    }
+    assert old and all(v == "skipped" for v in old.values()), old
+
+    # The evening before the new day, the offender is reminded of it.
+    evening = at(new_day - timedelta(days=1), time(19, 0))
+    assert await plan_outbox(bot.db, evening - timedelta(hours=1)) >= 1
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, evening)
+    [reminder] = [
+        m for m in bot.fake.sent[mark:] if m.chat_id == offender and m.method == "sendMessage"
+    ]
+    assert "Besok" in (reminder.plain or "")

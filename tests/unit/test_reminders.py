@@ -112,3 +112,39 @@ def test_supervisors_hear_who_has_not_come_and_whose_check_out_is_open() -> None
         plan_followups([first], now=local(zone, day, time(13, 0)), checked_in=set(), still_open={1})
         == []
     )
+
+
+def test_a_reminder_still_stands_only_while_its_sessions_are_as_it_says() -> None:
+    from domain.reminders import SessionNow, still_stands
+
+    at = datetime(2027, 6, 3, 0, 0, tzinfo=UTC)  # 08.00 WITA
+    about = [(7, at)]
+    planned = {7: SessionNow(starts_at=at)}
+    assert still_stands(Kind.OFFENDER_BEFORE, about, planned)
+    assert not still_stands(Kind.OFFENDER_BEFORE, about, {7: SessionNow(starts_at=None)})
+    moved = {7: SessionNow(starts_at=at + timedelta(days=1))}
+    assert not still_stands(Kind.OFFENDER_EVENING, about, moved)
+    assert not still_stands(Kind.OFFENDER_BEFORE, about, {})  # gone altogether
+    # Checked in, or absent already: the offender needs no reminder; the list still stands.
+    for state in (SessionNow(at, attended=True), SessionNow(at, excused=True)):
+        assert not still_stands(Kind.OFFENDER_BEFORE, about, {7: state})
+        assert still_stands(Kind.SUPERVISOR_DAY, about, {7: state})
+    # A supervisor's list naming two sessions falls when either moves.
+    both = [(7, at), (8, at)]
+    assert not still_stands(Kind.SUPERVISOR_DAY, both, {**planned, 8: SessionNow(None)})
+
+
+def test_a_moved_session_is_a_new_subject_for_reminders() -> None:
+    day = date(2027, 6, 3)
+    before = plan_reminders(
+        [session("Asia/Makassar", day)],
+        now=local("Asia/Makassar", day, time(0, 0)) - timedelta(days=1),
+        days_off=(),
+    )
+    after = plan_reminders(
+        [session("Asia/Makassar", day, start=time(9, 0))],
+        now=local("Asia/Makassar", day, time(0, 0)) - timedelta(days=1),
+        days_off=(),
+    )
+    assert len(before) == len(after) == 3
+    assert not {d.dedupe_key for d in before} & {d.dedupe_key for d in after}
