@@ -10,6 +10,7 @@ import logging
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -19,6 +20,8 @@ from domain.models import Site
 from domain.sites import distance_m
 from storage.db import Database
 from storage.private_files import private_dir, write_private
+from storage.repositories import Store
+from texts import for_user
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,8 @@ async def _record(
         await store.attendance.evidence_downloaded(
             evidence_id, sha256=digest, path=str(path), size=len(data), now=now
         )
+        if (repeated := await store.attendance.flag_repeated_evidence(evidence_id, digest)):
+            await _tell_of_repeat(store, evidence_id, repeated, now)
         if facts.taken_at or distance is not None:
             await store.attendance.evidence_exif(
                 evidence_id,
@@ -108,6 +113,32 @@ async def _record(
                 distance_m=distance,
                 outside=distance is not None and site is not None and distance > site.radius_m,
             )
+
+
+async def _tell_of_repeat(
+    store: Store, evidence_id: int, repeated: dict[str, Any], now: datetime
+) -> None:
+    """The same bytes as earlier evidence, sent some other way (as a file, say): the record
+    stays, flagged; the case's jaksa decides, and the supervisor learns to take a new photo."""
+    log.warning("evidence %s repeats evidence %s", evidence_id, repeated["duplicate_of"])
+    for person_id, key in (
+        (repeated["jaksa_person_id"], "evidence.repeated_jaksa"),
+        (repeated["supervisor_person_id"], "evidence.repeated_pengawas"),
+    ):
+        person = await store.people.get(person_id) if person_id else None
+        if person is None:
+            continue
+        texts = for_user(person.language_code)
+        await store.outbox.add(
+            dedupe_key=f"evidence-repeated:{evidence_id}:{person.id}",
+            chat_id=person.telegram_user_id,
+            kind="alert.evidence_repeated",
+            payload={
+                "text": texts(key, code=repeated["code"], name=repeated["offender_name"])
+            },
+            due_at=now,
+            now=now,
+        )
 
 
 async def retry_downloads(bot: Bot, db: Database, evidence_dir: Path, now: datetime) -> int:

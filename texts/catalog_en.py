@@ -294,6 +294,8 @@ MESSAGES: dict[str, str] = {
     "attendance.case_finished": "Case {code} is finished; nothing more is recorded.",
     "attendance.photo_too_big": "The photo is too large (at most 20 MB). Send it as a photo, not as the camera's original file.",
     "attendance.photo_used": "This photo was already used as evidence. Please take a new one.",
+    "evidence.repeated_jaksa": "⚠️ The evidence photo for {code} ({name}) is identical to evidence already on record. The attendance is kept and flagged for you to check; correct it with /koreksi {code} if needed.",
+    "evidence.repeated_pengawas": "⚠️ The photo you sent for {code} is identical to evidence already on record. The record is flagged for the prosecutor to check. Please take a new photo each time.",
     "attendance.already_in": "{name} ({code}) is already checked in and has not left. Record leaving with /checkout.",
     "attendance.checked_in": "✅ {name} ({code}) present at {time}.",
     "attendance.outside_geofence": "⚠️ The shared location is {distance} m from the site: attendance is recorded, flagged for the prosecutor.",

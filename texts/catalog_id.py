@@ -306,6 +306,8 @@ MESSAGES: dict[str, str] = {
     "attendance.case_finished": "Kasus {code} sudah selesai; tidak ada lagi yang dicatat.",
     "attendance.photo_too_big": "Foto terlalu besar (paling besar 20 MB). Kirim foto biasa, bukan berkas asli kamera.",
     "attendance.photo_used": "Foto ini sudah pernah dipakai sebagai bukti. Ambil foto baru.",
+    "evidence.repeated_jaksa": "⚠️ Foto bukti untuk {code} ({name}) sama persis dengan foto bukti yang sudah ada. Catatan kehadirannya tetap disimpan dan ditandai untuk Anda periksa; bila perlu, koreksi dengan /koreksi {code}.",
+    "evidence.repeated_pengawas": "⚠️ Foto yang Anda kirim untuk {code} sama persis dengan foto bukti yang sudah ada. Catatannya ditandai untuk diperiksa jaksa. Kirim foto baru setiap kali.",
     "attendance.already_in": "{name} ({code}) sudah tercatat hadir dan belum pulang. Catat pulang dengan /pulang.",
     "attendance.checked_in": "✅ {name} ({code}) hadir pukul {time}.",
     "attendance.outside_geofence": "⚠️ Lokasi yang dibagikan {distance} m dari titik lokasi: kehadiran tetap dicatat, dengan tanda untuk jaksa.",

@@ -1,5 +1,6 @@
 import json
 from datetime import date, datetime
+from typing import Any
 
 import aiosqlite
 
@@ -244,6 +245,30 @@ class AttendanceRepository:
             " attempts = attempts + 1 WHERE id = ?",
             (sha256, path, size, ts(now), evidence_id),
         )
+
+    async def flag_repeated_evidence(self, evidence_id: int, sha256: str) -> dict[str, Any] | None:
+        """If other evidence already has these bytes, mark this one as repeating it and return
+        who must hear of it: the case, its jaksa and the supervisor who recorded it."""
+        async with self._conn.execute(
+            "SELECT id FROM evidence WHERE sha256 = ? AND id != ? ORDER BY id LIMIT 1",
+            (sha256, evidence_id),
+        ) as cur:
+            earlier = await cur.fetchone()
+        if earlier is None:
+            return None
+        await self._conn.execute(
+            "UPDATE evidence SET duplicate_of = ? WHERE id = ?", (earlier["id"], evidence_id)
+        )
+        async with self._conn.execute(
+            "SELECT c.id AS case_id, c.code, c.offender_name, c.jaksa_person_id,"
+            " a.supervisor_person_id, e.kind"
+            " FROM evidence v JOIN attendance_events e ON e.id = v.attendance_event_id"
+            " JOIN attendances a ON a.id = e.attendance_id JOIN cases c ON c.id = a.case_id"
+            " WHERE v.id = ?",
+            (evidence_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return {**dict(row), "duplicate_of": earlier["id"]} if row else None
 
     async def evidence_exif(
         self,

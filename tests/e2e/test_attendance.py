@@ -422,3 +422,33 @@ async def test_reports_open_in_a_spreadsheet_program_and_as_a_pdf(bot: Bot) -> N
     assert pdf.document is not None and pdf.document.startswith(b"%PDF")
     assert "bulan ini" in ((await bot.send(jaksa, "/laporan bulan-lalu"))[0].plain or "")
     assert "tidak tersedia" in ((await bot.send(pengawas, "/laporan"))[0].plain or "")
+
+
+async def test_the_same_image_sent_again_as_a_file_is_flagged_not_silently_accepted(
+    bot: Bot,
+) -> None:
+    """Telegram gives a file another id than a photo; the bytes are the same. The record the
+    pengawas made stays (it is committed before the download), flagged with the evidence it
+    repeats, and the jaksa and the pengawas are told."""
+    from tests.fakebot.server import make_png
+
+    day = await _site_day(bot)
+    pengawas, jaksa, case = day["pengawas"], day["jaksa"], day["case"]
+    image = make_png(64, 48, nonce=b"same-bytes")
+    taken = int((bot.clock.now - timedelta(hours=2)).timestamp()) // 60 * 60
+    await bot.handled(
+        bot.fake.send_photo(pengawas, caption=f"/hadir {case.code}", data=image, date=taken)
+    )
+    await bot.send(pengawas, f"/pulang {case.code}")
+    await bot.handled(bot.fake.send_document(pengawas, image, "foto.png", "image/png"))
+    async with bot.db.reader().conn.execute(
+        "SELECT id, duplicate_of FROM evidence ORDER BY id"
+    ) as cur:
+        (first, none), (second, repeats) = [tuple(r) for r in await cur.fetchall()]
+    assert (none, repeats) == (None, first)
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, bot.clock())
+    told = {m.chat_id: m.plain or "" for m in bot.fake.sent[mark:]}
+    assert case.code in told[jaksa["id"]] and "/koreksi" in told[jaksa["id"]]
+    assert case.code in told[pengawas["id"]] and "foto baru" in told[pengawas["id"]]
+    del second
