@@ -19,13 +19,14 @@ from pathlib import Path
 from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
-from bot import cli_data, cli_status, metrics
+from bot import cli_data, cli_status
 from bot.cli_db import NoDatabase, existing_database
 from bot.config import ConfigError, Settings, load_settings, parse_listen
 from bot.logging_setup import secrets_of, setup_logging
 from bot.restore import restore
 from bot.webhook import webhook_options
 from handlers.context import utc_now
+from services import metrics
 from storage.db import Database, latest_version
 from storage.private_files import create_private, private_dir
 

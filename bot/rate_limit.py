@@ -24,7 +24,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import metrics
+from services import metrics
 
 __all__ = ["SmoothRateLimiter", "retry_after_seconds", "sends_message"]
 

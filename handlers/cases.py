@@ -29,15 +29,11 @@ from domain.permissions import Action
 from domain.roles import Role
 from handlers.context import Request
 from handlers.forms import Choice, Draft, Form, Invalid, Step, TextParser, build
-from handlers.invite import send_invitation
 from handlers.registry import NEW_CASE
-from handlers.schedule import plan_report
-from handlers.sites import problem_text
+from handlers.render import plan_report, problem_text, send_invitation
 from services.cases import create_case
 from texts import Html, Texts, join_lines
-from texts.formatting import format_day
-
-WEEKDAY_KEYS = ("day.mon", "day.tue", "day.wed", "day.thu", "day.fri", "day.sat", "day.sun")
+from texts.formatting import WEEKDAY_KEYS, format_day, weekday_names
 
 
 def _today(req: Request) -> date:
@@ -280,10 +276,6 @@ async def _case_draft(req: Request, draft: Draft) -> tuple[CaseDraft, int]:
         pk_person_id=draft.get("pk_person_id"),
     )
     return case, membership.agency_id
-
-
-def weekday_names(texts: Texts, weekdays: list[int] | frozenset[int]) -> str:
-    return ", ".join(texts.plain(WEEKDAY_KEYS[d]) for d in sorted(weekdays))
 
 
 async def _summary(req: Request, draft: Draft) -> Html:

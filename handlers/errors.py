@@ -17,8 +17,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import metrics
 from handlers.context import SERVICES_KEY, DuplicateUpdate, Services
+from services import metrics
 from services.log_throttle import LogThrottle
 from texts import for_user
 

@@ -14,34 +14,21 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from domain import callback_data as callbacks
-from domain.actor import Actor
-from domain.agencies import with_descendants
-from domain.models import Agency
 from domain.parsing import parse_time, parse_weekdays
 from domain.permissions import Action, may
-from domain.roles import Role
-from handlers.cases import WEEKDAY_KEYS
 from handlers.context import Request, load_actor, services_of
 from handlers.guards import button, command
+from handlers.visibility import linkable_agencies
 from services import digest as digests
 from services.charts import digest_png
 from storage.repositories import Store
 from storage.repositories.groups import AgencyGroup
 from texts import for_user
+from texts.formatting import WEEKDAY_KEYS
 
 LINK = "grp"  # grp:v1:<agency id>
 PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 GONE = {ChatMember.LEFT, ChatMember.BANNED}
-
-
-async def linkable_agencies(store: Store, actor: Actor) -> list[Agency]:
-    """Admins link any agency; a jaksa or pejabat their own and those under it."""
-    agencies = await store.agencies.all()
-    if actor.is_admin:
-        return agencies
-    roots = actor.agencies_as(Role.JAKSA) | actor.agencies_as(Role.PEJABAT)
-    scope = with_descendants({a.id: a.parent_id for a in agencies}, roots)
-    return [a for a in agencies if a.id in scope]
 
 
 async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

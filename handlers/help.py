@@ -9,7 +9,7 @@ from domain.permissions import Action
 from handlers.context import Request
 from handlers.guards import command, refuse
 from handlers.menus import command_list
-from handlers.start import role_name
+from handlers.render import role_name
 from texts import Html, join_lines
 from texts.formatting import format_day
 

@@ -1,11 +1,6 @@
 """``/undang <peran>``: an invitation as a deep link and a printable QR code."""
 
-import io
-from datetime import datetime
-
-import segno
 from telegram import InlineKeyboardMarkup
-from telegram.constants import ParseMode
 
 from domain import callback_data as callbacks
 from domain import invitations as rules
@@ -15,9 +10,7 @@ from domain.roles import Role, parse_role
 from handlers.context import Request
 from handlers.guards import button, command
 from handlers.keyboards import choices
-from handlers.start import role_name
-from texts import Html
-from texts.formatting import format_instant
+from handlers.render import role_name, send_invitation
 
 PICK = "inv"  # inv:v1:<role>:<agency id>
 PAGE = "inp"  # inp:v1:<role>:<page>
@@ -190,40 +183,3 @@ async def _create(
             **(req.audit_fields() | {"actor_person_id": inviter.id}),
         )
     await send_invitation(req, token, role, agency, expires, site=site, case=case)
-
-
-async def send_invitation(
-    req: Request,
-    token: str,
-    role: Role,
-    agency: Agency,
-    expires: datetime,
-    *,
-    site: Site | None = None,
-    case: Case | None = None,
-) -> None:
-    """The deep link in a caption under its QR code: one message to forward or print."""
-    link = f"https://t.me/{req.context.bot.username}?start={token}"
-    caption = req.texts(
-        "invite.created",
-        role=role_name(req.texts, role),
-        agency=agency.name,
-        link=link,
-        expires=format_instant(expires, agency.timezone, req.texts.lang),
-    )
-    if site is not None:
-        caption = Html(caption + "\n" + req.texts("invite.for_site", site=site.name))
-    if case is not None:
-        caption = Html(
-            caption + "\n" + req.texts("invite.for_case", code=case.code, name=case.offender_name)
-        )
-    await req.context.bot.send_photo(
-        req.chat_id, photo=qr_png(link), caption=caption, parse_mode=ParseMode.HTML
-    )
-
-
-def qr_png(text: str) -> bytes:
-    """A QR code large enough to scan from a printed A6 sheet or another phone's screen."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=10, border=4)
-    return buffer.getvalue()

@@ -15,7 +15,7 @@ from handlers.guards import button, command
 from handlers.keyboards import PAGE_SIZE, choices, clamp_page, confirm, page_count
 from handlers.menus import set_personal_menu
 from handlers.notify import notify
-from handlers.start import role_name
+from handlers.render import role_name
 from texts import Html, for_user, join_lines
 
 LIST = "ppl"  # ppl:v1:p:<page> | ppl:v1:s:<person id>

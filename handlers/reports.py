@@ -5,9 +5,8 @@ from zoneinfo import ZoneInfo
 
 from domain.permissions import Action
 from handlers.context import Request
-from handlers.groups import linkable_agencies
 from handlers.guards import command
-from handlers.schedule import may_see_case
+from handlers.visibility import linkable_agencies, may_see_case
 from services import digest as digests
 from services import reports
 

@@ -29,7 +29,7 @@ from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
 from handlers.guards import step
 from handlers.registry import RESCHEDULE
-from handlers.schedule import session_line
+from handlers.render import session_line
 from services.scheduling import days_off_between
 
 PREFIX = "ubj"  # ubj:v1:s|m|x:<session id>

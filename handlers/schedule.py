@@ -9,91 +9,21 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from domain import callback_data as callbacks
-from domain.agencies import with_descendants
-from domain.models import Case, Session, Site
+from domain.models import Case, Site
 from domain.permissions import Action
 from domain.roles import Role
-from domain.schedule import Plan
 from handlers.context import Request
 from handlers.guards import button, command
 from handlers.keyboards import choices
+from handlers.render import session_line
+from handlers.visibility import may_see_case, official_scope
 from services.ledger import ledger_of
 from texts import Html, join_lines
-from texts.formatting import format_day, format_hours, progress_bar, zone_abbreviation
+from texts.formatting import format_day, format_hours, progress_bar, weekday_names
 
 CASE = "jdw"  # jdw:v1:c:<case id> | jdw:v1:p:<page>
 NEXT_SESSIONS = 10
 STAFF = frozenset({Role.ADMIN, Role.JAKSA, Role.PK, Role.PEJABAT})
-
-
-def session_line(req: Request, session: Session, site: Site) -> Html:
-    zone = ZoneInfo(site.timezone)
-    start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
-    sep = "." if req.texts.lang == "id" else ":"
-    return req.texts(
-        "schedule.session_line",
-        day=format_day(session.day, req.texts.lang),
-        start=f"{start:%H}{sep}{start:%M}",
-        end=f"{end:%H}{sep}{end:%M}",
-        zone=zone_abbreviation(site.timezone),
-    )
-
-
-async def plan_report(req: Request, case: Case, plan: Plan) -> Html:
-    """What the jaksa reads after saving a case: the plan, and any shortfall plainly."""
-    site = await req.db.reader().sites.get(case.site_id)
-    assert site is not None
-    lines = [req.texts("case.saved", code=case.code, name=case.offender_name)]
-    if plan.sessions:
-        lines.append(
-            req.texts(
-                "case.plan",
-                sessions=len(plan.sessions),
-                hours=format_hours(plan.planned_minutes),
-                first=format_day(plan.sessions[0].day, req.texts.lang),
-                last=format_day(plan.sessions[-1].day, req.texts.lang),
-                site=site.name,
-            )
-        )
-    if plan.shortfall_minutes > 0:
-        lines.append(
-            req.texts(
-                "case.shortfall",
-                planned=format_hours(plan.planned_minutes),
-                total=case.hours_total,
-                short=format_hours(plan.shortfall_minutes),
-            )
-        )
-    return join_lines(lines)
-
-
-async def _official_scope(req: Request) -> set[int]:
-    """The agencies an official (pejabat) oversees: their own and every one under them."""
-    roots = req.actor.agencies_as(Role.PEJABAT)
-    if not roots:
-        return set()
-    agencies = await req.db.reader().agencies.all()
-    return with_descendants({a.id: a.parent_id for a in agencies}, roots)
-
-
-async def may_see_case(req: Request, case: Case) -> bool:
-    actor = req.actor
-    if actor.is_admin:
-        return True
-    person = actor.person
-    if case.agency_id in actor.agencies_as(Role.JAKSA):
-        return True
-    if Role.PEJABAT in actor.roles:
-        scope = await _official_scope(req)
-        site = await req.db.reader().sites.get(case.site_id)
-        if case.agency_id in scope or (site is not None and site.host_agency_id in scope):
-            return True
-    if person is None:
-        return False
-    if person.id in (case.pk_person_id, case.offender_person_id):
-        return True
-    supervised = {s.id for s in await req.db.reader().sites.supervised_by(person.id)}
-    return case.site_id in supervised
 
 
 async def case_view(req: Request, case: Case) -> Html:
@@ -105,7 +35,6 @@ async def case_view(req: Request, case: Case) -> Html:
     upcoming = [s for s in sessions if s.day >= today][:NEXT_SESSIONS]
     planned_minutes = sum(s.minutes for s in sessions)
     ledger = await ledger_of(store, case, site)
-    from handlers.cases import weekday_names
 
     lines = [
         req.texts(
@@ -197,7 +126,7 @@ async def _visible_cases(req: Request) -> list[Case]:
         return await store.cases.for_agencies(None)
     cases = await store.cases.for_agencies(set(req.actor.agencies_as(Role.JAKSA)))
     if Role.PEJABAT in req.actor.roles:
-        scope = await _official_scope(req)
+        scope = await official_scope(req)
         hosted = {s.id for s in await store.sites.all(scope)}
         overseen = [
             c

@@ -19,16 +19,13 @@ from handlers.context import Request
 from handlers.forms import Choice, Draft, Form, Invalid, Step, build
 from handlers.guards import command
 from handlers.registry import NEW_SITE
+from handlers.render import problem_text
 from texts import Html, Texts, join_lines
 from texts.formatting import zone_abbreviation
 
 HOSTS = frozenset({AgencyType.PEMPROV, AgencyType.PEMKAB, AgencyType.PEMKOT, AgencyType.DINAS})
 RADIUS_CHOICES = (50, 100, 150, 250, 500)
 CAPACITY_CHOICES = (1, 2, 3, 5, 10)
-
-
-def problem_text(texts: Texts, problem: Problem) -> Html:
-    return texts(problem.key, **problem.values)
 
 
 def _invalid(texts: Texts, problem: Problem | None) -> None:

@@ -8,10 +8,10 @@ from telegram.ext import ContextTypes
 from domain import invitations as rules
 from domain.invitations import Redeemability
 from domain.models import Agency, Invitation
-from domain.roles import Role
 from handlers.context import Request, load_actor
 from handlers.menus import command_list, set_personal_menu
-from texts import Html, Texts, join_lines
+from handlers.render import role_name
+from texts import Html, join_lines
 from texts.formatting import format_instant
 
 
@@ -64,10 +64,6 @@ def role_lines(req: Request, agencies: dict[int, Agency]) -> Html:
             )
         )
     return join_lines(lines)
-
-
-def role_name(texts: Texts, role: Role) -> str:
-    return texts.plain(f"role.{role.value}")
 
 
 async def redeem(req: Request, token: str) -> None:

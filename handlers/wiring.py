@@ -12,7 +12,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import metrics
 from handlers import (
     absences,
     agency,
@@ -56,6 +55,7 @@ from handlers.registry import (
     TEMPLATE,
     CommandSpec,
 )
+from services import metrics
 
 BEFORE, MAIN, AFTER, COUNTED = -1, 0, 1, 2
 

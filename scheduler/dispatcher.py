@@ -26,7 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from domain.reminders import still_stands
-from bot import metrics
+from services import metrics
 from services.log_throttle import LogThrottle
 from storage.db import Database
 from storage.repositories.outbox import OutboxRow

@@ -12,7 +12,6 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
-from bot import metrics
 from scheduler import maintenance
 from scheduler.dispatcher import dispatch
 from scheduler.planning import (
@@ -22,6 +21,7 @@ from scheduler.planning import (
     plan_unreachable_notices,
     plan_weekly_alerts,
 )
+from services import metrics
 
 PLAN_EVERY = timedelta(minutes=5)
 DISPATCH_EVERY = timedelta(seconds=5)

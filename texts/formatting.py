@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 
+from texts import Texts
+
 _ABBREVIATIONS = {
     "Asia/Jakarta": "WIB",
     "Asia/Pontianak": "WIB",
@@ -14,10 +16,18 @@ _ABBREVIATIONS = {
 
 _BABEL_LOCALE = {"id": "id_ID", "en": "en_GB"}
 
+#: Catalog keys of the weekdays, Monday first (``date.weekday()`` indexes them).
+WEEKDAY_KEYS = ("day.mon", "day.tue", "day.wed", "day.thu", "day.fri", "day.sat", "day.sun")
+
 
 def zone_abbreviation(zone: str) -> str:
     """WIB, WITA or WIT; any other zone by its IANA name, which is at least unambiguous."""
     return _ABBREVIATIONS.get(zone, zone)
+
+
+def weekday_names(texts: Texts, weekdays: list[int] | frozenset[int]) -> str:
+    """The days a case works, in the reader's language: "Senin, Rabu, Jumat"."""
+    return ", ".join(texts.plain(WEEKDAY_KEYS[d]) for d in sorted(weekdays))
 
 
 def format_day(day: date, lang: str) -> str:

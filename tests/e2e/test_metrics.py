@@ -127,7 +127,7 @@ def test_without_prometheus_client_counting_does_nothing_and_the_setting_is_refu
 ) -> None:
     script = (
         "import sys; sys.modules['prometheus_client'] = None\n"
-        "from bot import metrics\n"
+        "from services import metrics\n"
         "assert not metrics.AVAILABLE\n"
         "metrics.update_handled(); metrics.message_sent(); metrics.rate_limited()\n"
         "metrics.error('outbox', 'Forbidden'); metrics.set_outbox_depth(3)\n"

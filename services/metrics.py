@@ -2,7 +2,9 @@
 
 Without the package every function here does nothing, so the places that count (the
 dispatcher, the error handler, a handler after all others) call them unconditionally. This
-module imports nothing from the project, so any layer may count through it.
+module imports nothing from the project; it sits in ``services/`` (beside ``log_throttle``)
+so that ``bot/``, ``handlers/`` and ``scheduler/`` all count through it with their imports
+pointing downward.
 """
 
 import logging

@@ -1,0 +1,109 @@
+"""Renderers that more than one feature module shows: a role, a rule's problem, a session,
+a new case's plan, an invitation.
+
+Feature modules (one per command) never import each other; what two of them show alike
+lives here, below them. Formatting that needs no ``Request`` (dates, hours, weekdays) is in
+``texts/formatting.py``.
+"""
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import segno
+from telegram.constants import ParseMode
+
+from domain.cases import Problem
+from domain.models import Agency, Case, Session, Site
+from domain.roles import Role
+from domain.schedule import Plan
+from handlers.context import Request
+from texts import Html, Texts, join_lines
+from texts.formatting import format_day, format_hours, format_instant, zone_abbreviation
+
+
+def role_name(texts: Texts, role: Role) -> str:
+    return texts.plain(f"role.{role.value}")
+
+
+def problem_text(texts: Texts, problem: Problem) -> Html:
+    """A rule's message from ``domain/`` (a value out of bounds, a name too short)."""
+    return texts(problem.key, **problem.values)
+
+
+def session_line(req: Request, session: Session, site: Site) -> Html:
+    zone = ZoneInfo(site.timezone)
+    start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    sep = "." if req.texts.lang == "id" else ":"
+    return req.texts(
+        "schedule.session_line",
+        day=format_day(session.day, req.texts.lang),
+        start=f"{start:%H}{sep}{start:%M}",
+        end=f"{end:%H}{sep}{end:%M}",
+        zone=zone_abbreviation(site.timezone),
+    )
+
+
+async def plan_report(req: Request, case: Case, plan: Plan) -> Html:
+    """What the jaksa reads after saving a case: the plan, and any shortfall plainly."""
+    site = await req.db.reader().sites.get(case.site_id)
+    assert site is not None
+    lines = [req.texts("case.saved", code=case.code, name=case.offender_name)]
+    if plan.sessions:
+        lines.append(
+            req.texts(
+                "case.plan",
+                sessions=len(plan.sessions),
+                hours=format_hours(plan.planned_minutes),
+                first=format_day(plan.sessions[0].day, req.texts.lang),
+                last=format_day(plan.sessions[-1].day, req.texts.lang),
+                site=site.name,
+            )
+        )
+    if plan.shortfall_minutes > 0:
+        lines.append(
+            req.texts(
+                "case.shortfall",
+                planned=format_hours(plan.planned_minutes),
+                total=case.hours_total,
+                short=format_hours(plan.shortfall_minutes),
+            )
+        )
+    return join_lines(lines)
+
+
+async def send_invitation(
+    req: Request,
+    token: str,
+    role: Role,
+    agency: Agency,
+    expires: datetime,
+    *,
+    site: Site | None = None,
+    case: Case | None = None,
+) -> None:
+    """The deep link in a caption under its QR code: one message to forward or print."""
+    link = f"https://t.me/{req.context.bot.username}?start={token}"
+    caption = req.texts(
+        "invite.created",
+        role=role_name(req.texts, role),
+        agency=agency.name,
+        link=link,
+        expires=format_instant(expires, agency.timezone, req.texts.lang),
+    )
+    if site is not None:
+        caption = Html(caption + "\n" + req.texts("invite.for_site", site=site.name))
+    if case is not None:
+        caption = Html(
+            caption + "\n" + req.texts("invite.for_case", code=case.code, name=case.offender_name)
+        )
+    await req.context.bot.send_photo(
+        req.chat_id, photo=qr_png(link), caption=caption, parse_mode=ParseMode.HTML
+    )
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code large enough to scan from a printed A6 sheet or another phone's screen."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
