@@ -24,12 +24,12 @@ from domain.cases import CaseStatus
 from domain.models import Case
 from domain.permissions import Action
 from domain.roles import Role
-from handlers.attendance import CODE_RE, Photo, photo_of, site_if_mine, supervised_sites
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
 from handlers.guards import allowed, button, step
 from handlers.registry import ABSENT, LEAVE
+from handlers.supervision import CODE_RE, Photo, photo_of, site_if_mine, supervised_sites
 from services import evidence
 from texts import for_user
 from texts.formatting import format_day

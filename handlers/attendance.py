@@ -9,8 +9,6 @@ end time and a reason ("12.00 lupa check-out"), which marks the record as entere
 The reply shows the hours credited and the case's progress.
 """
 
-import re
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +25,7 @@ from telegram.ext import (
 
 from domain import callback_data as callbacks
 from domain.cases import CaseStatus
-from domain.ledger import EventKind, Ledger, credit_for, fold
+from domain.ledger import EventKind, credit_for, fold
 from domain.models import Case, Site
 from domain.parsing import parse_time
 from domain.permissions import Action
@@ -38,16 +36,17 @@ from handlers.flows import cancel_fallback
 from handlers.guards import step
 from handlers.notify import notify
 from handlers.registry import CHECK_IN, CHECK_OUT
+from handlers.render import progress_line
+from handlers.supervision import CODE_RE, Photo, photo_of, site_if_mine, supervised_sites
 from services import completion, evidence
 from services.ledger import record_ledger
 from storage.repositories import Store
 from texts import Html, Texts
-from texts.formatting import format_clock, format_duration, format_hours, progress_bar
+from texts.formatting import format_clock, format_duration, format_hours
 
 CHOOSE, PHOTO = range(2)
 END = ConversationHandler.END
 IN, OUT = "hdr", "plg"  # hdr:v1:<local yyyymmdd>:<case id>, plg:v1:a:<attendance id>
-CODE_RE = re.compile(r"\bKS-\d{4}-\d{4,}\b", re.IGNORECASE)
 REASON_MIN = 5
 
 
@@ -55,49 +54,9 @@ class Minutes(int):
     """A duration to be written in the reader's own language."""
 
 
-@dataclass(frozen=True)
-class Photo:
-    file_id: str
-    file_unique_id: str
-    size: int | None
-
-
-def photo_of(message: Message) -> Photo | None:
-    """The largest size of a photo, or an image sent as a file (which keeps its EXIF)."""
-    if message.photo:
-        largest = message.photo[-1]
-        return Photo(largest.file_id, largest.file_unique_id, largest.file_size)
-    document = message.document
-    if document is not None and (document.mime_type or "").startswith("image/"):
-        return Photo(document.file_id, document.file_unique_id, document.file_size)
-    return None
-
-
-async def supervised_sites(req: Request) -> list[Site]:
-    if req.actor.person is None:
-        return []
-    return await req.db.reader().sites.supervised_by(req.actor.person.id)
-
-
 def local_day(instant: datetime, site: Site) -> datetime:
     local = instant.astimezone(ZoneInfo(site.timezone))
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def progress_line(req: Request, ledger: Ledger) -> Html:
-    return req.texts(
-        "attendance.progress",
-        bar=progress_bar(ledger.credited_minutes, ledger.total_minutes),
-        done=format_hours(ledger.credited_minutes),
-        total=format_hours(ledger.total_minutes),
-    )
-
-
-async def site_if_mine(req: Request, case: Case | None) -> Site | None:
-    """The case's site if it is one I supervise: the one rule for what a pengawas may record."""
-    if case is None:
-        return None
-    return next((s for s in await supervised_sites(req) if s.id == case.site_id), None)
 
 
 async def _case_at_my_site(req: Request, code: str) -> tuple[Case, Site] | None:

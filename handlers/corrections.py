@@ -24,12 +24,13 @@ from domain.models import Case
 from domain.parsing import parse_time
 from domain.permissions import Action
 from domain.roles import Role
-from handlers.attendance import CODE_RE, progress_line
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
 from handlers.guards import step
 from handlers.registry import CORRECT
+from handlers.render import progress_line
+from handlers.supervision import CODE_RE
 from services import completion
 from services.ledger import ledger_of, record_ledger
 from texts import Html

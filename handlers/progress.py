@@ -3,10 +3,9 @@
 from zoneinfo import ZoneInfo
 
 from domain.permissions import Action
-from handlers.attendance import progress_line
 from handlers.context import Request
 from handlers.guards import command
-from handlers.render import session_line
+from handlers.render import progress_line, session_line
 from services.ledger import ledger_of
 from texts import join_lines
 from texts.formatting import format_day, format_hours

@@ -14,12 +14,19 @@ import segno
 from telegram.constants import ParseMode
 
 from domain.cases import Problem
+from domain.ledger import Ledger
 from domain.models import Agency, Case, Session, Site
 from domain.roles import Role
 from domain.schedule import Plan
 from handlers.context import Request
 from texts import Html, Texts, join_lines
-from texts.formatting import format_day, format_hours, format_instant, zone_abbreviation
+from texts.formatting import (
+    format_day,
+    format_hours,
+    format_instant,
+    progress_bar,
+    zone_abbreviation,
+)
 
 
 def role_name(texts: Texts, role: Role) -> str:
@@ -107,3 +114,12 @@ def qr_png(text: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()
+
+
+def progress_line(req: Request, ledger: Ledger) -> Html:
+    return req.texts(
+        "attendance.progress",
+        bar=progress_bar(ledger.credited_minutes, ledger.total_minutes),
+        done=format_hours(ledger.credited_minutes),
+        total=format_hours(ledger.total_minutes),
+    )
