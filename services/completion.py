@@ -15,8 +15,8 @@ from enum import Enum
 from domain.cases import CaseStatus
 from domain.ledger import Ledger
 from domain.models import Case
+from services import notices
 from storage.repositories import Store
-from texts import for_user
 
 COMPLETED_NOTICE = "notice.case_completed"
 
@@ -46,26 +46,23 @@ async def settle(store: Store, case: Case, ledger: Ledger, *, now: datetime) -> 
 
 
 async def _announce(store: Store, case: Case, now: datetime) -> int:
-    staff = {case.jaksa_person_id, case.pk_person_id} - {None}
-    recipients = [(person_id, "attendance.completed") for person_id in staff]
-    if case.offender_person_id is not None:
-        recipients.append((case.offender_person_id, "attendance.offender_completed"))
+    recipients = [
+        (case.jaksa_person_id, "attendance.completed"),
+        (case.pk_person_id, "attendance.completed"),
+        (case.offender_person_id, "attendance.offender_completed"),
+    ]
     written = 0
     for person_id, key in recipients:
-        assert person_id is not None
-        person = await store.people.get(person_id)
-        if person is None:
-            continue
-        texts = for_user(person.language_code)
-        # A case can complete again after a correction reopened it: each completion is news.
-        written += await store.outbox.add(
-            dedupe_key=f"completed:{case.id}:{now.isoformat()}:{person.id}",
-            chat_id=person.telegram_user_id,
+        written += await notices.tell(
+            store,
+            person_id,
+            key=key,
             kind=COMPLETED_NOTICE,
-            payload={
-                "text": texts(key, code=case.code, name=case.offender_name, hours=case.hours_total)
-            },
-            due_at=now,
+            # A case can complete again after a correction reopened it: each time is news.
+            about=f"completed:{case.id}:{now.isoformat()}",
             now=now,
+            code=case.code,
+            name=case.offender_name,
+            hours=case.hours_total,
         )
     return written

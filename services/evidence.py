@@ -18,10 +18,10 @@ from telegram.error import TelegramError
 from domain.exif import read_exif
 from domain.models import Site
 from domain.sites import distance_m
+from services import notices
 from storage.db import Database
 from storage.private_files import private_dir, write_private
 from storage.repositories import Store
-from texts import for_user
 
 log = logging.getLogger(__name__)
 
@@ -125,19 +125,15 @@ async def _tell_of_repeat(
         (repeated["jaksa_person_id"], "evidence.repeated_jaksa"),
         (repeated["supervisor_person_id"], "evidence.repeated_pengawas"),
     ):
-        person = await store.people.get(person_id) if person_id else None
-        if person is None:
-            continue
-        texts = for_user(person.language_code)
-        await store.outbox.add(
-            dedupe_key=f"evidence-repeated:{evidence_id}:{person.id}",
-            chat_id=person.telegram_user_id,
+        await notices.tell(
+            store,
+            person_id,
+            key=key,
             kind="alert.evidence_repeated",
-            payload={
-                "text": texts(key, code=repeated["code"], name=repeated["offender_name"])
-            },
-            due_at=now,
+            about=f"evidence-repeated:{evidence_id}",
             now=now,
+            code=repeated["code"],
+            name=repeated["offender_name"],
         )
 
 
