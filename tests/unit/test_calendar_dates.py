@@ -21,6 +21,7 @@ from domain.reminders import Due, Kind, Recipient, SessionFacts, plan_reminders
 from domain.schedule import Plan, PlannedSession, capacity_minutes, plan_case
 from domain.schedule import at_risk as plan_at_risk
 from services.digest import week_start_of
+from tests.unit.test_schedule import terms as schedule_terms
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 MON_TO_FRI = frozenset(range(5))
@@ -45,16 +46,12 @@ def terms(
     start: date,
     *,
     hours_total: int = 8,
-    hours_per_day: int = 2,
     weekdays: frozenset[int] = MON_TO_FRI,
     deadline: date | None = None,
 ) -> CaseTerms:
-    return CaseTerms(
-        hours_total=hours_total,
-        hours_per_day=hours_per_day,
-        weekdays=weekdays,
-        start_date=start,
-        deadline=law.latest_deadline(start) if deadline is None else deadline,
+    """test_schedule's terms, starting on ``start``, 8 hours on weekdays by default."""
+    return schedule_terms(
+        hours_total=hours_total, weekdays=weekdays, start=start, deadline=deadline
     )
 
 
