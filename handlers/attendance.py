@@ -492,7 +492,7 @@ async def _record_check_out(
                 event_id=event_id,
             )
         ledger = await record_ledger(tx, case, site)
-        settled = await completion.settle(tx, case, ledger, now=req.now)
+        notices = await completion.settle(tx, case, ledger, now=req.now)
         await tx.audit.append(
             action="attendance.check_out",
             subject=f"case:{case.id}",
@@ -525,7 +525,7 @@ async def _record_check_out(
         done=format_hours(ledger.credited_minutes),
         total=format_hours(ledger.total_minutes),
     )
-    if settled.notices:
+    if notices:
         req.services.wake_outbox()
     if evidence_id is not None and photo is not None:
         await _keep_evidence(req, evidence_id, photo, None)

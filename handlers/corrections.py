@@ -168,7 +168,7 @@ async def change(req: Request, update: Update, context: ContextTypes.DEFAULT_TYP
             message_id=update.message.message_id,
         )
         ledger = await record_ledger(tx, case, site)
-        settled = await completion.settle(tx, case, ledger, now=req.now)
+        notices = await completion.settle(tx, case, ledger, now=req.now)
         await tx.audit.append(
             action="attendance.corrected",
             subject=f"case:{case.id}",
@@ -184,7 +184,7 @@ async def change(req: Request, update: Update, context: ContextTypes.DEFAULT_TYP
             **req.audit_fields(),
         )
     context.user_data.pop(FLOW, None)
-    if settled.notices:
+    if notices:
         req.services.wake_outbox()
     key = "correction.voided" if kind is EventKind.VOID else "correction.done"
     await req.reply(

@@ -8,9 +8,7 @@ are outbox rows written in that same transaction: they go out once, survive a cr
 paced with everything else the bot sends on its own.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 
 from domain.cases import CaseStatus
 from domain.ledger import Ledger
@@ -21,28 +19,17 @@ from storage.repositories import Store
 COMPLETED_NOTICE = "notice.case_completed"
 
 
-class Change(Enum):
-    NONE = "none"
-    COMPLETED = "completed"
-    REOPENED = "reopened"
+async def settle(store: Store, case: Case, ledger: Ledger, *, now: datetime) -> int:
+    """Bring ``case``'s status in line with ``ledger``; tell who must know of a completion.
 
-
-@dataclass(frozen=True)
-class Settled:
-    change: Change
-    #: Outbox rows written for the completion (jaksa, PK, offender), for the dispatcher.
-    notices: int = 0
-
-
-async def settle(store: Store, case: Case, ledger: Ledger, *, now: datetime) -> Settled:
-    """Bring ``case``'s status in line with ``ledger``; tell who must know of a completion."""
+    Returns how many notices were written, so the caller can wake the outbox.
+    """
     if ledger.completed and case.status is CaseStatus.ACTIVE:
         await store.cases.complete(case.id, now=now)
-        return Settled(Change.COMPLETED, await _announce(store, case, now))
+        return await _announce(store, case, now)
     if not ledger.completed and case.status is CaseStatus.COMPLETED:
         await store.cases.reopen(case.id)
-        return Settled(Change.REOPENED)
-    return Settled(Change.NONE)
+    return 0
 
 
 async def _announce(store: Store, case: Case, now: datetime) -> int:

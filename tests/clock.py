@@ -47,10 +47,6 @@ class Clock:
     def advance(self, delta: timedelta) -> None:
         self.now += delta
 
-    def timestamp(self) -> int:
-        """Unix seconds, as Telegram dates its messages."""
-        return int(self.now.timestamp())
-
     def today(self, zone: ZoneInfo = WITA) -> date:
         return self.now.astimezone(zone).date()
 
