@@ -4,23 +4,58 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.http import AiohttpRequest
 from bot.ordering import InOrderPerPerson
+from bot.persistence import OpenOnce, SqlitePersistence
 from bot.polling import InboxPollingBot, UnfinishedUpdates
-from bot.rate_limit import SmoothRateLimiter
+from bot.rate_limit import SmoothRateLimiter, for_replies
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
 from scheduler import dispatcher, jobs
-from services import evidence, status
-from storage.db import Database
+from services import evidence, importing, status
 
 log = logging.getLogger(__name__)
 
 OUTBOX_BOT_KEY = "outbox_bot"
+
+
+class ReplyingBot(InboxPollingBot):
+    """The application's own bot: it polls (see ``InboxPollingBot``) and the handlers answer
+    through it; a 429 on a reply is waited out and tried again, and the chat it came from is
+    paced for a while (``rate_limit.for_replies``).
+
+    PTB hands getUpdates past any rate limiter, so polling is neither paced nor retried here.
+    """
+
+    __slots__ = ("_replies",)
+
+    def __init__(
+        self, token: str, api_url: str, unfinished: UnfinishedUpdates, limiter: SmoothRateLimiter
+    ) -> None:
+        super().__init__(token, api_url, unfinished)
+        self._replies = limiter
+
+    @property
+    def rate_limiter(self) -> BaseRateLimiter[None] | None:
+        # ExtBot reads its limiter only through this property (requests, initialize, shutdown).
+        # The limiter takes an int as rate_limit_args; the handlers never pass any.
+        return self._replies  # type: ignore[return-value]
+
+
+def make_outbox_bot(settings: Settings) -> ExtBot[int]:
+    """The bot the outbox sends through: paced under Telegram's overall and group limits, a
+    429 left to the dispatcher, which reschedules the row rather than wait in place."""
+    return ExtBot(
+        settings.token,
+        base_url=f"{settings.api_url}/bot",
+        base_file_url=f"{settings.api_url}/file/bot",
+        rate_limiter=SmoothRateLimiter(overall_per_second=27, group_per_minute=19),
+        request=AiohttpRequest(connection_pool_size=dispatcher.CONCURRENCY),
+    )
 
 
 def build_application(
@@ -33,7 +68,7 @@ def build_application(
     """
 
     async def post_init(app: Application) -> None:
-        db = await Database.open(settings.database_path)
+        db = await database.get()
         app.bot_data[SERVICES_KEY] = Services(
             db=db,
             admin_ids=settings.admin_ids,
@@ -43,19 +78,16 @@ def build_application(
             clock=clock,
         )
         await status.record_start(db, clock())
+        # An import a crash cut short is taken back before anyone sees it half done.
+        if undone := await importing.undo_abandoned(db, clock()):
+            log.info("%s unfinished imports taken back", undone)
         if isinstance(app.bot, InboxPollingBot):
             replayed = await app.bot.replay_inbox(db, clock, app.update_queue.put)
             if replayed:
                 log.info("%s updates left unfinished by the last run handed over again", replayed)
         await set_public_menu(app.bot)
         if app.job_queue is not None and schedule_jobs:
-            outbox_bot = ExtBot(
-                settings.token,
-                base_url=f"{settings.api_url}/bot",
-                base_file_url=f"{settings.api_url}/file/bot",
-                rate_limiter=SmoothRateLimiter(overall_per_second=27, group_per_minute=19),
-                request=AiohttpRequest(connection_pool_size=dispatcher.CONCURRENCY),
-            )
+            outbox_bot = make_outbox_bot(settings)
             await outbox_bot.initialize()
             app.bot_data[OUTBOX_BOT_KEY] = outbox_bot
             app.bot_data[SERVICES_KEY].wake_outbox = jobs.register(app, SERVICES_KEY, outbox_bot)
@@ -94,14 +126,20 @@ def build_application(
         services = context.bot_data[SERVICES_KEY]
         await status.record_heartbeat(services.db, services.clock())
 
+    # The conversations are read back (PTB's initialize) before post_init: the persistence
+    # is the first to need the database, and opens it for everyone.
+    database = OpenOnce(settings.database_path)
     unfinished = UnfinishedUpdates()
+    in_order = InOrderPerPerson(on_finished=[unfinished.finished])
     app = (
         ApplicationBuilder()
-        .bot(InboxPollingBot(settings.token, settings.api_url, unfinished))
-        .concurrent_updates(InOrderPerPerson(on_finished=[unfinished.finished]))
+        .bot(ReplyingBot(settings.token, settings.api_url, unfinished, for_replies()))
+        .concurrent_updates(in_order)
+        .persistence(SqlitePersistence(database.get, clock))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
+    in_order.after_each = app.update_persistence
     register(app)
     return app

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from bot.cli_db import existing_database
 from bot.config import Settings
+from domain import authority
 from domain.actor import Actor
-from domain.roles import Role
-from domain.spreadsheet import parse_upload
+from domain.permissions import Action
 from handlers.importing import render_report
 from services import reports
-from services.importing import import_upload
+from services.importing import import_in_chunks, parse
 from services.personal_data import NotPurgeable, export_case, purge_case
 from storage.db import Database
 from storage.private_files import write_private
@@ -73,7 +73,7 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace, no
     person = await store.people.by_telegram_id(args.as_user)
     memberships = tuple(await store.people.memberships_of(person.id)) if person else ()
     actor = Actor(args.as_user, person, memberships, args.as_user in settings.admin_ids)
-    if not actor.roles & {Role.ADMIN, Role.JAKSA}:
+    if not authority.may(actor, Action.IMPORT):
         print(f"kerjasosial: {args.as_user} is not an admin or jaksa", file=sys.stderr)
         return 1
     try:
@@ -82,16 +82,15 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace, no
         print(f"kerjasosial: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 1
     today = now.astimezone(ZoneInfo(settings.timezone)).date()
-    parsed = parse_upload(data, args.file.name, today=today)
-    async with db.transaction() as tx:
-        report = await import_upload(
-            tx,
-            parsed,
-            importer=actor,
-            now=now,
-            invitation_validity=settings.invitation_validity,
-            audit=_console_audit(now) | {"actor_telegram_id": args.as_user},
-        )
+    parsed = await parse(data, args.file.name, today=today)
+    report = await import_in_chunks(
+        db,
+        parsed,
+        importer=actor,
+        now=now,
+        invitation_validity=settings.invitation_validity,
+        audit=_console_audit(now) | {"actor_telegram_id": args.as_user},
+    )
     print(_plain(render_report(Texts("id"), report)))
     return 1 if report.errors else 0
 

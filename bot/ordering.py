@@ -51,6 +51,9 @@ class InOrderPerPerson(BaseUpdateProcessor):
         self._locks: dict[tuple[str, int], tuple[asyncio.Lock, int]] = {}
         #: Told each update id once its handling ended, however it ended.
         self.on_finished = on_finished if on_finished is not None else []
+        #: Run after each update, still in its sender's turn: where conversations are saved
+        #: (``bot.persistence``), so the next message from that person finds them written.
+        self.after_each: Callable[[], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Handle ``update`` in its turn; ``on_finished`` hears of it however that ended."""
@@ -58,7 +61,11 @@ class InOrderPerPerson(BaseUpdateProcessor):
             async with AsyncExitStack() as held:
                 for key in ordering_keys(update):
                     await held.enter_async_context(self._turn(key))
-                await coroutine
+                try:
+                    await coroutine
+                finally:
+                    if self.after_each is not None:
+                        await self.after_each()
         finally:
             if isinstance(update, Update):
                 for listener in self.on_finished:

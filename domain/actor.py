@@ -7,7 +7,6 @@ without a membership row, so the very first operator can start before any agency
 from dataclasses import dataclass, field
 
 from domain.models import Membership, Person
-from domain.permissions import INVITABLE
 from domain.roles import Role
 
 
@@ -35,18 +34,3 @@ class Actor:
 
     def agencies_as(self, role: Role) -> frozenset[int]:
         return frozenset(m.agency_id for m in self.memberships if m.active and m.role == role)
-
-    def may_invite_to(self, target: Role, agency_id: int) -> bool:
-        """Admins invite anyone anywhere; a jaksa only the roles they may, into their own agency."""
-        if self.is_admin:
-            return True
-        return target in INVITABLE[Role.JAKSA] and agency_id in self.agencies_as(Role.JAKSA)
-
-    def may_manage(self, membership: Membership) -> bool:
-        """Whether this actor may revoke a membership."""
-        if self.person is not None and membership.person_id == self.person.id:
-            return False  # nobody revokes themselves: it would lock the Kejari out by mistake
-        return self.may_invite_to(membership.role, membership.agency_id)
-
-    def sees_agency(self, agency_id: int) -> bool:
-        return self.is_admin or agency_id in self.agencies_as(Role.JAKSA)

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from domain.lockout import Lockout
 from domain.models import Invitation
+from domain.roles import Role
 
 #: 24 random bytes = 192 bits, above the 128 the issue asks for; 32 URL-safe characters.
 TOKEN_BYTES = 24
@@ -32,6 +33,16 @@ class Redeemability(StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
     USED = "used"
+
+
+def names_a_case(role: Role) -> bool:
+    """An offender's invitation is for one case: redeeming it links them to that sentence."""
+    return role is Role.TERPIDANA
+
+
+def names_a_site(role: Role) -> bool:
+    """A supervisor's invitation is for one work site: redeeming it makes them its pengawas."""
+    return role is Role.PENGAWAS
 
 
 def new_token() -> str:

@@ -8,6 +8,12 @@ row and column. The import is all or nothing: storage imports the rows only when
 (host agency and site by name, people by Telegram id) and checked decision numbers against
 the cases already stored.
 
+The rules only: which sheets and columns there are, which are required, what each cell may
+hold, and the problems as message keys with their values (``CellError``). The words a person
+reads are in ``texts``: the messages in the chat catalogs (``sheet.*``), the template's
+explanations and example row in ``texts.spreadsheet_id``, passed to :func:`build_template`
+as :class:`TemplateWords` (domain imports nothing of the project).
+
 Pure: bytes in, values out. No clock (``today`` is a parameter), no database, no network.
 One exception is openpyxl itself: when it *writes* a workbook it spools each worksheet
 through a temporary file, which :func:`build_template` cannot avoid.
@@ -20,10 +26,10 @@ import dataclasses
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -78,9 +84,9 @@ MAX_ROWS = 5000  # data rows per sheet, the header not counted
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 _EXCEL_LAST_ROW = 1_048_576
 
+#: The names of the data sheets: the import finds its sheets by them.
 SHEET_SITES = "Lokasi"
 SHEET_CASES = "Kasus"
-SHEET_GUIDE = "Petunjuk"
 
 #: First cells that mark an example row, which is skipped (compared without case).
 EXAMPLE_PREFIXES = ("contoh", "example")
@@ -209,13 +215,12 @@ class ParsedUpload:
 
 @dataclass(frozen=True)
 class Column:
+    #: The column's name in the header row, which the import reads back.
     header: str
     #: The column must be in the header row and its cells filled. The declaration is the
     #: exception: its column is required, and an empty cell is read as "not declared".
     required: bool
     width: int
-    help: str  # for the Petunjuk sheet, in Indonesian
-    example: object = None
     #: Formatted as text in the template so that Excel keeps what is typed: a date stays
     #: day-first whatever the computer's locale, "1,3,5" stays days, an id stays exact.
     as_text: bool = False
@@ -231,219 +236,40 @@ class SheetSpec:
         return tuple(c.header for c in self.columns)
 
 
-def _clock_text(value: time) -> str:
-    return f"{value.hour:02d}.{value.minute:02d}"
-
-
-_DATE_HELP = (
-    "Tulis hari-bulan-tahun: 05-01-2026, 5/1/2026 atau 5 Januari 2026; 2026-01-05 juga boleh."
-)
-
 SITE_SHEET = SheetSpec(
     SHEET_SITES,
     (
-        Column(
-            "nama_lokasi",
-            True,
-            32,
-            "Nama lokasi kerja sosial, 3–120 huruf, berbeda untuk setiap baris. Nama ini "
-            "dipakai di kolom lokasi pada lembar Kasus.",
-            "Contoh: Taman Samarendah",
-        ),
-        Column(
-            "instansi_tuan_rumah",
-            True,
-            36,
-            "Nama instansi tuan rumah persis seperti terdaftar di bot.",
-            "Dinas Lingkungan Hidup Kota Samarinda",
-        ),
-        Column("alamat", True, 36, "Alamat lokasi, 3–300 huruf.", "Jl. Bhayangkara, Samarinda"),
-        Column(
-            "lintang",
-            True,
-            12,
-            "Lintang dalam derajat desimal, dari -90 sampai 90. Di selatan khatulistiwa "
-            "nilainya negatif. Koma atau titik desimal sama-sama boleh: -0,4948 atau -0.4948.",
-            "-0,4948",
-            as_text=True,
-        ),
-        Column(
-            "bujur",
-            True,
-            12,
-            "Bujur dalam derajat desimal, dari -180 sampai 180, misalnya 117,1436.",
-            "117,1436",
-            as_text=True,
-        ),
-        Column(
-            "radius_m",
-            False,
-            10,
-            f"Jarak dari titik lokasi, dalam meter, yang masih dihitung berada di lokasi: "
-            f"{RADIUS_MIN_M}–{RADIUS_MAX_M}. Boleh kosong: {RADIUS_DEFAULT_M} meter.",
-            RADIUS_DEFAULT_M,
-        ),
-        Column(
-            "zona_waktu",
-            False,
-            16,
-            "Asia/Jakarta atau Asia/Pontianak (WIB), Asia/Makassar (WITA), Asia/Jayapura "
-            "(WIT). Boleh kosong: zona waktu instansi tuan rumah.",
-            "Asia/Makassar",
-        ),
-        Column(
-            "kegiatan",
-            True,
-            40,
-            f"Jenis kegiatan, dipisahkan koma: 1–{ACTIVITIES_MAX} kegiatan, masing-masing "
-            f"{ACTIVITY_MIN}–{ACTIVITY_MAX} huruf. Kegiatan harus mendidik dan berguna bagi "
-            "masyarakat.",
-            "Menyapu taman, Menyiram tanaman, Memungut sampah",
-        ),
-        Column(
-            "kapasitas",
-            True,
-            10,
-            f"Jumlah peserta paling banyak dalam satu sesi: 1–{CAPACITY_MAX}.",
-            10,
-        ),
-        Column(
-            "pernyataan_nonkomersial",
-            True,
-            24,
-            "Isi ya: pekerjaan di lokasi ini tidak bersifat komersial dan tidak merendahkan "
-            "martabat manusia (KUHP Pasal 85 ayat 3). Lokasi tanpa pernyataan ini tidak dapat "
-            "didaftarkan.",
-            "ya",
-        ),
+        Column("nama_lokasi", True, 32),
+        Column("instansi_tuan_rumah", True, 36),
+        Column("alamat", True, 36),
+        Column("lintang", True, 12, as_text=True),
+        Column("bujur", True, 12, as_text=True),
+        Column("radius_m", False, 10),
+        Column("zona_waktu", False, 16),
+        Column("kegiatan", True, 40),
+        Column("kapasitas", True, 10),
+        Column("pernyataan_nonkomersial", True, 24),
     ),
 )
 
 CASE_SHEET = SheetSpec(
     SHEET_CASES,
     (
-        Column(
-            "nama_terpidana",
-            True,
-            28,
-            f"Nama lengkap terpidana seperti dalam putusan, {NAME_MIN}–{NAME_MAX} huruf.",
-            "Contoh: Budi Santoso",
-        ),
-        Column(
-            "nomor_putusan",
-            True,
-            26,
-            "Nomor putusan pengadilan. Tidak boleh sama dengan baris lain atau dengan kasus "
-            f"yang sudah terdaftar. {TEXT_MIN}–{TEXT_MAX} huruf.",
-            "12/Pid.B/2026/PN Smr",
-            as_text=True,
-        ),
-        Column(
-            "pengadilan",
-            True,
-            28,
-            "Pengadilan yang memutus perkara.",
-            "Pengadilan Negeri Samarinda",
-        ),
-        Column(
-            "tanggal_putusan",
-            True,
-            16,
-            f"Tanggal putusan, tidak setelah hari ini. {_DATE_HELP}",
-            "02-02-2026",
-            as_text=True,
-        ),
-        Column(
-            "total_jam",
-            True,
-            10,
-            f"Jumlah jam kerja sosial dalam putusan: {law.TOTAL_HOURS_MIN}–"
-            f"{law.TOTAL_HOURS_MAX} jam (KUHP Pasal 85 ayat 4).",
-            40,
-        ),
-        Column(
-            "jam_per_hari",
-            True,
-            12,
-            f"Jam kerja dalam satu hari menurut putusan: 1–{law.DAILY_HOURS_MAX} jam (ayat 5).",
-            2,
-        ),
-        Column(
-            "hari",
-            True,
-            22,
-            "Hari kerja menurut putusan: nama hari dipisahkan koma (Senin, Rabu, Jumat), "
-            "rentang (Senin-Jumat) atau angka 1–7 (1 = Senin, 7 = Minggu).",
-            "Senin, Rabu, Jumat",
-            as_text=True,
-        ),
-        Column(
-            "lokasi",
-            True,
-            32,
-            "Nama lokasi kerja sosial: dari lembar Lokasi di berkas ini atau lokasi yang sudah "
-            "terdaftar di bot.",
-            "Contoh: Taman Samarendah",
-        ),
-        Column(
-            "tanggal_mulai",
-            True,
-            16,
-            f"Hari pertama kerja sosial, tidak sebelum tanggal putusan. {_DATE_HELP}",
-            "09-02-2026",
-            as_text=True,
-        ),
-        Column(
-            "batas_waktu",
-            False,
-            16,
-            f"Hari terakhir, paling lambat {law.MAX_SPAN_MONTHS} bulan setelah tanggal mulai "
-            f"(ayat 5). Boleh kosong: tepat {law.MAX_SPAN_MONTHS} bulan setelah tanggal mulai.",
-            None,
-            as_text=True,
-        ),
-        Column(
-            "jam_mulai",
-            False,
-            10,
-            "Jam mulai sesi, waktu setempat di lokasi: 08.00 atau 8:00. Boleh kosong: "
-            f"{_clock_text(DEFAULT_SESSION_START)}.",
-            _clock_text(DEFAULT_SESSION_START),
-            as_text=True,
-        ),
-        Column(
-            "akibat",
-            True,
-            12,
-            "Akibat bila kerja sosial tidak dilaksanakan tanpa alasan yang sah (ayat 7), "
-            "menurut putusan: ulang (mengulang kerja sosial), penjara (menjalani pidana "
-            "penjara yang diganti) atau denda (membayar pidana denda yang diganti).",
-            Consequence.PRISON.value,
-        ),
-        Column(
-            "pidana_pengganti",
-            True,
-            24,
-            "Pidana yang diganti, seperti tertulis dalam putusan, misalnya 3 bulan penjara "
-            "atau denda Rp5.000.000.",
-            "1 bulan penjara",
-        ),
-        Column(
-            "jaksa_telegram_id",
-            False,
-            20,
-            "ID Telegram jaksa yang mengawasi (angka). Boleh kosong: Anda yang mengimpor.",
-            None,
-            as_text=True,
-        ),
-        Column(
-            "pk_telegram_id",
-            False,
-            20,
-            "ID Telegram pembimbing kemasyarakatan (PK) dari Bapas (angka). Boleh kosong.",
-            None,
-            as_text=True,
-        ),
+        Column("nama_terpidana", True, 28),
+        Column("nomor_putusan", True, 26, as_text=True),
+        Column("pengadilan", True, 28),
+        Column("tanggal_putusan", True, 16, as_text=True),
+        Column("total_jam", True, 10),
+        Column("jam_per_hari", True, 12),
+        Column("hari", True, 22, as_text=True),
+        Column("lokasi", True, 32),
+        Column("tanggal_mulai", True, 16, as_text=True),
+        Column("batas_waktu", False, 16, as_text=True),
+        Column("jam_mulai", False, 10, as_text=True),
+        Column("akibat", True, 12),
+        Column("pidana_pengganti", True, 24),
+        Column("jaksa_telegram_id", False, 20, as_text=True),
+        Column("pk_telegram_id", False, 20, as_text=True),
     ),
 )
 
@@ -493,32 +319,69 @@ _FIXED_TIMESTAMP = datetime(2026, 1, 2)
 _ZIP_TIMESTAMP = (2026, 1, 2, 0, 0, 0)
 
 
-def _guide_lines() -> list[str]:
-    return [
-        "Petunjuk pengisian templat impor kerja sosial",
-        "",
-        f"• Lembar {SHEET_SITES}: satu baris untuk setiap lokasi kerja sosial. Lembar "
-        f"{SHEET_CASES}: satu baris untuk setiap putusan.",
-        "• Baris 1 berisi nama kolom: jangan diubah. Urutan kolom boleh diubah.",
-        "• Baris 2 adalah contoh. Baris yang diawali kata “Contoh” dilewati; hapus atau "
-        "timpa baris itu dengan data Anda.",
-        "• Kolom berlatar hijau wajib diisi; kolom berlatar abu-abu boleh dikosongkan.",
-        "• Lembar Lokasi boleh kosong bila semua kasus memakai lokasi yang sudah terdaftar.",
-        f"• Kirim kembali berkas ini (.xlsx), atau satu lembar saja sebagai .csv. Paling "
-        f"besar {MAX_UPLOAD_MB} MB dan {MAX_ROWS} baris per lembar.",
-        "• Semua baris diperiksa. Bila ada satu kesalahan, tidak ada yang disimpan: bot "
-        "menyebutkan setiap kesalahan dengan lembar, baris dan kolomnya.",
-        "",
-    ]
+class TemplateWords(Protocol):
+    """The words of the template, which ``texts.spreadsheet_id`` provides.
+
+    Each member is described on ``texts.spreadsheet_id.TemplateText``. Help texts and
+    guide lines are ``str.format`` templates filled with :func:`template_values`, so that a
+    limit is stated where the rule is.
+    """
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def guide_sheet(self) -> str: ...
+    @property
+    def guide(self) -> Sequence[str]: ...
+    @property
+    def guide_headings(self) -> Sequence[str]: ...
+    @property
+    def required(self) -> str: ...
+    @property
+    def optional(self) -> str: ...
+    @property
+    def declared(self) -> str: ...
+    @property
+    def choice_error(self) -> str: ...
+    @property
+    def help(self) -> Mapping[str, str]: ...
+    @property
+    def examples(self) -> Mapping[str, object]: ...
 
 
-def _fill_data_sheet(sheet: Any, spec: SheetSpec) -> None:
+def template_values() -> dict[str, object]:
+    """The limits the template's words state, by placeholder name."""
+    return {
+        "sites": SHEET_SITES,
+        "cases": SHEET_CASES,
+        "max_mb": MAX_UPLOAD_MB,
+        "max_rows": MAX_ROWS,
+        "radius_min": RADIUS_MIN_M,
+        "radius_max": RADIUS_MAX_M,
+        "radius_default": RADIUS_DEFAULT_M,
+        "activities_max": ACTIVITIES_MAX,
+        "activity_min": ACTIVITY_MIN,
+        "activity_max": ACTIVITY_MAX,
+        "capacity_max": CAPACITY_MAX,
+        "name_min": NAME_MIN,
+        "name_max": NAME_MAX,
+        "text_min": TEXT_MIN,
+        "text_max": TEXT_MAX,
+        "total_hours_min": law.TOTAL_HOURS_MIN,
+        "total_hours_max": law.TOTAL_HOURS_MAX,
+        "daily_hours_max": law.DAILY_HOURS_MAX,
+        "max_span_months": law.MAX_SPAN_MONTHS,
+        "default_start": DEFAULT_SESSION_START,
+    }
+
+
+def _fill_data_sheet(sheet: Any, spec: SheetSpec, words: TemplateWords) -> None:
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=column.header)
         header.font = _HEADER_FONT
         header.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
-        example = sheet.cell(row=2, column=index, value=column.example)
+        example = sheet.cell(row=2, column=index, value=words.examples.get(column.header))
         example.font = _EXAMPLE_FONT
         dimension = sheet.column_dimensions[letter]
         dimension.width = column.width
@@ -528,7 +391,9 @@ def _fill_data_sheet(sheet: Any, spec: SheetSpec) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _add_choices(ws: Any, spec: SheetSpec, header: str, choices: Sequence[str]) -> None:
+def _add_choices(
+    ws: Any, spec: SheetSpec, header: str, choices: Sequence[str], words: TemplateWords
+) -> None:
     letter = get_column_letter(spec.headers.index(header) + 1)
     validation = DataValidation(
         type="list",
@@ -536,26 +401,27 @@ def _add_choices(ws: Any, spec: SheetSpec, header: str, choices: Sequence[str]) 
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=header,
-        error="Pilih salah satu nilai dari daftar: " + ", ".join(choices),
+        error=words.choice_error.format(choices=", ".join(choices)),
     )
     validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
     ws.add_data_validation(validation)
 
 
-def _fill_guide(sheet: Any) -> None:
-    lines = _guide_lines()
+def _fill_guide(sheet: Any, words: TemplateWords) -> None:
+    values = template_values()
+    lines = [line.format(**values) for line in words.guide]
     for index, line in enumerate(lines, start=1):
         sheet.cell(row=index, column=1, value=line)
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
     top = len(lines) + 1
-    titles = ("Lembar", "Kolom", "Wajib diisi", "Penjelasan dan nilai yang diizinkan")
-    for index, title in enumerate(titles, start=1):
+    for index, title in enumerate(words.guide_headings, start=1):
         sheet.cell(row=top, column=index, value=title).font = _HEADER_FONT
     row = top + 1
     for spec in SHEETS:
         for column in spec.columns:
-            required = "ya" if column.required else "tidak"
-            for index, value in enumerate((spec.name, column.header, required, column.help), 1):
+            required = words.required if column.required else words.optional
+            explanation = words.help[column.header].format(**values)
+            for index, value in enumerate((spec.name, column.header, required, explanation), 1):
                 cell = sheet.cell(row=row, column=index, value=value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
@@ -577,21 +443,21 @@ def _deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build_template() -> bytes:
-    """The .xlsx to fill: sheets Lokasi and Kasus with an example row each, and Petunjuk."""
+def build_template(words: TemplateWords) -> bytes:
+    """The .xlsx to fill: sheets Lokasi and Kasus with an example row each, and a guide."""
     workbook = openpyxl.Workbook()
     sites = workbook.active
     sites.title = SHEET_SITES
-    _fill_data_sheet(sites, SITE_SHEET)
-    _add_choices(sites, SITE_SHEET, "zona_waktu", TIMEZONES)
-    _add_choices(sites, SITE_SHEET, "pernyataan_nonkomersial", ("ya",))
+    _fill_data_sheet(sites, SITE_SHEET, words)
+    _add_choices(sites, SITE_SHEET, "zona_waktu", TIMEZONES, words)
+    _add_choices(sites, SITE_SHEET, "pernyataan_nonkomersial", (words.declared,), words)
     cases = workbook.create_sheet(SHEET_CASES)
-    _fill_data_sheet(cases, CASE_SHEET)
-    _add_choices(cases, CASE_SHEET, "akibat", tuple(c.value for c in Consequence))
-    _fill_guide(workbook.create_sheet(SHEET_GUIDE))
+    _fill_data_sheet(cases, CASE_SHEET, words)
+    _add_choices(cases, CASE_SHEET, "akibat", tuple(c.value for c in Consequence), words)
+    _fill_guide(workbook.create_sheet(words.guide_sheet), words)
     props = workbook.properties
     props.creator = props.lastModifiedBy = "kerjasosial"
-    props.title = "Templat impor kerja sosial"
+    props.title = words.title
     props.created = props.modified = _FIXED_TIMESTAMP
     buffer = io.BytesIO()
     # ExcelWriter rather than Workbook.save, which stamps the current time.

@@ -7,7 +7,6 @@ case with the consequence its decision ordered (KUHP Pasal 85 ayat 7).
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -20,45 +19,31 @@ from telegram.ext import (
 )
 
 from domain import callback_data as callbacks
-from domain.cases import CaseStatus
 from domain.models import Case
 from domain.permissions import Action
-from domain.roles import Role
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
-from handlers.guards import allowed, button, step
+from handlers.guards import allowed, button, refuse_object, stale, step
 from handlers.registry import ABSENT, LEAVE
-from handlers.supervision import CODE_RE, Photo, photo_of, site_if_mine, supervised_sites
-from services import evidence
-from texts import for_user
+from handlers.supervision import CODE_RE, Photo, photo_of
+from services import absences, evidence
+from services.absences import CATEGORIES, OFFENDER, REASON_MAX, RULE, SUPERVISOR, Outcome
+from services.attendance import Message
 from texts.formatting import format_day
 
 PICK, CATEGORY, REASON = range(3)
 END = ConversationHandler.END
 FLOW = "absence"
 PREFIX = "tdh"  # tdh:v1:c:<case id> | tdh:v1:k:<category>
-RULE = "abs"  # abs:v1:s|t:<absence id>
 RSVP = "rsv"  # rsv:v1:<session id>:y|n, under a reminder (scheduler/planning.py)
 MARK = "abn"  # abn:v1:<case id>, under a supervisor's follow-up (scheduler/planning.py)
-CATEGORIES = ("sakit", "izin", "tanpa_keterangan", "lainnya")
-REASON_MAX = 300
 
 
 def _flow(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
     assert context.user_data is not None
     flow: dict[str, Any] = context.user_data.setdefault(FLOW, {})
     return flow
-
-
-async def _today(req: Request, case: Case) -> date:
-    site = await req.db.reader().sites.get(case.site_id)
-    zone = ZoneInfo(site.timezone if site else req.services.default_timezone)
-    return req.now.astimezone(zone).date()
-
-
-def _running(case: Case) -> bool:
-    return case.status is CaseStatus.ACTIVE
 
 
 # -- the pengawas reports -------------------------------------------------------------------
@@ -69,13 +54,14 @@ async def absent_command(req: Request, update: Update, context: ContextTypes.DEF
     _flow(context).clear()
     store = req.db.reader()
     if context.args and (match := CODE_RE.search(" ".join(context.args))):
-        case = await store.cases.by_code(match.group(0))
-        if await site_if_mine(req, case) is None or case is None or not _running(case):
+        case = await absences.case_to_flag(
+            store, req.origin, await store.cases.by_code(match.group(0))
+        )
+        if case is None:
             await req.reply(req.texts("attendance.not_your_case", code=match.group(0)))
             return END
         return await _ask_category(req, context, case)
-    sites = {s.id for s in await supervised_sites(req)}
-    cases = [c for c in await store.cases.for_agencies(None) if c.site_id in sites]
+    cases = await absences.cases_to_flag(store, req.origin)
     if not cases:
         await req.reply(req.texts("absence.no_cases"))
         return END
@@ -102,10 +88,9 @@ async def marked_from_followup(
     query = update.callback_query
     assert query is not None
     parts = callbacks.decode(query.data, MARK, 1)
-    case_id = callbacks.decode_int(parts[0]) if parts else None
-    case = await req.db.reader().cases.get(case_id) if case_id else None
-    if await site_if_mine(req, case) is None or case is None or not _running(case):
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+    case = await _pressed_case(req, callbacks.decode_int(parts[0]) if parts else None)
+    if case is None:
+        await stale(req)
         return END
     await query.answer()
     _flow(context).clear()
@@ -117,18 +102,26 @@ async def picked(req: Request, update: Update, context: ContextTypes.DEFAULT_TYP
     query = update.callback_query
     assert query is not None
     parts = callbacks.decode(query.data, PREFIX, 2)
-    case_id = callbacks.decode_int(parts[1]) if parts and parts[0] == "c" else None
-    case = await req.db.reader().cases.get(case_id) if case_id else None
-    if await site_if_mine(req, case) is None or case is None or not _running(case):
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+    case = await _pressed_case(
+        req, callbacks.decode_int(parts[1]) if parts and parts[0] == "c" else None
+    )
+    if case is None:
+        await stale(req)
         return PICK
     await query.answer()
     await query.edit_message_reply_markup(None)
     return await _ask_category(req, context, case)
 
 
+async def _pressed_case(req: Request, case_id: int | None) -> Case | None:
+    """The case a button names, if I may still flag it (a list goes stale as cases end)."""
+    store = req.db.reader()
+    case = await store.cases.get(case_id) if case_id else None
+    return await absences.case_to_flag(store, req.origin, case)
+
+
 async def _ask_category(req: Request, context: ContextTypes.DEFAULT_TYPE, case: Case) -> int:
-    _flow(context).update({"case_id": case.id, "source": "pengawas"})
+    _flow(context).update({"case_id": case.id, "source": SUPERVISOR})
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -152,7 +145,7 @@ async def category(req: Request, update: Update, context: ContextTypes.DEFAULT_T
     assert query is not None
     parts = callbacks.decode(query.data, PREFIX, 2)
     if parts is None or parts[0] != "k" or parts[1] not in CATEGORIES:
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        await stale(req)
         return CATEGORY
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -167,28 +160,12 @@ async def category(req: Request, update: Update, context: ContextTypes.DEFAULT_T
 @step(Action.PROGRESS)
 async def leave_command(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _flow(context).clear()
-    assert req.actor.person is not None
-    store = req.db.reader()
-    for case in await store.cases.of_offender(req.actor.person.id):
-        if case.status is not CaseStatus.ACTIVE:
-            continue
-        today = await _today(req, case)
-        upcoming = [s for s in await store.cases.sessions_of(case.id) if s.day >= today]
-        if upcoming:
-            _flow(context).update(
-                {
-                    "case_id": case.id,
-                    "source": "terpidana",
-                    "category": "izin",
-                    "day": upcoming[0].day.isoformat(),
-                }
-            )
-            await req.reply(
-                req.texts("absence.ask_leave", day=format_day(upcoming[0].day, req.texts.lang))
-            )
-            return REASON
-    await req.reply(req.texts("schedule.no_upcoming"))
-    return END
+    found = await absences.next_leave_day(req.db.reader(), req.origin)
+    if found is None:
+        await req.reply(req.texts("schedule.no_upcoming"))
+        return END
+    case, day = found
+    return await _ask_leave(req, context, case, day)
 
 
 @step(Action.PROGRESS)
@@ -198,35 +175,31 @@ async def reminder_answer(req: Request, update: Update, context: ContextTypes.DE
     assert query is not None
     parts = callbacks.decode(query.data, RSVP, 2)
     session_id = callbacks.decode_int(parts[0]) if parts else None
-    store = req.db.reader()
-    session = await store.cases.session(session_id) if session_id else None
-    case = await store.cases.get(session.case_id) if session else None
-    mine = (
-        case is not None
-        and req.actor.person is not None
-        and (case.offender_person_id == req.actor.person.id)
+    if parts is None or parts[1] not in ("y", "n") or session_id is None:
+        await stale(req)
+        return END
+    answered = await absences.answer_reminder(
+        req.origin, session_id=session_id, attending=parts[1] == "y"
     )
-    if parts is None or parts[1] not in ("y", "n") or session is None or case is None or not mine:
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+    if answered.outcome is not Outcome.DONE or answered.case is None or answered.day is None:
+        await stale(req)
         return END
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await req.audit(
-        "reminder.answered", subject=f"session:{session.id}", detail={"answer": parts[1]}
-    )
     if parts[1] == "y":
         await req.reply(req.texts("reminder.thanks"))
         return END
     _flow(context).clear()
+    return await _ask_leave(req, context, answered.case, answered.day)
+
+
+async def _ask_leave(
+    req: Request, context: ContextTypes.DEFAULT_TYPE, case: Case, day: date
+) -> int:
     _flow(context).update(
-        {
-            "case_id": case.id,
-            "source": "terpidana",
-            "category": "izin",
-            "day": session.day.isoformat(),
-        }
+        {"case_id": case.id, "source": OFFENDER, "category": "izin", "day": day.isoformat()}
     )
-    await req.reply(req.texts("absence.ask_leave", day=format_day(session.day, req.texts.lang)))
+    await req.reply(req.texts("absence.ask_leave", day=format_day(day, req.texts.lang)))
     return REASON
 
 
@@ -236,8 +209,8 @@ async def reminder_answer(req: Request, update: Update, context: ContextTypes.DE
 async def reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     req = await Request.load(update, context)
     flow = _flow(context)
-    action = Action.PROGRESS if flow.get("source") == "terpidana" else Action.ATTENDANCE
-    if not await allowed(req, action):
+    by_offender = flow.get("source") == OFFENDER
+    if not await allowed(req, Action.PROGRESS if by_offender else Action.ATTENDANCE):
         return END
     message = update.message
     assert message is not None
@@ -249,116 +222,75 @@ async def reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     text = " ".join((message.text or message.caption or "").split())
     if text == "-":
         text = ""
-    # An offender asking leave, or "other", must say why (or show a letter).
-    needs_reason = flow.get("source") == "terpidana" or flow.get("category") == "lainnya"
-    if len(text) > REASON_MAX or (needs_reason and photo is None and len(text) < 3):
+    if not absences.reason_acceptable(
+        text,
+        category=str(flow.get("category", "")),
+        by_offender=by_offender,
+        with_letter=photo is not None,
+    ):
         await req.reply(req.texts("absence.bad_reason", max=REASON_MAX))
         return REASON
     if photo is not None and photo.size is not None and photo.size > evidence.MAX_DOWNLOAD_BYTES:
         await req.reply(req.texts("attendance.photo_too_big"))
         return REASON
-    case = await req.db.reader().cases.get(int(flow.get("case_id", 0)))
+    case_id = int(flow.get("case_id", 0))
+    if not case_id or "category" not in flow:
+        return END
+    where = Message(message.chat_id, message.message_id, message.date)
+    if by_offender:
+        result = await absences.request_leave(
+            req.origin,
+            case_id=case_id,
+            day=date.fromisoformat(flow["day"]),
+            reason=text,
+            message=where,
+            photo=photo,
+        )
+    else:
+        result = await absences.flag_absence(
+            req.origin,
+            case_id=case_id,
+            category=flow["category"],
+            reason=text,
+            message=where,
+            photo=photo,
+        )
+    if result.outcome is Outcome.BAD_REASON:
+        await req.reply(req.texts("absence.bad_reason", max=REASON_MAX))
+        return REASON
+    flow.clear()
+    return await _reported(req, result, photo, by_offender)
+
+
+async def _reported(
+    req: Request, result: absences.Reported, photo: Photo | None, by_offender: bool
+) -> int:
+    case, day = result.case, result.day
     if case is None:
         return END
-    day = date.fromisoformat(flow["day"]) if "day" in flow else await _today(req, case)
-    evidence_id = None
-    async with req.transaction() as tx:
-        absence_id = await tx.attendance.add_absence(
-            case_id=case.id,
-            day=day,
-            category=flow["category"],
-            reason=text or None,
-            source=flow["source"],
-            by=req.actor.person.id if req.actor.person else None,
-            now=req.now,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-        )
-        if absence_id is not None and photo is not None:
-            evidence_id = await tx.attendance.add_evidence(
-                file_id=photo.file_id,
-                file_unique_id=photo.file_unique_id,
-                size=photo.size,
-                now=req.now,
-                absence_id=absence_id,
-            )
-        if absence_id is not None:
-            await tx.audit.append(
-                action="absence.reported",
-                subject=f"case:{case.id}",
-                detail={
-                    "absence_id": absence_id,
-                    "category": flow["category"],
-                    "source": flow["source"],
-                },
-                **req.audit_fields(),
-            )
-    flow.clear()
-    if absence_id is None:
+    if result.outcome in (Outcome.NOT_YOURS, Outcome.CASE_FINISHED):
+        # The case ended (or the site changed hands) while the reason was being typed.
+        key = "schedule.no_upcoming" if by_offender else "attendance.not_your_case"
+        await req.reply(req.texts(key, code=case.code))
+        return END
+    assert day is not None
+    if result.outcome is Outcome.ALREADY:
         await req.reply(req.texts("absence.already", day=format_day(day, req.texts.lang)))
         return END
-    if evidence_id is not None and photo is not None:
-        await evidence.keep(
-            req.context.bot, req.db, evidence_id, photo.file_id, req.services.evidence_dir, req.now
-        )
     await req.reply(
         req.texts("absence.recorded", name=case.offender_name, day=format_day(day, req.texts.lang))
     )
-    await _ask_ruling(req, case, absence_id, day, text)
+    if result.evidence_id is not None and photo is not None:
+        # After the answer: the record holds the file id, and a failed download is retried.
+        await evidence.keep(
+            req.context.bot,
+            req.db,
+            result.evidence_id,
+            photo.file_id,
+            req.services.evidence_dir,
+            req.now,
+        )
     return END
-
-
-async def _ask_ruling(req: Request, case: Case, absence_id: int, day: date, text: str) -> None:
-    """The jaksa decides; the PK and the site's supervisors are kept informed.
-
-    Through the outbox, like every message to someone who did not just write: if Telegram
-    refuses it now, it is retried, and a blocked jaksa is reported instead of lost.
-    """
-    store = req.db.reader()
-    absence = await store.attendance.absence(absence_id)
-    assert absence is not None
-    recipients: list[tuple[int, bool]] = [(case.jaksa_person_id, True)]
-    if case.pk_person_id is not None:
-        recipients.append((case.pk_person_id, False))
-    if absence["source"] == "terpidana":
-        recipients += [(p, False) for p in await store.sites.supervisors_of(case.site_id)]
-    async with req.db.transaction() as tx:
-        for person_id, rules in recipients:
-            person = await store.people.get(person_id)
-            if person is None or person.telegram_user_id <= 0:
-                continue
-            texts = for_user(person.language_code)
-            payload: dict[str, object] = {
-                "text": texts(
-                    "absence.notice",
-                    code=case.code,
-                    name=case.offender_name,
-                    day=format_day(day, texts.lang),
-                    category=texts.plain(f"absence.category.{absence['category']}"),
-                    reason=text or "—",
-                )
-            }
-            if rules:
-                payload["buttons"] = [
-                    [
-                        [
-                            texts.plain("absence.rule_valid"),
-                            callbacks.encode(RULE, "s", absence_id),
-                        ],
-                        [
-                            texts.plain("absence.rule_invalid"),
-                            callbacks.encode(RULE, "t", absence_id),
-                        ],
-                    ]
-                ]
-            await tx.outbox.add(
-                dedupe_key=f"absence:{absence_id}:{person.id}",
-                chat_id=person.telegram_user_id,
-                kind="alert.absence",
-                payload=payload,
-                due_at=req.now,
-                now=req.now,
-            )
 
 
 @button(Action.RULE_ABSENCE)
@@ -367,39 +299,23 @@ async def rule(req: Request) -> None:
     assert query is not None
     parts = callbacks.decode(query.data, RULE, 2)
     absence_id = callbacks.decode_int(parts[1]) if parts else None
-    store = req.db.reader()
-    absence = await store.attendance.absence(absence_id) if absence_id else None
-    case = await store.cases.get(int(str(absence["case_id"]))) if absence else None
-    if parts is None or parts[0] not in ("s", "t") or absence is None or case is None:
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+    if parts is None or parts[0] not in ("s", "t") or absence_id is None:
+        await stale(req)
         return
-    if not (req.actor.is_admin or case.agency_id in req.actor.agencies_as(Role.JAKSA)):
-        await query.answer(req.texts.plain("refused_button"), show_alert=True)
-        await req.audit("refused", subject=f"absence:{absence_id}")
+    result = await absences.rule_absence(req.origin, absence_id=absence_id, valid=parts[0] == "s")
+    case = result.case
+    if result.outcome is Outcome.STALE or case is None:
+        await stale(req)
         return
-    ruling = "sah" if parts[0] == "s" else "tidak_sah"
-    consequence = None if ruling == "sah" else f"{case.consequence.value}: {case.replaced_penalty}"
-    async with req.transaction() as tx:
-        done = await tx.attendance.rule_absence(
-            int(str(absence["id"])),
-            ruling=ruling,
-            consequence=consequence,
-            by=req.actor.person.id if req.actor.person else None,
-            now=req.now,
-        )
-        if done:
-            await tx.audit.append(
-                action="absence.ruled",
-                subject=f"case:{case.id}",
-                detail={"absence_id": absence["id"], "ruling": ruling},
-                **req.audit_fields(),
-            )
-    if not done:
+    if result.outcome is Outcome.NOT_YOURS:
+        await refuse_object(req, f"absence:{absence_id}")
+        return
+    if result.outcome is Outcome.ALREADY:
         await query.answer(req.texts.plain("absence.already_ruled"), show_alert=True)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    key = "absence.ruled_valid" if ruling == "sah" else "absence.ruled_invalid"
+    key = "absence.ruled_valid" if result.ruling == "sah" else "absence.ruled_invalid"
     await req.reply(
         req.texts(
             key,
@@ -443,5 +359,6 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
         fallbacks=fallbacks,
         conversation_timeout=30 * 60,
         name="absence",
+        persistent=True,
         allow_reentry=True,
     )

@@ -1,7 +1,5 @@
 """``/instansi_baru``: register an agency (type, name, parent, time zone), then confirm."""
 
-import sqlite3
-
 from telegram.ext import ContextTypes, ConversationHandler
 
 from domain import agencies as rules
@@ -10,6 +8,8 @@ from domain.roles import AgencyType
 from handlers.context import Request
 from handlers.forms import Choice, Draft, Form, Invalid, Step, build
 from handlers.registry import NEW_AGENCY
+from services import agencies
+from services.agencies import Outcome
 from texts import Html
 from texts.formatting import zone_abbreviation
 
@@ -99,26 +99,31 @@ async def _summary(req: Request, draft: Draft) -> Html:
 
 
 async def _save(req: Request, draft: Draft) -> None:
-    try:
-        async with req.transaction() as store:
-            agency = await store.agencies.add(
-                type=AgencyType(draft["type"]),
-                name=draft["name"],
-                parent_id=draft.get("parent_id"),
-                timezone=draft["timezone"],
-                created_by=req.actor.person.id if req.actor.person else None,
-                now=req.now,
-            )
-            await store.audit.append(
-                action="agency.created",
-                subject=f"agency:{agency.id}",
-                detail={"type": agency.type.value, "parent_id": agency.parent_id},
-                **req.audit_fields(),
-            )
-    except sqlite3.IntegrityError:
+    result = await agencies.create_agency(
+        req.origin,
+        type=AgencyType(draft["type"]),
+        name=draft["name"],
+        parent_id=draft.get("parent_id"),
+        timezone=draft["timezone"],
+    )
+    if result.outcome is Outcome.NAME_TAKEN:
         # Someone registered the same name while this form was open.
-        raise Invalid(req.texts("agency.name_taken", name=draft["name"])) from None
-    await req.reply(req.texts("agency.saved", name=agency.name))
+        raise Invalid(req.texts("agency.name_taken", name=draft["name"]))
+    if result.outcome is Outcome.BAD_NAME:
+        raise Invalid(req.texts("agency.bad_name", max=rules.NAME_MAX))
+    if result.outcome is Outcome.PARENT_NOT_ALLOWED:
+        raise Invalid(
+            req.texts(
+                "agency.parent_not_allowed",
+                parent=result.parent.name if result.parent else "?",
+                type=_type_label(req, draft["type"]),
+            )
+        )
+    if result.outcome is Outcome.BAD_TIMEZONE:
+        raise Invalid(req.texts("stale_button"))
+    if result.outcome is not Outcome.SAVED or result.agency is None:
+        raise Invalid(req.texts("refused"))
+    await req.reply(req.texts("agency.saved", name=result.agency.name))
 
 
 AGENCY_FORM = Form(

@@ -18,12 +18,10 @@ from domain.cases import (
     Consequence,
     Problem,
     check_dates,
-    check_draft,
     check_hours_per_day,
     check_hours_total,
     check_text,
 )
-from domain.models import Membership
 from domain.parsing import parse_date, parse_int, parse_time, parse_weekdays
 from domain.permissions import Action
 from domain.roles import Role
@@ -31,7 +29,8 @@ from handlers.context import Request
 from handlers.forms import Choice, Draft, Form, Invalid, Step, TextParser, build
 from handlers.registry import NEW_CASE
 from handlers.render import plan_report, problem_text, send_invitation
-from services.cases import create_case
+from services import cases
+from services.cases import Outcome
 from texts import Html, Texts, join_lines
 from texts.formatting import WEEKDAY_KEYS, format_day, weekday_names
 
@@ -196,52 +195,38 @@ async def _consequence(req: Request, draft: Draft, value: str) -> None:
     draft["consequence"] = value
 
 
-async def _jaksa_options(req: Request) -> list[tuple[Membership, str]]:
-    """The jaksa this person may make responsible: self and colleagues; anyone, for an admin."""
-    store = req.db.reader()
-    scope = None if req.actor.is_admin else set(req.actor.agencies_as(Role.JAKSA))
-    options = []
-    for membership in await store.people.active_memberships(role=Role.JAKSA, agency_ids=scope):
-        person = await store.people.get(membership.person_id)
-        agency = await store.agencies.get(membership.agency_id)
-        if person is None or agency is None:
-            continue
-        mine = req.actor.person is not None and person.id == req.actor.person.id
-        label = req.texts.plain("case.me") if mine else person.full_name
-        options.append((membership, f"{label} — {agency.name}"))
-    return options
-
-
 async def _jaksa_choices(req: Request, draft: Draft) -> list[Choice]:
-    return [Choice(label, str(m.id)) for m, label in await _jaksa_options(req)]
+    options = await cases.jaksa_options(req.db.reader(), req.actor)
+    me = req.texts.plain("case.me")
+    return [
+        Choice(f"{me if o.is_me else o.person.full_name} — {o.agency.name}", str(o.membership.id))
+        for o in options
+    ]
 
 
 async def _skip_jaksa(req: Request, draft: Draft) -> bool:
     """A jaksa of one office is the responsible jaksa by default; nothing to ask."""
-    options = await _jaksa_options(req)
-    mine = [m for m, _ in options if req.actor.person and m.person_id == req.actor.person.id]
-    if len(mine) == 1 and not req.actor.is_admin:
-        draft["jaksa_membership_id"] = mine[0].id
+    options = await cases.jaksa_options(req.db.reader(), req.actor)
+    mine = cases.default_jaksa(req.actor, options)
+    if mine is not None:
+        draft["jaksa_membership_id"] = mine.id
         return True
     return False
 
 
 async def _jaksa(req: Request, draft: Draft, value: str) -> None:
-    allowed_ids = {m.id for m, _ in await _jaksa_options(req)}
+    options = await cases.jaksa_options(req.db.reader(), req.actor)
     membership_id = parse_int(value)
-    if membership_id not in allowed_ids:
+    if membership_id not in {o.membership.id for o in options}:
         raise Invalid(req.texts("stale_button"))
     draft["jaksa_membership_id"] = membership_id
 
 
 async def _pk_choices(req: Request, draft: Draft) -> list[Choice]:
-    store = req.db.reader()
-    choices = [Choice(req.texts.plain("case.no_pk"), "0")]
-    for membership in await store.people.active_memberships(role=Role.PK, agency_ids=None):
-        person = await store.people.get(membership.person_id)
-        if person is not None and all(c.value != str(person.id) for c in choices):
-            choices.append(Choice(person.full_name, str(person.id)))
-    return choices
+    people = await cases.pk_options(req.db.reader())
+    return [Choice(req.texts.plain("case.no_pk"), "0")] + [
+        Choice(p.full_name, str(p.id)) for p in people
+    ]
 
 
 async def _pk(req: Request, draft: Draft, value: str) -> None:
@@ -251,7 +236,7 @@ async def _pk(req: Request, draft: Draft, value: str) -> None:
     draft["pk_person_id"] = person_id or None
 
 
-async def _case_draft(req: Request, draft: Draft) -> tuple[CaseDraft, int]:
+async def _case_draft(req: Request, draft: Draft) -> CaseDraft:
     membership = await req.db.reader().people.membership(draft["jaksa_membership_id"])
     if membership is None or membership.revoked_at is not None:
         raise Invalid(req.texts("stale_button"))
@@ -263,7 +248,7 @@ async def _case_draft(req: Request, draft: Draft) -> tuple[CaseDraft, int]:
         deadline=date.fromisoformat(draft["deadline"]),
         session_start=parse_time(draft["session_start"]) or DEFAULT_SESSION_START,
     )
-    case = CaseDraft(
+    return CaseDraft(
         offender_name=draft["offender_name"],
         decision_number=draft["decision_number"],
         court=draft["court"],
@@ -275,11 +260,10 @@ async def _case_draft(req: Request, draft: Draft) -> tuple[CaseDraft, int]:
         jaksa_person_id=membership.person_id,
         pk_person_id=draft.get("pk_person_id"),
     )
-    return case, membership.agency_id
 
 
 async def _summary(req: Request, draft: Draft) -> Html:
-    case, _ = await _case_draft(req, draft)
+    case = await _case_draft(req, draft)
     lang = req.texts.lang
     return req.texts(
         "case.summary",
@@ -300,31 +284,30 @@ async def _summary(req: Request, draft: Draft) -> Html:
 
 
 async def _save(req: Request, draft: Draft) -> None:
-    case_draft, agency_id = await _case_draft(req, draft)
-    problems = check_draft(case_draft, _today(req))
-    if problems:
-        raise Invalid(join_lines([_problem(req.texts, p) for p in problems]))
-    async with req.transaction() as store:
-        outcome = await create_case(
-            store,
-            case_draft,
-            agency_id=agency_id,
-            created_by=req.actor.person.id if req.actor.person else None,
-            now=req.now,
-            invitation_validity=req.services.invitation_validity,
-            audit=req.audit_fields(),
-        )
-    if outcome is None:
+    case_draft = await _case_draft(req, draft)
+    result = await cases.new_case(
+        req.origin,
+        case_draft,
+        jaksa_membership_id=draft["jaksa_membership_id"],
+        today=_today(req),
+        invitation_validity=req.services.invitation_validity,
+    )
+    if result.outcome is Outcome.INVALID:
+        raise Invalid(join_lines([_problem(req.texts, p) for p in result.problems]))
+    if result.outcome is Outcome.DECISION_EXISTS:
         raise Invalid(req.texts("case.decision_exists", number=case_draft.decision_number))
-    await req.reply(await plan_report(req, outcome.case, outcome.plan))
-    assert outcome.invitation_token is not None
+    if result.outcome is Outcome.STALE:
+        raise Invalid(req.texts("stale_button"))
+    created = result.created
+    assert created is not None and created.invitation_token is not None
+    await req.reply(await plan_report(req, created.case, created.plan))
     await send_invitation(
         req,
-        outcome.invitation_token,
+        created.invitation_token,
         Role.TERPIDANA,
-        outcome.agency,
+        created.agency,
         req.now + req.services.invitation_validity,
-        case=outcome.case,
+        case=created.case,
     )
 
 
@@ -332,7 +315,7 @@ async def _precheck(req: Request) -> Html | None:
     """A case needs a site to work at and a jaksa to answer for it."""
     if not await req.db.reader().sites.all():
         return req.texts("case.no_site")
-    if not await _jaksa_options(req):
+    if not await cases.jaksa_options(req.db.reader(), req.actor):
         return req.texts("case.no_jaksa")
     return None
 

@@ -1,7 +1,7 @@
 """What every handler needs for one update: the services, the actor, their language, ``now``."""
 
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,13 +14,10 @@ from telegram.ext import ContextTypes
 from domain.actor import Actor
 from handlers.refusals import RefusalThrottle
 from services.log_throttle import LogThrottle
+from services.origin import Origin
 from storage.db import Database
 from storage.repositories import Store
 from texts import Html, Texts, for_user, split_message
-
-
-class DuplicateUpdate(Exception):
-    """Telegram delivered an update that has already been handled; it is dropped."""
 
 
 def utc_now() -> datetime:
@@ -76,7 +73,7 @@ class Request:
     actor: Actor
     texts: Texts
     now: datetime
-    _claimed: bool = False
+    _origin: Origin | None = None
 
     @classmethod
     async def load(cls, update: Update, context: ContextTypes.DEFAULT_TYPE) -> "Request":
@@ -125,19 +122,22 @@ class Request:
         assert message is not None
         return message
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Store]:
-        """A use case's transaction, which also records this update as processed.
+    @property
+    def origin(self) -> Origin:
+        """This request as a use case sees it; one per update, so its claim is kept."""
+        if self._origin is None:
+            self._origin = Origin(
+                db=self.db,
+                actor=self.actor,
+                now=self.now,
+                update_id=self.update.update_id,
+                wake_outbox=self.services.wake_outbox,
+            )
+        return self._origin
 
-        Recording it in the same commit as the change means a re-delivered update can never
-        apply the change twice; the first transaction of an update claims it.
-        """
-        async with self.db.transaction() as store:
-            if not self._claimed:
-                if not await store.updates.mark(self.update.update_id, self.now):
-                    raise DuplicateUpdate(self.update.update_id)
-                self._claimed = True
-            yield store
+    def transaction(self) -> AbstractAsyncContextManager[Store]:
+        """A transaction that also records this update as processed (see ``Origin``)."""
+        return self.origin.transaction()
 
     async def audit(
         self,
@@ -147,22 +147,7 @@ class Request:
         detail: Mapping[str, Any] | None = None,
     ) -> None:
         """Record something that changed nothing else (a refusal, a failed attempt) on its own."""
-        async with self.transaction() as store:
-            await store.audit.append(
-                action=action,
-                now=self.now,
-                actor_telegram_id=self.user.id,
-                actor_person_id=self.actor.person.id if self.actor.person else None,
-                update_id=self.update.update_id,
-                subject=subject,
-                detail=detail,
-            )
+        await self.origin.audit(action, subject=subject, detail=detail)
 
     def audit_fields(self) -> dict[str, Any]:
-        """Who and which update, for an audit row written inside a use case's transaction."""
-        return {
-            "now": self.now,
-            "actor_telegram_id": self.user.id,
-            "actor_person_id": self.actor.person.id if self.actor.person else None,
-            "update_id": self.update.update_id,
-        }
+        return self.origin.audit_fields()

@@ -6,6 +6,10 @@ one line a minute per kind, and the person is told plainly what happened. Their 
 rolled back together with the record that their update was handled, and nothing after the
 failed handler runs (in particular nothing records the update as handled), so sending it
 again works once the cause is gone.
+
+A 429 reaches this handler only when the bot's rate limiter has waited it out as often and as
+long as it may (``bot.rate_limit.for_replies``): a warning line too, and nobody is told, since
+a message to them now would only meet the same limit.
 """
 
 import logging
@@ -17,9 +21,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from handlers.context import SERVICES_KEY, DuplicateUpdate, Services
+from handlers.context import SERVICES_KEY, Services
 from services import metrics
 from services.log_throttle import LogThrottle
+from services.origin import DuplicateUpdate
 from texts import for_user
 
 log = logging.getLogger(__name__)
@@ -30,13 +35,16 @@ _FALLBACK_THROTTLE = LogThrottle()
 
 
 def failure_kind(error: object) -> str | None:
-    """``"database locked"``, ``"disk full"`` or ``"Telegram unreachable"``; None for a bug."""
+    """``"database locked"``, ``"disk full"``, ``"flood limit"`` or ``"Telegram unreachable"``;
+    None for a bug."""
     if isinstance(error, sqlite3.OperationalError):
         code = getattr(error, "sqlite_errorcode", 0) & 0xFF
         if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             return "database locked"
         if code == sqlite3.SQLITE_FULL:
             return "disk full"
+    if isinstance(error, RetryAfter):
+        return "flood limit"
     # PTB's BadRequest is a NetworkError too, but it is Telegram refusing a request: a bug.
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return "Telegram unreachable"
@@ -53,9 +61,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # A button tapped twice, or an old page button: the message already shows that.
         log.info("update %s asked for an edit that changes nothing", update_id)
         return
-    metrics.error("handler", type(error).__name__)
-    if isinstance(error, RetryAfter):
-        metrics.rate_limited()
+    metrics.error("handler", type(error).__name__)  # a 429 was counted by the rate limiter
     kind = failure_kind(error)
     if kind is not None:
         services = context.bot_data.get(SERVICES_KEY)
@@ -75,7 +81,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error handling update %s: %s", update_id, type(error).__name__, exc_info=error)
     if not isinstance(update, Update):
         return
-    if update.effective_chat is not None:
+    if update.effective_chat is not None and kind != "flood limit":
         await _tell(update, context, _TEXT_KEYS.get(kind or "", "error"))
     raise ApplicationHandlerStop  # the later handler groups would record the update as handled
 

@@ -314,6 +314,7 @@ def build(form: Form) -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
         fallbacks=cancel_fallback(form.draft_key),
         conversation_timeout=TIMEOUT_SECONDS,
         name=form.name,
+        persistent=True,
         allow_reentry=True,
     )
 

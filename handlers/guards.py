@@ -7,14 +7,15 @@ actor is known to be allowed the action.
 """
 
 import functools
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes, ConversationHandler
 
-from domain.permissions import Action, may
+from domain import authority
+from domain.permissions import Action
 from handlers.context import Request
 from handlers.refusals import Answer
 from texts.formatting import format_instant
@@ -25,7 +26,7 @@ RequestHandler = Callable[[Request], Awaitable[object]]
 
 async def allowed(req: Request, action: Action) -> bool:
     """Check ``action`` for the actor; on refusal, tell them and write the audit row."""
-    if may(req.actor.roles, action):
+    if authority.may(req.actor, action):
         return True
     key = "not_registered" if not req.actor.registered else "refused"
     await refuse(
@@ -39,7 +40,13 @@ async def allowed(req: Request, action: Action) -> bool:
 
 
 async def refuse(
-    req: Request, *, text_key: str, button_key: str, subject: str, detail: dict[str, Any]
+    req: Request,
+    *,
+    text_key: str,
+    button_key: str,
+    subject: str,
+    detail: dict[str, Any],
+    values: Mapping[str, object] | None = None,
 ) -> None:
     """Say no (unless this person was refused too often lately) and write one audit row."""
     answer, until = req.services.refusals.register(req.user.id, req.now)
@@ -55,9 +62,37 @@ async def refuse(
         if query is not None:
             await query.answer(req.texts.plain(button_key), show_alert=True)
         else:
-            await req.reply(req.texts(text_key))
+            await req.reply(req.texts(text_key, **(values or {})))
     muted = {"muted": True} if answer is not Answer.REPLY else {}
     await req.audit("refused", subject=subject, detail=detail | muted)
+
+
+async def refuse_object(
+    req: Request,
+    subject: str,
+    *,
+    text_key: str = "refused",
+    detail: dict[str, Any] | None = None,
+    values: Mapping[str, object] | None = None,
+) -> None:
+    """The actor holds the role but not this record (another Kejari's case, another site's
+    offender): the same refusal, counted and audited like any other."""
+    await refuse(
+        req,
+        text_key=text_key,
+        button_key="refused_button",
+        subject=subject,
+        detail=detail or {},
+        values=values,
+    )
+
+
+async def stale(req: Request) -> None:
+    """A press on a button whose card no longer holds (an old list, a finished step, a forged
+    payload): answered so the phone stops spinning; nothing changes, so nothing is audited."""
+    query = req.update.callback_query
+    assert query is not None
+    await query.answer(req.texts.plain("stale_button"), show_alert=True)
 
 
 def command(action: Action, *, private_only: bool = True) -> Callable[[RequestHandler], Handler]:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from handlers.context import services_of
+from services import updates
 
 log = logging.getLogger(__name__)
 
@@ -19,21 +20,9 @@ async def skip_seen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def mark_seen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs after every handler, for updates whose handler wrote (and so claimed) nothing.
-
-    Two reads first: most updates that matter were claimed by their own transaction and come
-    from someone reachable, and then there is nothing to write (the write lock is the one
-    thing every update waits for in turn).
-    """
+    """Runs after every handler: the update is recorded as handled (see ``services.updates``)."""
     services = services_of(context)
-    store = services.db.reader()
     user = update.effective_user
-    claimed = await store.updates.seen(update.update_id)
-    # Someone who writes to the bot again can be reached again.
-    unreachable = user is not None and await store.outbox.is_unreachable(user.id)
-    if claimed and not unreachable:
-        return
-    async with services.db.transaction() as tx:
-        await tx.updates.mark(update.update_id, services.clock())
-        if user is not None and unreachable:
-            await tx.outbox.reachable_again(user.id)
+    await updates.record_handled(
+        services.db, update.update_id, user.id if user else None, services.clock()
+    )

@@ -1,9 +1,12 @@
 """``/templat`` sends the Excel template; a filled .xlsx or .csv sent back is imported.
 
 All or nothing: every row is checked with the conversations' rules, and any error means
-nothing is imported, with each error named by sheet, row and column.
+nothing is imported, with each error named by sheet, row and column. The file is read in a
+worker thread and written a few cases at a time (``services.importing``), so that nobody
+else waits for a large import.
 """
 
+import asyncio
 import logging
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -16,13 +19,13 @@ from domain.spreadsheet import (
     MAX_UPLOAD_MB,
     CellError,
     build_template,
-    parse_upload,
 )
 from handlers.context import Request
 from handlers.guards import command
-from services.importing import ImportReport, import_upload
+from services.importing import ImportReport, import_in_chunks, parse
 from texts import Html, Texts, join_lines
 from texts.formatting import format_day
+from texts.spreadsheet_id import TEMPLATE
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ def render_report(texts: Texts, report: ImportReport) -> Html:
 async def template(req: Request) -> None:
     await req.context.bot.send_document(
         req.chat_id,
-        document=build_template(),
+        document=await asyncio.to_thread(build_template, TEMPLATE),
         filename=TEMPLATE_FILENAME,
         caption=req.texts("import.template_caption", max_mb=MAX_UPLOAD_MB),
         parse_mode="HTML",
@@ -89,20 +92,16 @@ async def upload(req: Request) -> None:
         await req.reply(req.texts("import.download_failed"))
         return
     today = req.now.astimezone(ZoneInfo(req.services.default_timezone)).date()
-    parsed = parse_upload(data, document.file_name or "", today=today)
-    async with req.transaction() as store:
-        report = await import_upload(
-            store,
-            parsed,
-            importer=req.actor,
-            now=req.now,
-            invitation_validity=req.services.invitation_validity,
-            audit=req.audit_fields(),
-        )
-        if not report.errors:  # with errors, import_upload wrote nothing
-            await store.audit.append(
-                action="import.done",
-                detail={"sites": report.sites_added, "cases": report.cases_added},
-                **req.audit_fields(),
-            )
+    parsed = await parse(data, document.file_name or "", today=today)
+    report = await import_in_chunks(
+        req.db,
+        parsed,
+        importer=req.actor,
+        now=req.now,
+        invitation_validity=req.services.invitation_validity,
+        audit=req.audit_fields(),
+        # The last transaction publishes the import and claims the update with it: an
+        # import cut short by a crash is taken back and, delivered again, runs again.
+        publish=req.transaction,
+    )
     await req.reply(render_report(req.texts, report))

@@ -2,24 +2,32 @@
 
 from telegram import InlineKeyboardMarkup
 
+from domain import authority
 from domain import callback_data as callbacks
-from domain import invitations as rules
-from domain.models import Agency, Case, Site
-from domain.permissions import Action, invitable_roles
+from domain import invitations as invitation_rules
+from domain.models import Agency
+from domain.permissions import Action
 from domain.roles import Role, parse_role
 from handlers.context import Request
-from handlers.guards import button, command
+from handlers.guards import button, command, refuse_object, stale
 from handlers.keyboards import choices
 from handlers.render import role_name, send_invitation
+from services import invitations
+from services.invitations import Created, Outcome
+from services.people import Profile
 
 PICK = "inv"  # inv:v1:<role>:<agency id>
 PAGE = "inp"  # inp:v1:<role>:<page>
 SITE = "ins"  # ins:v1:<agency id>:<site id>, for a pengawas
 
 
+def _profile(req: Request) -> Profile:
+    return Profile(req.user.full_name, req.user.language_code)
+
+
 @command(Action.INVITE)
 async def invite(req: Request) -> None:
-    may_invite = sorted(invitable_roles(req.actor.roles))
+    may_invite = sorted(authority.invitable_roles(req.actor))
     role_list = ", ".join(r.value for r in may_invite)
     if not req.context.args:
         await req.reply(req.texts("invite.usage", roles=role_list))
@@ -30,20 +38,27 @@ async def invite(req: Request) -> None:
         await req.reply(req.texts("invite.bad_role", given=given, roles=role_list))
         return
     if role not in may_invite:
-        await req.reply(
-            req.texts("invite.role_not_allowed", role=role_name(req.texts, role), roles=role_list)
+        await refuse_object(
+            req,
+            f"invite:{role.value}",
+            text_key="invite.role_not_allowed",
+            values={"role": role_name(req.texts, role), "roles": role_list},
         )
-        await req.audit("refused", subject=f"invite:{role.value}")
         return
-    if role is Role.TERPIDANA and len(req.context.args) > 1:
+    if invitation_rules.names_a_case(role) and len(req.context.args) > 1:
         await _invite_offender_of(req, req.context.args[1][:20])
         return
-    agencies = await _agencies_for(req, role)
+    agencies = await invitations.invitable_agencies(req.db.reader(), req.actor, role)
     if not agencies:
         await req.reply(req.texts("invite.no_agency"))
         return
     if len(agencies) == 1:
-        await _create_or_ask_site(req, role, agencies[0])
+        if invitation_rules.names_a_site(role):
+            await _ask_site(req, agencies[0])
+            return
+        created = await _create(req, role, agencies[0].id)
+        if created is not None:
+            await _send(req, created)
         return
     await req.reply(
         req.texts("invite.choose_agency", role=role_name(req.texts, role)),
@@ -60,15 +75,20 @@ async def pick_agency(req: Request) -> None:
     agency_id = callbacks.decode_int(parts[1]) if parts else None
     agency = await req.db.reader().agencies.get(agency_id) if agency_id else None
     if role is None or agency is None:
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        await stale(req)
         return
-    if not req.actor.may_invite_to(role, agency.id):
-        await query.answer(req.texts.plain("refused_button"), show_alert=True)
-        await req.audit("refused", subject=f"invite:{role.value}", detail={"agency_id": agency.id})
+    if invitation_rules.names_a_site(role):
+        # Their invitation is made once the site is chosen; may they, before asking which?
+        if not authority.may_invite_to(req.actor, role, agency.id):
+            await _refuse(req, role, agency.id)
+            return
+        await _chosen(req)
+        await _ask_site(req, agency)
         return
-    await query.answer(req.texts.plain("invite.created_button"))
-    await query.edit_message_reply_markup(None)
-    await _create_or_ask_site(req, role, agency)
+    created = await _create(req, role, agency.id)
+    if created is not None:
+        await _chosen(req)
+        await _send(req, created)
 
 
 @button(Action.INVITE)
@@ -78,32 +98,37 @@ async def page_agencies(req: Request) -> None:
     parts = callbacks.decode(query.data, PAGE, 2)
     role = parse_role(parts[0]) if parts else None
     page = callbacks.decode_int(parts[1]) if parts else None
-    agencies = await _agencies_for(req, role) if role is not None else []
+    store = req.db.reader()
+    agencies = await invitations.invitable_agencies(store, req.actor, role) if role else []
     if role is None or page is None or not agencies:
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        await stale(req)
         return
     await query.answer()
     await query.edit_message_reply_markup(_agency_keyboard(req, role, agencies, page))
 
 
 async def _invite_offender_of(req: Request, code: str) -> None:
-    """``/undang terpidana KS-2026-0042``: a new link for the offender of an existing case
-    (an imported one, or when the first link expired)."""
-    store = req.db.reader()
-    case = await store.cases.by_code(code)
-    if case is None or not req.actor.may_invite_to(Role.TERPIDANA, case.agency_id):
+    """``/undang terpidana KS-2026-0042``: a new link for the offender of an existing case."""
+    created = await invitations.invite_offender(
+        req.origin, code=code, profile=_profile(req), validity=req.services.invitation_validity
+    )
+    if created.outcome is Outcome.NOT_ALLOWED and created.case is not None:
+        # Another Kejari's case: refused like any other, worded as if it did not exist.
+        await refuse_object(
+            req,
+            f"case:{created.case.id}",
+            text_key="schedule.case_not_found",
+            values={"code": code},
+        )
+        return
+    if created.outcome is not Outcome.CREATED:
         await req.reply(req.texts("schedule.case_not_found", code=code))
         return
-    agency = await store.agencies.get(case.agency_id)
-    assert agency is not None
-    await _create(req, Role.TERPIDANA, agency, case=case)
+    await _send(req, created)
 
 
-async def _create_or_ask_site(req: Request, role: Role, agency: Agency) -> None:
+async def _ask_site(req: Request, agency: Agency) -> None:
     """A pengawas supervises a site, so their invitation names it; other roles need none."""
-    if role is not Role.PENGAWAS:
-        await _create(req, role, agency)
-        return
     sites = await req.db.reader().sites.all()
     if not sites:
         await req.reply(req.texts("invite.no_site"))
@@ -124,23 +149,13 @@ async def pick_site(req: Request) -> None:
     parts = callbacks.decode(query.data, SITE, 2)
     agency_id = callbacks.decode_int(parts[0]) if parts else None
     site_id = callbacks.decode_int(parts[1]) if parts else None
-    store = req.db.reader()
-    agency = await store.agencies.get(agency_id) if agency_id else None
-    site = await store.sites.get(site_id) if site_id else None
-    if agency is None or site is None:
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+    if agency_id is None or site_id is None:
+        await stale(req)
         return
-    if not req.actor.may_invite_to(Role.PENGAWAS, agency.id):
-        await query.answer(req.texts.plain("refused_button"), show_alert=True)
-        await req.audit("refused", subject="invite:pengawas", detail={"agency_id": agency.id})
-        return
-    await query.answer(req.texts.plain("invite.created_button"))
-    await query.edit_message_reply_markup(None)
-    await _create(req, Role.PENGAWAS, agency, site)
-
-
-async def _agencies_for(req: Request, role: Role) -> list[Agency]:
-    return [a for a in await req.db.reader().agencies.all() if req.actor.may_invite_to(role, a.id)]
+    created = await _create(req, Role.PENGAWAS, agency_id, site_id)
+    if created is not None:
+        await _chosen(req)
+        await _send(req, created)
 
 
 def _agency_keyboard(
@@ -155,31 +170,48 @@ def _agency_keyboard(
 
 
 async def _create(
-    req: Request, role: Role, agency: Agency, site: Site | None = None, case: Case | None = None
-) -> None:
-    token = rules.new_token()
-    expires = req.now + req.services.invitation_validity
-    async with req.transaction() as store:
-        inviter = req.actor.person or await store.people.ensure(
-            telegram_user_id=req.user.id,
-            full_name=req.user.full_name,
-            language_code=req.user.language_code,
-            now=req.now,
-        )
-        invitation = await store.invitations.add(
-            token_hash=rules.token_hash(token),
-            role=role,
-            agency_id=agency.id,
-            created_by=inviter.id,
-            now=req.now,
-            expires_at=expires,
-            site_id=site.id if site else None,
-            case_id=case.id if case else None,
-        )
-        await store.audit.append(
-            action="invitation.created",
-            subject=f"invitation:{invitation.id}",
-            detail={"role": role.value, "agency_id": agency.id, "site_id": invitation.site_id},
-            **(req.audit_fields() | {"actor_person_id": inviter.id}),
-        )
-    await send_invitation(req, token, role, agency, expires, site=site, case=case)
+    req: Request, role: Role, agency_id: int, site_id: int | None = None
+) -> Created | None:
+    """The invitation, or None once the refusal or the stale press has been answered."""
+    created = await invitations.create_invitation(
+        req.origin,
+        role=role,
+        agency_id=agency_id,
+        profile=_profile(req),
+        validity=req.services.invitation_validity,
+        site_id=site_id,
+    )
+    if created.outcome is Outcome.NOT_ALLOWED:
+        await _refuse(req, role, agency_id)
+        return None
+    if created.outcome is Outcome.NOT_FOUND:
+        if req.update.callback_query is not None:
+            await stale(req)
+        return None
+    return created
+
+
+async def _refuse(req: Request, role: Role, agency_id: int) -> None:
+    await refuse_object(req, f"invite:{role.value}", detail={"agency_id": agency_id})
+
+
+async def _chosen(req: Request) -> None:
+    """Answer the press and take the choice buttons away, so one tap makes one invitation."""
+    query = req.update.callback_query
+    assert query is not None
+    await query.answer(req.texts.plain("invite.created_button"))
+    await query.edit_message_reply_markup(None)
+
+
+async def _send(req: Request, created: Created) -> None:
+    invitation, agency = created.invitation, created.agency
+    assert created.token is not None and invitation is not None and agency is not None
+    await send_invitation(
+        req,
+        created.token,
+        invitation.role,
+        agency,
+        invitation.expires_at,
+        site=created.site,
+        case=created.case,
+    )

@@ -27,7 +27,7 @@ async def set_personal_menu(bot: Bot, chat_id: int, actor: Actor, texts: Texts) 
     scope = BotCommandScopeChat(chat_id)
     try:
         if actor.registered:
-            await bot.set_my_commands(bot_commands(commands_for(actor.roles), texts), scope=scope)
+            await bot.set_my_commands(bot_commands(commands_for(actor), texts), scope=scope)
         else:
             await bot.delete_my_commands(scope=scope)
     except TelegramError as exc:
@@ -37,7 +37,7 @@ async def set_personal_menu(bot: Bot, chat_id: int, actor: Actor, texts: Texts) 
 
 def command_list(actor: Actor, texts: Texts) -> Html:
     lines = [texts("commands.header")]
-    for spec in commands_for(actor.roles):
+    for spec in commands_for(actor):
         lines.append(
             texts(
                 "commands.line",

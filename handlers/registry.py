@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from telegram import BotCommand
 
-from domain.permissions import Action, may
-from domain.roles import Role
+from domain import authority
+from domain.actor import Actor
+from domain.permissions import Action
 from texts import Texts
 
 
@@ -89,12 +90,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
 PUBLIC_MENU: tuple[CommandSpec, ...] = (START, HELP)
 
 
-def commands_for(roles: Iterable[Role]) -> list[CommandSpec]:
-    """The commands someone with these roles may use, in menu order."""
-    roles = frozenset(roles)
-    if not roles:
+def commands_for(actor: Actor) -> list[CommandSpec]:
+    """The commands this person may use, in menu order."""
+    if not actor.registered:
         return list(PUBLIC_MENU)
-    return [c for c in COMMANDS if c.action is None or may(roles, c.action)]
+    return [c for c in COMMANDS if c.action is None or authority.may(actor, c.action)]
 
 
 def bot_commands(specs: Iterable[CommandSpec], texts: Texts) -> list[BotCommand]:

@@ -3,12 +3,15 @@
 import re
 from zoneinfo import ZoneInfo
 
+from domain import authority
 from domain.permissions import Action
 from handlers.context import Request
-from handlers.guards import command
-from handlers.visibility import linkable_agencies, may_see_case
+from handlers.guards import command, refuse_object
+from services import cases as case_service
 from services import digest as digests
 from services import reports
+from services.cases import Sight
+from services.scope import scope_of
 
 CASE_RE = re.compile(r"^KS-\d{4}-\d{4,}$", re.IGNORECASE)
 
@@ -18,8 +21,17 @@ async def report(req: Request) -> None:
     argument = (req.context.args or [""])[0][:20]
     store = req.db.reader()
     if CASE_RE.match(argument):
-        case = await store.cases.by_code(argument)
-        if case is None or not await may_see_case(req, case):
+        opened = await case_service.open_case(req.origin, code=argument, purpose="report.case")
+        case = opened.case
+        if opened.sight is Sight.NOT_YOURS and case is not None:
+            await refuse_object(
+                req,
+                f"case:{case.id}",
+                text_key="schedule.case_not_found",
+                values={"code": argument},
+            )
+            return
+        if case is None or opened.sight is not Sight.SHOWN:
             await req.reply(req.texts("schedule.case_not_found", code=argument))
             return
         await req.context.bot.send_document(
@@ -29,16 +41,14 @@ async def report(req: Request) -> None:
             caption=req.texts("report.case_caption", code=case.code),
             parse_mode="HTML",
         )
-        await req.audit("report.case", subject=f"case:{case.id}")
         return
     today = req.now.astimezone(ZoneInfo(req.services.default_timezone)).date()
     month = reports.Month.parse(argument) if argument else reports.Month(today.replace(day=1))
     if month is None:
         await req.reply(req.texts("report.usage"))
         return
-    scope = (
-        None if req.actor.is_admin else {a.id for a in await linkable_agencies(store, req.actor)}
-    )
+    # An agency's report: the cases its offices execute or host, as the digest counts them.
+    scope = authority.reported_agencies(await scope_of(store, req.actor))
     cases = await digests.cases_in_scope(store, scope)
     await req.context.bot.send_document(
         req.chat_id,

@@ -1,13 +1,8 @@
 """``/ubah_jadwal KS-…``: move or cancel one planned session, always with a reason.
 
-Each change is kept as a session event (old time, new time, reason, who, when), so the
-reminders feature can tell the offender and the pengawas, and the audit log has it too.
-A move is held to the same limits as planning: within the deadline, not on a day off, one
-session a day for the offender, and no more offenders than the site holds.
+The chat only asks: which session, move or cancel, why, and to which day. The rules of a
+move, the record of the change and the offender's notice are ``services.rescheduling``'s.
 """
-
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -20,27 +15,28 @@ from telegram.ext import (
 )
 
 from domain import callback_data as callbacks
-from domain.models import Case, Session
 from domain.parsing import parse_date
 from domain.permissions import Action
-from domain.roles import Role
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
-from handlers.guards import step
+from handlers.guards import refuse_object, stale, step
 from handlers.registry import RESCHEDULE
 from handlers.render import session_line
-from services.scheduling import days_off_between
+from services import rescheduling
+from services.rescheduling import REASON_MAX, REASON_MIN, Changed, Outcome
 
 PREFIX = "ubj"  # ubj:v1:s|m|x:<session id>
 CHOOSE, REASON, NEW_DATE = range(3)
 END = ConversationHandler.END
 PENDING = "reschedule"
-REASON_MIN, REASON_MAX = 5, 300
-
-
-def _may_change(req: Request, case: Case) -> bool:
-    return req.actor.is_admin or case.agency_id in req.actor.agencies_as(Role.JAKSA)
+#: Why a move was refused, as the jaksa reads it; they are asked for another date.
+_MOVE_PROBLEMS = {
+    Outcome.OUTSIDE_PERIOD: "reschedule.outside_period",
+    Outcome.DAY_OFF: "reschedule.day_off",
+    Outcome.ALREADY_THAT_DAY: "reschedule.already_that_day",
+    Outcome.SITE_FULL: "reschedule.site_full",
+}
 
 
 @step(Action.RESCHEDULE)
@@ -49,40 +45,27 @@ async def start(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE
         await req.reply(req.texts("reschedule.usage"))
         return END
     code = context.args[0][:20]
-    case = await req.db.reader().cases.by_code(code)
-    if case is None or not _may_change(req, case):
+    found = await rescheduling.upcoming(req.db.reader(), req.origin, code)
+    if found is None:
         await req.reply(req.texts("schedule.case_not_found", code=code))
         return END
-    site = await req.db.reader().sites.get(case.site_id)
-    assert site is not None
-    today = req.now.astimezone(ZoneInfo(site.timezone)).date()
-    upcoming = [s for s in await req.db.reader().cases.sessions_of(case.id) if s.day >= today]
-    if not upcoming:
+    if not found.sessions:
         await req.reply(req.texts("schedule.no_upcoming"))
         return END
     buttons = [
         [
             InlineKeyboardButton(
-                session_line(req, s, site).lstrip("• "),
+                session_line(req, s, found.site).lstrip("• "),
                 callback_data=callbacks.encode(PREFIX, "s", s.id),
             )
         ]
-        for s in upcoming[:20]
+        for s in found.sessions[:20]
     ]
     await req.reply(
-        req.texts("reschedule.choose", code=case.code), reply_markup=InlineKeyboardMarkup(buttons)
+        req.texts("reschedule.choose", code=found.case.code),
+        reply_markup=InlineKeyboardMarkup(buttons),
     )
     return CHOOSE
-
-
-async def _session_for(req: Request, value: str) -> tuple[Session, Case] | None:
-    session_id = callbacks.decode_int(value)
-    store = req.db.reader()
-    session = await store.cases.session(session_id) if session_id else None
-    case = await store.cases.get(session.case_id) if session else None
-    if session is None or case is None or session.status != "planned":
-        return None
-    return session, case
 
 
 @step(Action.RESCHEDULE)
@@ -90,14 +73,15 @@ async def chosen(req: Request, update: Update, context: ContextTypes.DEFAULT_TYP
     query = update.callback_query
     assert query is not None
     parts = callbacks.decode(query.data, PREFIX, 2)
-    found = await _session_for(req, parts[1]) if parts else None
-    if parts is None or found is None:
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+    session_id = callbacks.decode_int(parts[1]) if parts else None
+    found = await rescheduling.session_to_change(req.db.reader(), req.origin, session_id)
+    if parts is None or found.outcome is Outcome.STALE:
+        await stale(req)
         return CHOOSE
-    session, case = found
-    if not _may_change(req, case):
-        await query.answer(req.texts.plain("refused_button"), show_alert=True)
-        await req.audit("refused", subject=f"session:{session.id}")
+    session = found.session
+    assert session is not None
+    if found.outcome is Outcome.NOT_YOURS:
+        await refuse_object(req, f"session:{session.id}")
         return END
     await query.answer()
     if parts[0] == "s":
@@ -136,7 +120,10 @@ async def reason(req: Request, update: Update, context: ContextTypes.DEFAULT_TYP
     if pending.get("kind") == "m":
         await req.reply(req.texts("reschedule.ask_date"))
         return NEW_DATE
-    return await _apply(req, context, pending, None)
+    result = await rescheduling.cancel_session(
+        req.origin, session_id=int(str(pending.get("session_id", 0))), reason=text
+    )
+    return await _answer(req, context, result)
 
 
 @step(Action.RESCHEDULE)
@@ -146,79 +133,36 @@ async def new_date(req: Request, update: Update, context: ContextTypes.DEFAULT_T
     if day is None:
         await req.reply(req.texts("case.bad_date"))
         return NEW_DATE
-    return await _apply(req, context, context.user_data.get(PENDING) or {}, day)
+    pending = context.user_data.get(PENDING) or {}
+    result = await rescheduling.move_session(
+        req.origin,
+        session_id=int(str(pending.get("session_id", 0))),
+        day=day,
+        reason=str(pending.get("reason", "")),
+    )
+    return await _answer(req, context, result)
 
 
-async def _problem_with_move(req: Request, session: Session, case: Case, day: date) -> str | None:
-    store = req.db.reader()
-    site = await store.sites.get(session.site_id)
-    assert site is not None
-    today = req.now.astimezone(ZoneInfo(site.timezone)).date()
-    if day < today or day > case.deadline or day < case.start_date:
-        return "reschedule.outside_period"
-    if day in await days_off_between(store, day, day):
-        return "reschedule.day_off"
-    if any(s.day == day and s.id != session.id for s in await store.cases.sessions_of(case.id)):
-        return "reschedule.already_that_day"
-    bookings = await store.cases.site_bookings(site.id, day, day, excluding_case=case.id)
-    if bookings.get(day, 0) >= site.capacity:
-        return "reschedule.site_full"
-    return None
-
-
-async def _apply(
-    req: Request, context: ContextTypes.DEFAULT_TYPE, pending: dict[str, object], day: date | None
-) -> int:
-    session_id = int(str(pending.get("session_id", 0)))
-    store = req.db.reader()
-    session = await store.cases.session(session_id)
-    case = await store.cases.get(session.case_id) if session else None
-    if session is None or case is None or session.status != "planned":
+async def _answer(req: Request, context: ContextTypes.DEFAULT_TYPE, result: Changed) -> int:
+    case, site, session = result.case, result.site, result.session
+    if result.outcome in _MOVE_PROBLEMS and case is not None:
+        deadline = case.deadline.strftime("%d-%m-%Y")
+        await req.reply(req.texts(_MOVE_PROBLEMS[result.outcome], deadline=deadline))
+        return NEW_DATE
+    if result.outcome is Outcome.BAD_REASON:
+        await req.reply(req.texts("reschedule.bad_reason", min=REASON_MIN, max=REASON_MAX))
+        return REASON
+    if result.outcome is Outcome.NOT_YOURS and session is not None:
+        await refuse_object(req, f"session:{session.id}")
+        return END
+    if result.outcome not in (Outcome.MOVED, Outcome.CANCELLED):
         await req.reply(req.texts("stale_button"))
         return END
-    if day is not None and (problem := await _problem_with_move(req, session, case, day)):
-        await req.reply(req.texts(problem, deadline=case.deadline.strftime("%d-%m-%Y")))
-        return NEW_DATE
-    site = await store.sites.get(session.site_id)
-    assert site is not None
-    new_start: datetime | None = None
-    async with req.transaction() as tx:
-        if day is None:
-            await tx.cases.cancel_session(session.id)
-            kind = "cancelled"
-        else:
-            zone = ZoneInfo(site.timezone)
-            new_start = datetime.combine(
-                day, session.starts_at.astimezone(zone).time(), tzinfo=zone
-            )
-            await tx.cases.move_session(
-                session.id,
-                day=day,
-                starts_at=new_start,
-                ends_at=new_start + timedelta(minutes=session.minutes),
-            )
-            kind = "moved"
-        await tx.cases.add_session_event(
-            session_id=session.id,
-            kind=kind,
-            old_starts_at=session.starts_at,
-            new_starts_at=new_start,
-            reason=str(pending.get("reason", "")),
-            by=req.actor.person.id if req.actor.person else None,
-            now=req.now,
-        )
-        await tx.audit.append(
-            action=f"session.{kind}",
-            subject=f"session:{session.id}",
-            detail={"case_id": case.id},
-            **req.audit_fields(),
-        )
+    assert case is not None and site is not None and session is not None
     if context.user_data is not None:
         context.user_data.pop(PENDING, None)
-    moved = await req.db.reader().cases.session(session.id)
-    assert moved is not None
-    key = "reschedule.cancelled" if day is None else "reschedule.moved"
-    await req.reply(req.texts(key, code=case.code, session=session_line(req, moved, site)))
+    key = "reschedule.cancelled" if result.outcome is Outcome.CANCELLED else "reschedule.moved"
+    await req.reply(req.texts(key, code=case.code, session=session_line(req, session, site)))
     return END
 
 
@@ -240,5 +184,6 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
         fallbacks=cancel_fallback(PENDING),
         conversation_timeout=20 * 60,
         name="reschedule",
+        persistent=True,
         allow_reentry=True,
     )

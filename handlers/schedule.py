@@ -8,22 +8,22 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from domain import authority
 from domain import callback_data as callbacks
 from domain.models import Case, Site
 from domain.permissions import Action
-from domain.roles import Role
 from handlers.context import Request
-from handlers.guards import button, command
+from handlers.guards import button, command, refuse_object, stale
 from handlers.keyboards import choices
 from handlers.render import session_line
-from handlers.visibility import may_see_case, official_scope
+from services import cases
+from services.cases import Sight
 from services.ledger import ledger_of
 from texts import Html, join_lines
 from texts.formatting import format_day, format_hours, progress_bar, weekday_names
 
 CASE = "jdw"  # jdw:v1:c:<case id> | jdw:v1:p:<page>
 NEXT_SESSIONS = 10
-STAFF = frozenset({Role.ADMIN, Role.JAKSA, Role.PK, Role.PEJABAT})
 
 
 async def case_view(req: Request, case: Case) -> Html:
@@ -61,7 +61,7 @@ async def case_view(req: Request, case: Case) -> Html:
                 short=format_hours(case.hours_total * 60 - planned_minutes),
             )
         )
-    if req.actor.roles & STAFF:
+    if authority.follows_from_office(req.actor):
         lines += await _staff_notes(req, case)
     if upcoming:
         lines.append(req.texts("schedule.next_header"))
@@ -93,67 +93,49 @@ async def _staff_notes(req: Request, case: Case) -> list[Html]:
 
 @command(Action.SCHEDULE)
 async def schedule(req: Request) -> None:
-    store = req.db.reader()
     if req.context.args:
         code = req.context.args[0][:20]
-        case = await store.cases.by_code(code)
-        if case is None or not await may_see_case(req, case):
+        opened = await cases.open_case(req.origin, code=code, purpose="case.viewed")
+        if opened.sight is Sight.NOT_YOURS and opened.case is not None:
+            await refuse_object(
+                req,
+                f"case:{opened.case.id}",
+                text_key="schedule.case_not_found",
+                values={"code": code},
+            )
+        elif opened.case is None or opened.sight is not Sight.SHOWN:
             await req.reply(req.texts("schedule.case_not_found", code=code))
-            if case is not None:
-                await req.audit("refused", subject=f"case:{case.id}")
-            return
-        await req.reply(await case_view(req, case))
-        await req.audit("case.viewed", subject=f"case:{case.id}")
+        else:
+            await req.reply(await case_view(req, opened.case))
         return
-    if req.actor.roles & STAFF:
+    if authority.follows_from_office(req.actor):
         await _case_list(req, page=0)
         return
+    store = req.db.reader()
     person = req.actor.person
     assert person is not None
-    if Role.PENGAWAS in req.actor.roles:
+    if authority.supervises(req.actor):
         await _site_week(req, await store.sites.supervised_by(person.id))
-    if Role.TERPIDANA in req.actor.roles:
-        cases = await store.cases.of_offender(person.id)
-        if not cases:
+    if authority.serves_sentence(req.actor):
+        own = await store.cases.of_offender(person.id)
+        if not own:
             await req.reply(req.texts("schedule.no_case_yet"))
-        for case in cases:
+        for case in own:
             await req.reply(await case_view(req, case))
 
 
-async def _visible_cases(req: Request) -> list[Case]:
-    store = req.db.reader()
-    if req.actor.is_admin:
-        return await store.cases.for_agencies(None)
-    cases = await store.cases.for_agencies(set(req.actor.agencies_as(Role.JAKSA)))
-    if Role.PEJABAT in req.actor.roles:
-        scope = await official_scope(req)
-        hosted = {s.id for s in await store.sites.all(scope)}
-        overseen = [
-            c
-            for c in await store.cases.for_agencies(None)
-            if c.agency_id in scope or c.site_id in hosted
-        ]
-        cases += [c for c in overseen if c not in cases]
-    if req.actor.person is not None and Role.PK in req.actor.roles:
-        followed = [
-            c for c in await store.cases.for_agencies(None) if c.pk_person_id == req.actor.person.id
-        ]
-        cases += [c for c in followed if c not in cases]
-    return cases
-
-
 async def _case_list(req: Request, page: int, edit: bool = False) -> None:
-    cases = await _visible_cases(req)
-    if not cases:
+    visible = await cases.visible_cases(req.db.reader(), req.actor)
+    if not visible:
         await req.reply(req.texts("schedule.no_cases"))
         return
     keyboard = choices(
-        [(f"{c.code} — {c.offender_name}", callbacks.encode(CASE, "c", c.id)) for c in cases],
+        [(f"{c.code} — {c.offender_name}", callbacks.encode(CASE, "c", c.id)) for c in visible],
         texts=req.texts,
         page=page,
         nav=lambda p: callbacks.encode(CASE, "p", p),
     )
-    text = req.texts("schedule.choose_case", count=len(cases))
+    text = req.texts("schedule.choose_case", count=len(visible))
     query = req.update.callback_query
     if edit and query is not None:
         await query.edit_message_reply_markup(keyboard)
@@ -168,20 +150,20 @@ async def schedule_button(req: Request) -> None:
     parts = callbacks.decode(query.data, CASE, 2)
     number = callbacks.decode_int(parts[1]) if parts else None
     if parts is None or number is None or parts[0] not in ("c", "p"):
-        await query.answer(req.texts.plain("stale_button"), show_alert=True)
+        await stale(req)
         return
     if parts[0] == "p":
         await query.answer()
         await _case_list(req, number, edit=True)
         return
-    case = await req.db.reader().cases.get(number)
-    if case is None or not await may_see_case(req, case):
-        await query.answer(req.texts.plain("refused_button"), show_alert=True)
-        await req.audit("refused", subject=f"case:{number}")
+    opened = await cases.open_case(req.origin, case_id=number, purpose="case.viewed")
+    if opened.case is None or opened.sight is not Sight.SHOWN:
+        # A case from a list this person was shown is theirs to open; one that is not (or no
+        # longer exists) came from a forged or outdated button.
+        await refuse_object(req, f"case:{number}")
         return
     await query.answer()
-    await req.reply(await case_view(req, case))
-    await req.audit("case.viewed", subject=f"case:{case.id}")
+    await req.reply(await case_view(req, opened.case))
 
 
 async def _site_week(req: Request, sites: list[Site]) -> None:

@@ -5,8 +5,6 @@ It cannot be saved without the declaration that the work there is not commercial
 not degrade human dignity (Pasal 85(3) and the cooperation agreement).
 """
 
-import sqlite3
-
 from telegram.ext import ContextTypes, ConversationHandler
 
 from domain import sites as rules
@@ -14,16 +12,16 @@ from domain.agencies import TIMEZONES
 from domain.cases import Problem
 from domain.parsing import parse_coordinates, parse_int
 from domain.permissions import Action
-from domain.roles import AgencyType, Role
 from handlers.context import Request
 from handlers.forms import Choice, Draft, Form, Invalid, Step, build
 from handlers.guards import command
 from handlers.registry import NEW_SITE
 from handlers.render import problem_text
+from services import sites
+from services.sites import Outcome
 from texts import Html, Texts, join_lines
 from texts.formatting import zone_abbreviation
 
-HOSTS = frozenset({AgencyType.PEMPROV, AgencyType.PEMKAB, AgencyType.PEMKOT, AgencyType.DINAS})
 RADIUS_CHOICES = (50, 100, 150, 250, 500)
 CAPACITY_CHOICES = (1, 2, 3, 5, 10)
 
@@ -43,14 +41,12 @@ async def _name(req: Request, draft: Draft, text: str) -> None:
 
 
 async def _host_choices(req: Request, draft: Draft) -> list[Choice]:
-    return [
-        Choice(a.name, str(a.id)) for a in await req.db.reader().agencies.all() if a.type in HOSTS
-    ]
+    return [Choice(a.name, str(a.id)) for a in await sites.host_agencies(req.db.reader())]
 
 
 async def _host(req: Request, draft: Draft, value: str) -> None:
     agency = await req.db.reader().agencies.get(int(value)) if value.isdigit() else None
-    if agency is None or agency.type not in HOSTS:
+    if agency is None or agency.type not in sites.HOST_TYPES:
         raise Invalid(req.texts("stale_button"))
     draft["host_agency_id"] = agency.id
     draft["host_agency_name"] = agency.name
@@ -173,26 +169,16 @@ async def _summary(req: Request, draft: Draft) -> Html:
 
 
 async def _save(req: Request, draft: Draft) -> None:
-    site_draft = _draft_site(draft)
-    problems = rules.check_site(site_draft)
-    if problems:
-        raise Invalid(join_lines([problem_text(req.texts, p) for p in problems]))
-    try:
-        async with req.transaction() as store:
-            site = await store.sites.add(
-                site_draft,
-                declared_by=req.actor.person.id if req.actor.person else None,
-                now=req.now,
-            )
-            await store.audit.append(
-                action="site.created",
-                subject=f"site:{site.id}",
-                detail={"host_agency_id": site.host_agency_id, "non_commercial_declared": True},
-                **req.audit_fields(),
-            )
-    except sqlite3.IntegrityError:
-        raise Invalid(req.texts("site.name_taken", name=site_draft.name)) from None
-    await req.reply(req.texts("site.saved", name=site.name))
+    result = await sites.create_site(req.origin, _draft_site(draft))
+    if result.outcome is Outcome.INVALID:
+        raise Invalid(join_lines([problem_text(req.texts, p) for p in result.problems]))
+    if result.outcome is Outcome.NAME_TAKEN:
+        raise Invalid(req.texts("site.name_taken", name=draft["name"]))
+    if result.outcome is Outcome.NOT_A_HOST:
+        raise Invalid(req.texts("stale_button"))
+    if result.outcome is not Outcome.SAVED or result.site is None:
+        raise Invalid(req.texts("refused"))
+    await req.reply(req.texts("site.saved", name=result.site.name))
 
 
 async def _no_hosts(req: Request) -> Html | None:
@@ -265,17 +251,13 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
 @command(Action.LIST_SITES)
 async def list_sites(req: Request) -> None:
     store = req.db.reader()
-    if req.actor.roles & {Role.ADMIN, Role.JAKSA, Role.PK, Role.PEJABAT}:
-        sites = await store.sites.all()
-    else:
-        assert req.actor.person is not None
-        sites = await store.sites.supervised_by(req.actor.person.id)
-    if not sites:
+    listed = await sites.visible_sites(store, req.actor)
+    if not listed:
         await req.reply(req.texts("site.none"))
         return
     agencies = {a.id: a for a in await store.agencies.all()}
-    lines = [req.texts("site.list_header", count=len(sites))]
-    for site in sites:
+    lines = [req.texts("site.list_header", count=len(listed))]
+    for site in listed:
         lines.append(
             req.texts(
                 "site.list_line",

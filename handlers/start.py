@@ -5,12 +5,13 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from domain import invitations as rules
-from domain.invitations import Redeemability
-from domain.models import Agency, Invitation
+from domain.models import Agency
 from handlers.context import Request, load_actor
 from handlers.menus import command_list, set_personal_menu
 from handlers.render import role_name
+from services import invitations, people
+from services.invitations import Redemption
+from services.people import Profile
 from texts import Html, join_lines
 from texts.formatting import format_instant
 
@@ -22,21 +23,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not req.actor.registered:
         await req.reply(req.texts("start.unknown", user_id=req.user.id))
-        await req.audit("start.unregistered")
+        await people.stranger_started(req.origin)
         return
     await greet(req)
 
 
 async def greet(req: Request) -> None:
     if req.actor.person is None:  # an admin from the configuration, here for the first time
-        async with req.transaction() as store:
-            await store.people.ensure(
-                telegram_user_id=req.user.id,
-                full_name=req.user.full_name,
-                language_code=req.user.language_code,
-                now=req.now,
-            )
-            await store.audit.append(action="person.registered", **req.audit_fields())
+        await people.register(req.origin, _profile(req))
         req.actor = await load_actor(req.services, req.user.id)
     agencies = await req.db.reader().agencies.by_ids({m.agency_id for m in req.actor.memberships})
     await req.reply(
@@ -68,69 +62,21 @@ def role_lines(req: Request, agencies: dict[int, Agency]) -> Html:
 
 async def redeem(req: Request, token: str) -> None:
     """Redeem an invitation. Every failure is counted, and too many lock the user out a while."""
-    failures = await req.db.reader().redemption_failures.since(
-        req.user.id, rules.FAILED_REDEMPTION_WINDOW, req.now
-    )
-    until = rules.locked_out_until(failures, req.now)
-    if until is not None:
-        await req.reply(req.texts("redeem.locked", until=_when(req, until)))
-        await req.audit("invitation.refused", detail={"reason": "locked"})
+    result = await invitations.redeem_invitation(req.origin, token, _profile(req))
+    invitation, agency = result.invitation, result.agency
+    if result.outcome is Redemption.LOCKED:
+        assert result.locked_until is not None
+        await req.reply(req.texts("redeem.locked", until=_when(req, result.locked_until)))
         return
-
-    invitation = None
-    if rules.is_well_formed(token):
-        invitation = await req.db.reader().invitations.by_token_hash(rules.token_hash(token))
-        outcome = rules.redeemability(invitation, req.now)
-    else:
-        outcome = Redeemability.MALFORMED
-    if outcome is not Redeemability.OK or invitation is None:
-        await _fail(req, outcome, invitation)
+    if result.outcome not in (Redemption.JOINED, Redemption.ALREADY):
+        values = {}
+        if result.outcome is Redemption.EXPIRED and invitation is not None:
+            values["expired"] = _when(req, invitation.expires_at)
+        await req.reply(req.texts(f"redeem.{result.outcome.value}", **values))
         return
-
-    agency = await req.db.reader().agencies.get(invitation.agency_id)
-    assert agency is not None  # foreign key
-    async with req.transaction() as store:
-        person = await store.people.ensure(
-            telegram_user_id=req.user.id,
-            full_name=req.user.full_name,
-            language_code=req.user.language_code,
-            now=req.now,
-        )
-        held = {(m.agency_id, m.role) for m in await store.people.memberships_of(person.id)}
-        # Holding the role already makes the invitation pointless, unless it brings a site
-        # to supervise or a case to follow.
-        already = (
-            (invitation.agency_id, invitation.role) in held
-            and invitation.site_id is None
-            and invitation.case_id is None
-        )
-        if not already:
-            if not await store.invitations.mark_used(invitation.id, by=person.id, now=req.now):
-                outcome = Redeemability.USED  # claimed a moment ago by someone else
-            else:
-                await store.people.add_membership(
-                    person_id=person.id,
-                    agency_id=invitation.agency_id,
-                    role=invitation.role,
-                    invitation_id=invitation.id,
-                    now=req.now,
-                )
-                if invitation.site_id is not None:
-                    await store.sites.add_supervisor(invitation.site_id, person.id, req.now)
-                if invitation.case_id is not None:
-                    await store.cases.link_offender(invitation.case_id, person.id)
-                fields = req.audit_fields() | {"actor_person_id": person.id}
-                await store.audit.append(
-                    action="invitation.redeemed",
-                    subject=f"invitation:{invitation.id}",
-                    detail={"role": invitation.role.value, "agency_id": agency.id},
-                    **fields,
-                )
-    if outcome is not Redeemability.OK:
-        await _fail(req, outcome, invitation)
-        return
+    assert invitation is not None and agency is not None
     role = role_name(req.texts, invitation.role)
-    if already:
+    if result.outcome is Redemption.ALREADY:
         await req.reply(req.texts("redeem.already", role=role, agency=agency.name))
         return
     req.actor = await load_actor(req.services, req.user.id)
@@ -146,19 +92,8 @@ async def redeem(req: Request, token: str) -> None:
     await set_personal_menu(req.context.bot, req.user.id, req.actor, req.texts)
 
 
-async def _fail(req: Request, outcome: Redeemability, invitation: Invitation | None) -> None:
-    values = {}
-    if outcome is Redeemability.EXPIRED and invitation is not None:
-        values["expired"] = _when(req, invitation.expires_at)
-    await req.reply(req.texts(f"redeem.{outcome.value}", **values))
-    async with req.transaction() as store:
-        await store.redemption_failures.add(req.user.id, req.now)
-        await store.audit.append(
-            action="invitation.refused",
-            subject=f"invitation:{invitation.id}" if invitation else None,
-            detail={"reason": outcome.value},
-            **req.audit_fields(),
-        )
+def _profile(req: Request) -> Profile:
+    return Profile(req.user.full_name, req.user.language_code)
 
 
 def _when(req: Request, instant: datetime) -> str:

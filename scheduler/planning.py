@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from domain import callback_data as callbacks
 from domain.reminders import Due, FollowUp, Kind, ReminderSettings, plan_followups, plan_reminders
 from services import digest as digests
-from services.charts import digest_png
+from services.charts import render_digest_png
 from services.scheduling import days_off_between
 from storage.db import Database
 from texts import Texts, for_user, join_lines
@@ -206,7 +206,7 @@ async def plan_digests(db: Database, now: datetime) -> int:
         week_start = moment.date() - timedelta(days=7)
         result = await digests.compute(store, cases, week_start=week_start, today=moment.date())
         texts = Texts(group.language)
-        chart = base64.b64encode(digest_png(result, texts)).decode("ascii")
+        chart = base64.b64encode(await render_digest_png(result, texts)).decode("ascii")
         async with db.transaction() as tx:
             added += await tx.outbox.add(
                 dedupe_key=key,

@@ -3,15 +3,21 @@
 A picture people would rather look at than read, drawn with matplotlib's Agg backend
 (no screen) into a PNG. Cases are labelled by code and initials only: the chart goes to
 groups too.
+
+Drawing takes a few hundred milliseconds of CPU: :func:`render_digest_png` draws in a worker
+thread so the event loop goes on answering meanwhile. matplotlib is not thread-safe, so the
+figure is its own (``Figure``, not pyplot's global state) and one chart is drawn at a time.
 """
 
+import asyncio
 import io
+import threading
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 
 from domain.digest import Digest
 from texts import Texts
@@ -19,12 +25,25 @@ from texts.formatting import format_day
 
 MAX_CASES = 25
 
+_DRAWING = threading.Lock()
+
+
+async def render_digest_png(digest: Digest, texts: Texts) -> bytes:
+    """:func:`digest_png` in a worker thread."""
+    return await asyncio.to_thread(digest_png, digest, texts)
+
 
 def digest_png(digest: Digest, texts: Texts) -> bytes:
+    with _DRAWING:
+        return _draw(digest, texts)
+
+
+def _draw(digest: Digest, texts: Texts) -> bytes:
     cases = sorted(digest.progress, key=lambda p: p[2] / p[3] if p[3] else 1)[:MAX_CASES]
     height = 3.2 + 0.28 * max(len(cases), 3)
-    figure, (weekly, progress) = plt.subplots(
-        2, 1, figsize=(7, height), gridspec_kw={"height_ratios": [3, max(len(cases), 3) / 3]}
+    figure = Figure(figsize=(7, height))
+    weekly, progress = figure.subplots(
+        2, 1, gridspec_kw={"height_ratios": [3, max(len(cases), 3) / 3]}
     )
     labels = [
         format_day(start, texts.lang).split(", ")[1].rsplit(" ", 1)[0]
@@ -49,5 +68,4 @@ def digest_png(digest: Digest, texts: Texts) -> bytes:
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
-    plt.close(figure)
     return buffer.getvalue()

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.agencies import with_descendants
+from domain.authority import CaseFilter
 from domain.cases import CaseStatus
 from domain.digest import CaseStanding, Digest, Week, build_digest, chart_weeks, counted
 from domain.models import Case, Site
@@ -18,13 +19,15 @@ async def agency_scope(store: Store, agency_id: int) -> set[int]:
     return with_descendants({a.id: a.parent_id for a in agencies}, [agency_id])
 
 
-async def cases_in_scope(store: Store, scope: set[int] | None) -> list[Case]:
-    """Cases executed by these agencies or worked at sites they host (all if None)."""
-    cases = await store.cases.for_agencies(None, active_only=False)
+async def cases_in_scope(store: Store, scope: set[int] | frozenset[int] | None) -> list[Case]:
+    """Cases executed by these agencies or worked at sites they host (all if None), found as
+    ``/jadwal`` finds an office's cases, finished ones included."""
     if scope is None:
-        return cases
-    hosted = {s.id for s in await store.sites.all(scope)}
-    return [c for c in cases if c.agency_id in scope or c.site_id in hosted]
+        return await store.cases.visible(CaseFilter(everything=True), active_only=False)
+    hosted = frozenset(s.id for s in await store.sites.all(set(scope)))
+    return await store.cases.visible(
+        CaseFilter(agency_ids=frozenset(scope), site_ids=hosted), active_only=False
+    )
 
 
 async def compute(store: Store, cases: list[Case], *, week_start: date, today: date) -> Digest:

@@ -102,7 +102,7 @@ async def _record(
         await store.attendance.evidence_downloaded(
             evidence_id, sha256=digest, path=str(path), size=len(data), now=now
         )
-        if (repeated := await store.attendance.flag_repeated_evidence(evidence_id, digest)):
+        if repeated := await store.attendance.flag_repeated_evidence(evidence_id, digest):
             await _tell_of_repeat(store, evidence_id, repeated, now)
         if facts.taken_at or distance is not None:
             await store.attendance.evidence_exif(

@@ -1,24 +1,80 @@
-"""Importing a filled spreadsheet: everything in one transaction, or nothing.
+"""Importing a filled spreadsheet: all or nothing for its users, a few cases at a time.
 
-The rows have already been read and checked (``domain.spreadsheet``). Here their names are
-resolved against the database (host agency, site, jaksa and PK) and every reference is
-checked before anything is written, so an error anywhere means nothing is imported. A site
-whose name exists, or a case whose decision number exists, is counted as already there and
-skipped: importing the same file twice adds nothing.
+:func:`parse` reads the file (``domain.spreadsheet``) in a worker thread: openpyxl is CPU
+work the event loop must not wait for. :func:`check` then resolves the rows' names against
+the database (host agency, site, jaksa and PK) on the read connection, outside the writer,
+and any error means nothing is written. A site whose name exists, or a case whose decision
+number exists, is counted as already there and skipped: importing the same file twice adds
+nothing.
+
+:func:`import_in_chunks` writes what was checked in short transactions (``CHUNK_CASES``
+cases each) and lets go of the writer in between, so that a check-in never waits for a
+whole import. All or nothing, still, for the people using the bot:
+
+* every site and case the import adds carries its batch (``import_batches``), stamped in
+  the transaction that adds it, and the batch is published (``done``) in one last
+  transaction, which also claims the Telegram update when the import came from the bot;
+* if any chunk or the publishing fails, the chunks already written are deleted again (a
+  compensating transaction, :func:`_undo`); so is a batch that a crashed process left
+  ``running`` (:func:`undo_abandoned`, run first by every import);
+* imports run one at a time, in this process and across processes (the CLI): a lock file
+  next to the database, held while an import runs, so no import checks its rows against
+  another's unfinished batch, and a ``running`` batch found while holding it is abandoned.
+
+What a user may see meanwhile: the chunks written so far are committed, so for the seconds a
+large import takes its first cases already show in lists, the digest, and the reminders
+planned for the next 48 hours; if the import then fails they disappear again, and a reminder
+written for one of their sessions is withdrawn by the dispatcher, which finds the session
+gone. The audit log keeps the ``case.created`` rows of a batch that was taken back (it is
+append-only) and says ``import.undone``, and the case codes it used are not given out again.
+A case someone acted on in those seconds (a check-in, an absence, a redeemed invitation) is
+not deleted with its batch; the undo names it (``kept``) in the audit log and the log.
 """
 
+import asyncio
+import fcntl
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from domain.actor import Actor
-from domain.models import Agency, Membership, Site
+from domain.authority import holds, manages_agency
+from domain.models import Agency, Membership, Person, Site
 from domain.roles import AgencyType, Role
-from domain.spreadsheet import SHEET_CASES, SHEET_SITES, CaseRow, CellError, ParsedUpload
+from domain.spreadsheet import (
+    SHEET_CASES,
+    SHEET_SITES,
+    CaseRow,
+    CellError,
+    ParsedUpload,
+    SiteRow,
+    parse_upload,
+)
 from services.cases import CreatedCase, create_case
+from storage.db import Database
+from storage.private_files import create_private
 from storage.repositories import Store
 
+log = logging.getLogger(__name__)
+
 HOST_TYPES = frozenset({AgencyType.PEMPROV, AgencyType.PEMKAB, AgencyType.PEMKOT, AgencyType.DINAS})
+
+#: Cases per transaction: a case with its planned sessions and audit row takes a few
+#: milliseconds of the writer, so a chunk holds it well under 100 ms.
+CHUNK_CASES = 10
+#: Sites per transaction: a site is one row and an audit row.
+CHUNK_SITES = 50
+#: Cases deleted per transaction when a batch is taken back.
+UNDO_CHUNK = 50
+#: How often an import waiting for another one tries the lock again.
+LOCK_POLL_S = 0.05
+
+Transaction = Callable[[], AbstractAsyncContextManager[Store]]
+_Row = TypeVar("_Row", SiteRow, CaseRow)
 
 
 @dataclass
@@ -43,23 +99,31 @@ class _Resolved:
     pk: dict[int, int | None] = field(default_factory=dict)  # case row -> person id
 
 
-async def import_upload(
-    store: Store,
-    parsed: ParsedUpload,
-    *,
-    importer: Actor,
-    now: datetime,
-    invitation_validity: timedelta,
-    audit: dict[str, Any],
-) -> ImportReport:
-    """Resolve and import ``parsed`` inside the caller's transaction.
+@dataclass
+class Checked:
+    """An upload resolved against the database, with no errors: what is to be written."""
 
-    When the report has errors nothing was written; the caller shows them.
-    """
+    resolved: _Resolved
+    sites: dict[str, Site]  # the sites stored when it was checked, by _key
+    new_sites: list[SiteRow]
+    new_cases: list[CaseRow]
+    sites_existing: int
+    cases_existing: int
+
+
+async def parse(data: bytes, filename: str, *, today: date) -> ParsedUpload:
+    """``domain.spreadsheet.parse_upload`` in a worker thread."""
+    return await asyncio.to_thread(parse_upload, data, filename, today=today)
+
+
+async def check(
+    store: Store, parsed: ParsedUpload, *, importer: Actor
+) -> tuple[ImportReport, Checked | None]:
+    """Resolve every reference of ``parsed``; with any error the report has them all and
+    there is nothing to write (None). Reads only: the read connection will do."""
     report = ImportReport(errors=list(parsed.errors))
     resolved = _Resolved()
     existing_sites = {_key(s.name): s for s in await store.sites.all()}
-    existing_site_keys = set(existing_sites)
     agencies = {_key(a.name): a for a in await store.agencies.all()}
     for row in parsed.sites:
         agency = agencies.get(_key(row.host_agency_name))
@@ -90,9 +154,10 @@ async def import_upload(
     # that name it.
     sites_sheet_broken = any(e.sheet == SHEET_SITES for e in parsed.errors)
     known = await store.cases.existing_decision_numbers([r.decision_number for r in parsed.cases])
+    people = _People(store)
     for case_row in parsed.cases:
         site_key = _key(case_row.site_name)
-        if site_key not in existing_site_keys | file_sites and not sites_sheet_broken:
+        if site_key not in existing_sites.keys() | file_sites and not sites_sheet_broken:
             report.errors.append(
                 CellError(
                     SHEET_CASES,
@@ -102,59 +167,309 @@ async def import_upload(
                     {"value": case_row.site_name},
                 )
             )
-        await _resolve_people(store, case_row, importer, resolved, report)
+        await _resolve_people(people, case_row, importer, resolved, report)
     if report.errors:
-        return report
+        return report, None
+    new_sites = [r for r in parsed.sites if _key(r.name) not in existing_sites]
+    new_cases = [r for r in parsed.cases if r.decision_number.casefold() not in known]
+    return report, Checked(
+        resolved=resolved,
+        sites=existing_sites,
+        new_sites=new_sites,
+        new_cases=new_cases,
+        sites_existing=len(parsed.sites) - len(new_sites),
+        cases_existing=len(parsed.cases) - len(new_cases),
+    )
 
-    sites_by_name = dict(existing_sites)
-    for row in parsed.sites:
-        if _key(row.name) in existing_sites:
+
+async def import_in_chunks(
+    db: Database,
+    parsed: ParsedUpload,
+    *,
+    importer: Actor,
+    now: datetime,
+    invitation_validity: timedelta,
+    audit: dict[str, Any],
+    publish: Transaction | None = None,
+    chunk_size: int | None = None,
+) -> ImportReport:
+    """Check ``parsed`` and import it a chunk at a time, all or nothing (see the module).
+
+    ``publish`` is the last transaction, the one that makes the batch done (default
+    ``db.transaction``; the bot passes the request's, which claims the update);
+    ``chunk_size`` is cases per transaction (default ``CHUNK_CASES``). When the
+    report has errors nothing was written; the caller shows them. If writing fails, what
+    was written is taken back and the error is raised.
+    """
+    async with _one_import_at_a_time(db):
+        await _undo_unfinished(db, now)
+        report, checked = await check(db.reader(), parsed, importer=importer)
+        if checked is None:
+            return report
+        async with db.transaction() as tx:
+            batch = await tx.cases.start_import(by=_person_id(importer), now=now)
+        try:
+            for site_rows in _split(checked.new_sites, CHUNK_SITES):
+                async with db.transaction() as tx:
+                    await _add_sites(tx, site_rows, checked, batch, report, importer, now, audit)
+            for case_rows in _split(checked.new_cases, chunk_size or CHUNK_CASES):
+                async with db.transaction() as tx:
+                    await _add_cases(
+                        tx,
+                        case_rows,
+                        checked,
+                        batch,
+                        report,
+                        importer,
+                        now,
+                        invitation_validity,
+                        audit,
+                    )
+            async with (publish or db.transaction)() as tx:
+                await tx.cases.finish_import(batch, undone=False, now=now)
+                await tx.audit.append(
+                    action="import.done",
+                    detail={
+                        "sites": report.sites_added,
+                        "cases": report.cases_added,
+                        "batch": batch,
+                    },
+                    **audit,
+                )
+        except BaseException:
+            try:
+                await _undo(db, batch, now=now, audit=audit)
+            except Exception:
+                # Still running: the next import, or undo_abandoned, takes it back.
+                log.exception("import batch %s could not be taken back yet", batch)
+            raise
+    report.sites_existing += checked.sites_existing
+    report.cases_existing += checked.cases_existing
+    return report
+
+
+async def import_upload(
+    store: Store,
+    parsed: ParsedUpload,
+    *,
+    importer: Actor,
+    now: datetime,
+    invitation_validity: timedelta,
+    audit: dict[str, Any],
+) -> ImportReport:
+    """Check and import ``parsed`` whole inside the caller's one transaction, holding the
+    writer throughout: for small imports and scripts (``bench/import_cases.py``). The bot
+    and the CLI use :func:`import_in_chunks`.
+
+    When the report has errors nothing was written; the caller shows them.
+    """
+    report, checked = await check(store, parsed, importer=importer)
+    if checked is None:
+        return report
+    batch = await store.cases.start_import(by=_person_id(importer), now=now)
+    await _add_sites(store, checked.new_sites, checked, batch, report, importer, now, audit)
+    await _add_cases(
+        store, checked.new_cases, checked, batch, report, importer, now, invitation_validity, audit
+    )
+    await store.cases.finish_import(batch, undone=False, now=now)
+    report.sites_existing += checked.sites_existing
+    report.cases_existing += checked.cases_existing
+    return report
+
+
+async def undo_abandoned(db: Database, now: datetime) -> int:
+    """Take back every batch a process left ``running`` when it died; how many. Does nothing
+    while an import is under way (that import does it first). For start-up."""
+    fd = _lock_fd(db)
+    try:
+        if not _try_lock(fd):
+            return 0
+        return await _undo_unfinished(db, now)
+    finally:
+        os.close(fd)
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+async def _add_sites(
+    store: Store,
+    rows: Sequence[SiteRow],
+    checked: Checked,
+    batch: int,
+    report: ImportReport,
+    importer: Actor,
+    now: datetime,
+    audit: dict[str, Any],
+) -> None:
+    added = []
+    for row in rows:
+        # Someone may have added a site of this name since the upload was checked.
+        site = await store.sites.by_name(row.name)
+        if site is not None:
             report.sites_existing += 1
+            checked.sites[_key(site.name)] = site
             continue
-        agency = resolved.hosts[row.row]
+        agency = checked.resolved.hosts[row.row]
         site = await store.sites.add(
-            row.to_draft(agency.id, agency.timezone),
-            declared_by=importer.person.id if importer.person else None,
-            now=now,
+            row.to_draft(agency.id, agency.timezone), declared_by=_person_id(importer), now=now
         )
-        sites_by_name[_key(site.name)] = site
+        added.append(site.id)
+        checked.sites[_key(site.name)] = site
         report.sites_added += 1
         await store.audit.append(
             action="site.created",
             subject=f"site:{site.id}",
-            detail={"host_agency_id": agency.id, "import": True},
+            detail={"host_agency_id": agency.id, "import": True, "batch": batch},
             **audit,
         )
-    for case_row in parsed.cases:
-        if case_row.decision_number.casefold() in known:
+    await store.cases.stamp_import(batch, site_ids=added)
+
+
+async def _add_cases(
+    store: Store,
+    rows: Sequence[CaseRow],
+    checked: Checked,
+    batch: int,
+    report: ImportReport,
+    importer: Actor,
+    now: datetime,
+    invitation_validity: timedelta,
+    audit: dict[str, Any],
+) -> None:
+    added = []
+    for row in rows:
+        created = await _create(store, row, checked, importer, now, invitation_validity, audit)
+        if created is None:  # someone stored this decision since the upload was checked
             report.cases_existing += 1
             continue
-        created = await _create(
-            store, case_row, sites_by_name, resolved, importer, now, invitation_validity, audit
-        )
-        if created is None:  # the same decision twice in this run cannot happen: parsed
-            report.cases_existing += 1
-            continue
+        added.append(created.case.id)
         report.cases_added += 1
         if created.plan.shortfall_minutes > 0:
             report.shortfalls.append((created.case.code, created.plan.shortfall_minutes))
-    return report
+    await store.cases.stamp_import(batch, case_ids=added)
+
+
+async def _create(
+    store: Store,
+    row: CaseRow,
+    checked: Checked,
+    importer: Actor,
+    now: datetime,
+    invitation_validity: timedelta,
+    audit: dict[str, Any],
+) -> CreatedCase | None:
+    membership = checked.resolved.jaksa[row.row]
+    site = checked.sites[_key(row.site_name)]
+    return await create_case(
+        store,
+        row.to_draft(site.id, membership.person_id, checked.resolved.pk[row.row]),
+        agency_id=membership.agency_id,
+        created_by=_person_id(importer),
+        now=now,
+        invitation_validity=invitation_validity,
+        audit=audit,
+        invite_offender=False,
+    )
+
+
+# -- taking a batch back --------------------------------------------------------------------
+
+
+async def _undo(db: Database, batch: int, *, now: datetime, audit: dict[str, Any]) -> None:
+    """The compensating transactions: the batch's cases go a chunk at a time, then its
+    sites, and the batch is marked undone with the last of them."""
+    removed = 0
+    while count := await _remove_some(db, batch):
+        removed += count
+    async with db.transaction() as tx:
+        sites = await tx.cases.remove_imported_sites(batch)
+        kept = await tx.cases.imported_codes(batch)
+        await tx.cases.finish_import(batch, undone=True, now=now)
+        await tx.audit.append(
+            action="import.undone",
+            detail={"batch": batch, "cases": removed, "sites": sites, "kept": kept},
+            **audit,
+        )
+    if kept:
+        log.warning("import batch %s taken back but for %s, acted on meanwhile", batch, kept)
+    else:
+        log.info("import batch %s taken back: %s cases, %s sites", batch, removed, sites)
+
+
+async def _remove_some(db: Database, batch: int) -> int:
+    async with db.transaction() as tx:
+        return await tx.cases.remove_imported(batch, limit=UNDO_CHUNK)
+
+
+async def _undo_unfinished(db: Database, now: datetime) -> int:
+    """Take back the batches still running; the caller holds the import lock, so no process
+    is writing them any more."""
+    batches = await db.reader().cases.unfinished_imports()
+    console = {"now": now, "actor_telegram_id": None, "actor_person_id": None, "update_id": None}
+    for batch in batches:
+        await _undo(db, batch, now=now, audit=console)
+    return len(batches)
+
+
+# -- one import at a time -------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def _one_import_at_a_time(db: Database) -> AsyncIterator[None]:
+    """An exclusive ``flock`` on a file beside the database for as long as the import runs.
+    It conflicts with any other open of the file, in this process or another, and the
+    system lets go of it when the process dies: then its batch is abandoned."""
+    fd = _lock_fd(db)
+    try:
+        while not _try_lock(fd):
+            await asyncio.sleep(LOCK_POLL_S)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _lock_fd(db: Database) -> int:
+    path = db.path.with_name(db.path.name + "-import.lock")
+    with suppress(FileExistsError):
+        create_private(path)
+    return os.open(path, os.O_RDWR)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+# -- resolving names ----------------------------------------------------------------------
+
+
+class _People:
+    """People and their memberships by Telegram id, each looked up once per upload: most
+    rows name the same jaksa."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._found: dict[int, tuple[Person | None, list[Membership]]] = {}
+
+    async def get(self, telegram_id: int) -> tuple[Person | None, list[Membership]]:
+        if telegram_id not in self._found:
+            person = await self._store.people.by_telegram_id(telegram_id)
+            memberships = list(await self._store.people.memberships_of(person.id)) if person else []
+            self._found[telegram_id] = (person, memberships)
+        return self._found[telegram_id]
 
 
 async def _resolve_people(
-    store: Store, row: CaseRow, importer: Actor, resolved: _Resolved, report: ImportReport
+    people: _People, row: CaseRow, importer: Actor, resolved: _Resolved, report: ImportReport
 ) -> None:
     jaksa_id = row.jaksa_telegram_id or importer.telegram_user_id
-    person = await store.people.by_telegram_id(jaksa_id)
-    memberships = (
-        [m for m in await store.people.memberships_of(person.id) if m.role is Role.JAKSA]
-        if person
-        else []
-    )
+    _, memberships = await people.get(jaksa_id)
     allowed = [
-        m
-        for m in memberships
-        if importer.is_admin or m.agency_id in importer.agencies_as(Role.JAKSA)
+        m for m in memberships if holds([m], Role.JAKSA) and manages_agency(importer, m.agency_id)
     ]
     if not allowed:
         key = "import.jaksa_required" if row.jaksa_telegram_id is None else "import.unknown_jaksa"
@@ -166,8 +481,8 @@ async def _resolve_people(
     if row.pk_telegram_id is None:
         resolved.pk[row.row] = None
         return
-    pk = await store.people.by_telegram_id(row.pk_telegram_id)
-    if pk is None or not any(m.role is Role.PK for m in await store.people.memberships_of(pk.id)):
+    pk, pk_memberships = await people.get(row.pk_telegram_id)
+    if pk is None or not holds(pk_memberships, Role.PK):
         report.errors.append(
             CellError(
                 SHEET_CASES,
@@ -181,25 +496,9 @@ async def _resolve_people(
         resolved.pk[row.row] = pk.id
 
 
-async def _create(
-    store: Store,
-    row: CaseRow,
-    sites: dict[str, Site],
-    resolved: _Resolved,
-    importer: Actor,
-    now: datetime,
-    invitation_validity: timedelta,
-    audit: dict[str, Any],
-) -> CreatedCase | None:
-    membership = resolved.jaksa[row.row]
-    site = sites[_key(row.site_name)]
-    return await create_case(
-        store,
-        row.to_draft(site.id, membership.person_id, resolved.pk[row.row]),
-        agency_id=membership.agency_id,
-        created_by=importer.person.id if importer.person else None,
-        now=now,
-        invitation_validity=invitation_validity,
-        audit=audit,
-        invite_offender=False,
-    )
+def _person_id(actor: Actor) -> int | None:
+    return actor.person.id if actor.person else None
+
+
+def _split(rows: Sequence[_Row], size: int) -> list[Sequence[_Row]]:
+    return [rows[i : i + size] for i in range(0, len(rows), size)]

@@ -4,6 +4,7 @@ The row is written with the change that prompted it, in the reader's language, s
 out once, survives a crash, and is paced with everything else the bot sends on its own.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from storage.repositories import Store
@@ -18,18 +19,29 @@ async def tell(
     kind: str,
     about: str,
     now: datetime,
+    buttons: Sequence[Sequence[tuple[str, str]]] | None = None,
     **values: object,
 ) -> bool:
     """Queue the text ``key`` for ``person_id``; ``about`` makes the row's key unique for
-    what it says. False if there is nobody to tell or it was queued already."""
+    what it says. False if there is nobody to tell or it was queued already.
+
+    ``buttons``: rows of ``(label key, callback data)`` for an inline keyboard under the
+    text, the labels written in the reader's language too.
+    """
     person = await store.people.get(person_id) if person_id is not None else None
     if person is None:
         return False
+    texts = for_user(person.language_code)
+    payload: dict[str, object] = {"text": texts(key, **values)}
+    if buttons:
+        payload["buttons"] = [
+            [[texts.plain(label), data] for label, data in row] for row in buttons
+        ]
     return await store.outbox.add(
         dedupe_key=f"{about}:{person.id}",
         chat_id=person.telegram_user_id,
         kind=kind,
-        payload={"text": for_user(person.language_code)(key, **values)},
+        payload=payload,
         due_at=now,
         now=now,
     )

@@ -1,11 +1,17 @@
 """Reports for the periodic reporting the cooperation agreements require.
 
 - a month's implementation report as .xlsx: a summary sheet, and a sheet per site with each
-  case's sessions, hours, absences and status, in Indonesian;
+  case's sessions, hours, absences and status;
 - one case's summary as a one-page PDF, the basis of its completion record.
+
+Both are written in the reader's language (``texts.lang``): the words are in
+``texts.reports_id`` and ``texts.reports_en``, which columns there are and what they count is
+here.
 """
 
+import asyncio
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,13 +22,60 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from domain.ledger import ledger_of_case
-from domain.models import Case
+from domain.cases import CaseStatus
+from domain.ledger import AttendanceEvent, Ledger, ledger_of_case
+from domain.models import Case, Session, Site
 from storage.repositories import Store
-from texts import Texts
+from texts import DEFAULT_LANGUAGE, Texts, reports_en, reports_id
 from texts.formatting import format_day, format_hours
 
 SHEET_TITLE_MAX = 31  # Excel's limit
+LAST_ATTENDANCES = 40  # shown in a case's PDF
+NEXT_SESSIONS = 10
+
+LABELS: Mapping[str, Mapping[str, str]] = {"id": reports_id.LABELS, "en": reports_en.LABELS}
+
+#: The columns of the summary sheet, and of each site's sheet (keys of ``LABELS``).
+SUMMARY_COLUMNS = (
+    "xlsx.site",
+    "xlsx.cases",
+    "xlsx.sessions_planned",
+    "xlsx.sessions_held",
+    "xlsx.hours_credited",
+    "xlsx.absences",
+    "xlsx.invalid",
+    "xlsx.completed",
+)
+SITE_COLUMNS = (
+    "xlsx.code",
+    "xlsx.offender",
+    "xlsx.decision",
+    "xlsx.sessions_planned",
+    "xlsx.sessions_held",
+    "xlsx.hours_month",
+    "xlsx.hours_to_date",
+    "xlsx.hours_decision",
+    "xlsx.absences",
+    "xlsx.invalid",
+    "xlsx.status",
+)
+
+
+class _Words:
+    """The report's words in the reader's language; plain text, values not escaped."""
+
+    def __init__(self, texts: Texts) -> None:
+        self._labels = LABELS.get(texts.lang, LABELS[DEFAULT_LANGUAGE])
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self._labels[key].format(**values)
+
+    def stored(self, prefix: str, value: str) -> str:
+        """A stored value (a status, a reason, a ruling) in words; unknown ones as stored."""
+        return self._labels.get(f"{prefix}.{value}", value)
+
+    def hours(self, minutes: int) -> str:
+        return format_hours(minutes).replace(",", self("decimal"))
 
 
 @dataclass(frozen=True)
@@ -43,12 +96,12 @@ class Month:
 
 
 def month_name(month: Month, texts: Texts) -> str:
-    """ "Maret 2026": the day's name and number dropped from the Indonesian date."""
+    """ "Maret 2026", "March 2026": the day's name and number dropped from the date."""
     return format_day(month.first, texts.lang).split(", ")[1].split(" ", 1)[1]
 
 
-def _safe_title(name: str, used: set[str]) -> str:
-    base = "".join(c for c in name if c not in "[]:*?/\\")[:SHEET_TITLE_MAX] or "Lokasi"
+def _safe_title(name: str, used: set[str], unnamed: str) -> str:
+    base = "".join(c for c in name if c not in "[]:*?/\\")[:SHEET_TITLE_MAX] or unnamed
     title, n = base, 2
     while title in used:
         title = f"{base[: SHEET_TITLE_MAX - 4]} ({n})"
@@ -58,54 +111,49 @@ def _safe_title(name: str, used: set[str]) -> str:
 
 
 async def monthly_xlsx(store: Store, cases: list[Case], month: Month, texts: Texts) -> bytes:
-    """The month's implementation report for these cases, as an .xlsx file."""
+    """The month's implementation report for these cases, as an .xlsx file.
+
+    The records are read here; the workbook is built in a worker thread (a province's month
+    takes seconds of openpyxl), so check-ins are not kept waiting behind it."""
     sites = {s.id: s for s in await store.sites.all()}
     ids = [c.id for c in cases]
     sessions = await store.cases.session_minutes_by_case(ids)
     events = await store.attendance.events_by_case(ids)
+    absences = {case.id: await store.attendance.absences_of_case(case.id) for case in cases}
+    return await asyncio.to_thread(
+        _monthly_workbook, cases, month, texts, sites, sessions, events, absences
+    )
+
+
+def _monthly_workbook(
+    cases: list[Case],
+    month: Month,
+    texts: Texts,
+    sites: dict[int, Site],
+    sessions: dict[int, list[tuple[date, int]]],
+    events: dict[int, list[AttendanceEvent]],
+    absences_by_case: dict[int, list[dict[str, object]]],
+) -> bytes:
+    words = _Words(texts)
     workbook = openpyxl.Workbook()
     summary = workbook.active
     assert summary is not None
-    summary.title = "Ringkasan"
+    summary.title = words("xlsx.summary_sheet")
     bold = Font(bold=True)
-    summary.append([f"Laporan pelaksanaan pidana kerja sosial — {month_name(month, texts)}"])
+    summary.append([words("xlsx.title", month=month_name(month, texts))])
     summary["A1"].font = bold
     summary.append([])
-    header = [
-        "Lokasi",
-        "Kasus",
-        "Sesi terjadwal",
-        "Sesi terlaksana",
-        "Jam dikreditkan",
-        "Ketidakhadiran",
-        "Tidak sah",
-        "Selesai",
-    ]
-    summary.append(header)
+    summary.append([words(key) for key in SUMMARY_COLUMNS])
     for cell in summary[3]:
         cell.font = bold
-    used: set[str] = {"Ringkasan"}
+    used: set[str] = {summary.title}
     by_site: dict[int, list[Case]] = {}
     for case in cases:
         by_site.setdefault(case.site_id, []).append(case)
     for site_id, site_cases in sorted(by_site.items(), key=lambda kv: sites[kv[0]].name):
         site = sites[site_id]
-        sheet = workbook.create_sheet(_safe_title(site.name, used))
-        sheet.append(
-            [
-                "Kode",
-                "Nama terpidana",
-                "Putusan",
-                "Sesi terjadwal",
-                "Sesi terlaksana",
-                "Jam bulan ini",
-                "Jam total",
-                "Jam putusan",
-                "Ketidakhadiran",
-                "Tidak sah",
-                "Status",
-            ]
-        )
+        sheet = workbook.create_sheet(_safe_title(site.name, used, words("xlsx.unnamed_site")))
+        sheet.append([words(key) for key in SITE_COLUMNS])
         for cell in sheet[1]:
             cell.font = bold
         totals = [0, 0, 0, 0, 0, 0, 0]
@@ -119,11 +167,11 @@ async def monthly_xlsx(store: Store, cases: list[Case], month: Month, texts: Tex
             )
             absences = [
                 a
-                for a in await store.attendance.absences_of_case(case.id)
+                for a in absences_by_case.get(case.id, [])
                 if month.first <= date.fromisoformat(str(a["day"])) < month.end
             ]
             invalid = sum(1 for a in absences if a["ruling"] == "tidak_sah")
-            done = case.status.value == "selesai"
+            done = case.status is CaseStatus.COMPLETED
             sheet.append(
                 [
                     case.code,
@@ -136,7 +184,7 @@ async def monthly_xlsx(store: Store, cases: list[Case], month: Month, texts: Tex
                     case.hours_total,
                     len(absences),
                     invalid,
-                    case.status.value,
+                    words.stored("status", case.status.value),
                 ]
             )
             for i, value in enumerate(
@@ -174,65 +222,106 @@ async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> byt
     ledger = ledger_of_case(case, site.timezone, await store.attendance.events_of_case(case.id))
     absences = await store.attendance.absences_of_case(case.id)
     sessions = await store.cases.sessions_of(case.id)
+    # Laying out the page is CPU work: a worker thread, like the workbook.
+    return await asyncio.to_thread(
+        _case_document, case, site, ledger, absences, sessions, texts, now
+    )
+
+
+def _case_document(
+    case: Case,
+    site: Site,
+    ledger: Ledger,
+    absences: list[dict[str, object]],
+    sessions: list[Session],
+    texts: Texts,
+    now: datetime,
+) -> bytes:
     styles = getSampleStyleSheet()
     small = styles["BodyText"]
     small.fontSize = 8
     small.leading = 10
     lang = texts.lang
-    story = [
-        Paragraph(f"Ringkasan pelaksanaan pidana kerja sosial — {case.code}", styles["Title"]),
-        Paragraph(
-            f"<b>Terpidana:</b> {_escape(case.offender_name)}<br/>"
-            f"<b>Putusan:</b> {_escape(case.decision_number)}, {_escape(case.court)}, "
-            f"{format_day(case.decision_date, lang)}<br/>"
-            f"<b>Kerja sosial:</b> {case.hours_total} jam, {case.hours_per_day} jam/hari, di "
-            f"{_escape(site.name)}<br/>"
-            f"<b>Masa pelaksanaan:</b> {format_day(case.start_date, lang)} – "
-            f"{format_day(case.deadline, lang)}<br/>"
-            f"<b>Bila tidak dilaksanakan tanpa alasan sah:</b> "
-            f"{_escape(texts.plain('consequence.' + case.consequence.value))} "
-            f"({_escape(case.replaced_penalty)})<br/>"
-            f"<b>Jam dikreditkan:</b> {format_hours(ledger.credited_minutes)} dari "
-            f"{case.hours_total} jam — status: {case.status.value}",
-            styles["BodyText"],
+    words = _Words(texts)
+
+    def line(label: str, value: str) -> str:
+        return f"<b>{_escape(words(label))}:</b> {value}"
+
+    terms = words(
+        "pdf.service_terms", hours=case.hours_total, per_day=case.hours_per_day, site=site.name
+    )
+    credited = words(
+        "pdf.credited_terms",
+        credited=words.hours(ledger.credited_minutes),
+        total=case.hours_total,
+        status=words.stored("status", case.status.value),
+    )
+    details = [
+        line("pdf.offender", _escape(case.offender_name)),
+        line(
+            "pdf.decision",
+            f"{_escape(case.decision_number)}, {_escape(case.court)}, "
+            f"{format_day(case.decision_date, lang)}",
         ),
+        line("pdf.service", _escape(terms)),
+        line(
+            "pdf.period",
+            f"{format_day(case.start_date, lang)} – {format_day(case.deadline, lang)}",
+        ),
+        line(
+            "pdf.consequence",
+            f"{_escape(texts.plain('consequence.' + case.consequence.value))} "
+            f"({_escape(case.replaced_penalty)})",
+        ),
+        line("pdf.credited", _escape(credited)),
+    ]
+    story = [
+        Paragraph(_escape(words("pdf.title", code=case.code)), styles["Title"]),
+        Paragraph("<br/>".join(details), styles["BodyText"]),
         Spacer(1, 8),
     ]
     zone = ZoneInfo(site.timezone)
     credited_by_day: dict[date, int] = {}
     for credit in ledger.credits:
         credited_by_day[credit.day] = credited_by_day.get(credit.day, 0) + credit.credited_minutes
-    rows = [["Tanggal", "Jam", "Dikreditkan"]]
-    for day, minutes in sorted(credited_by_day.items())[-40:]:
-        rows.append([format_day(day, lang), "", format_hours(minutes)])
+    rows = [[words("pdf.day"), words("pdf.hours"), words("pdf.credited_column")]]
+    for day, minutes in sorted(credited_by_day.items())[-LAST_ATTENDANCES:]:
+        rows.append([format_day(day, lang), "", words.hours(minutes)])
     if len(rows) > 1:
-        story += [Paragraph("<b>Kehadiran</b> (40 terakhir)", styles["Heading3"]), _table(rows)]
+        heading = (
+            f"<b>{_escape(words('pdf.attendance'))}</b> "
+            f"{_escape(words('pdf.attendance_last', count=LAST_ATTENDANCES))}"
+        )
+        story += [Paragraph(heading, styles["Heading3"]), _table(rows)]
     if absences:
-        rows = [["Tanggal", "Alasan", "Keputusan"]]
+        rows = [[words("pdf.day"), words("pdf.reason"), words("pdf.ruling")]]
         for absence in absences:
             rows.append(
                 [
                     format_day(date.fromisoformat(str(absence["day"])), lang),
-                    str(absence["category"]),
-                    str(absence["ruling"] or "menunggu"),
+                    words.stored("category", str(absence["category"])),
+                    words.stored("ruling", str(absence["ruling"] or "pending")),
                 ]
             )
-        story += [Paragraph("<b>Ketidakhadiran</b>", styles["Heading3"]), _table(rows)]
+        heading = f"<b>{_escape(words('pdf.absences'))}</b>"
+        story += [Paragraph(heading, styles["Heading3"]), _table(rows)]
     today = now.astimezone(zone).date()
-    upcoming = [s for s in sessions if s.day >= today][:10]
+    upcoming = [s for s in sessions if s.day >= today][:NEXT_SESSIONS]
     if upcoming:
-        rows = [["Sesi berikutnya", "Mulai", "Menit"]]
+        rows = [[words("pdf.next_session"), words("pdf.starts"), words("pdf.minutes")]]
         for session in upcoming:
             rows.append(
                 [
                     format_day(session.day, lang),
-                    session.starts_at.astimezone(zone).strftime("%H.%M"),
+                    session.starts_at.astimezone(zone).strftime(words("pdf.clock")),
                     str(session.minutes),
                 ]
             )
-        story += [Paragraph("<b>Jadwal</b>", styles["Heading3"]), _table(rows)]
+        heading = f"<b>{_escape(words('pdf.schedule'))}</b>"
+        story += [Paragraph(heading, styles["Heading3"]), _table(rows)]
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"Kerja sosial {case.code}").build(story)
+    title = words("pdf.document_title", code=case.code)
+    SimpleDocTemplate(buffer, pagesize=A4, title=title).build(story)
     return buffer.getvalue()
 
 

@@ -6,7 +6,9 @@ lets it read the last committed state while a write is under way.
 """
 
 import asyncio
+import contextlib
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -61,6 +63,23 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+async def _begin(conn: aiosqlite.Connection) -> None:
+    """``BEGIN IMMEDIATE``, undone if the caller is cancelled while it is under way.
+
+    aiosqlite runs the statement in its own thread: a cancelled ``await`` does not stop it,
+    and the connection would be left inside a transaction that nobody holds the lock for.
+    """
+    begin = asyncio.ensure_future(conn.execute("BEGIN IMMEDIATE"))
+    try:
+        await asyncio.shield(begin)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await begin
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
+        raise
+
+
 class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -69,6 +88,9 @@ class Database:
         self._write_lock = asyncio.Lock()
         # Repositories hold nothing but their connection: one bundle per connection will do.
         self._stores: dict[str, Store] = {}
+        #: Told ``(seconds waited for the writer, seconds held)`` after every transaction, in
+        #: the transaction's task; for benchmarks (bench/import_writer.py). None: not timed.
+        self.on_transaction: Callable[[float, float], None] | None = None
 
     @classmethod
     async def open(cls, path: Path, *, migrate: bool = True) -> "Database":
@@ -129,8 +151,10 @@ class Database:
         then the original error is the one raised, not "no transaction is active".
         """
         conn = self._conn("writer")
+        asked = time.perf_counter()
         async with self._write_lock:
-            await conn.execute("BEGIN IMMEDIATE")
+            taken = time.perf_counter()
+            await _begin(conn)
             try:
                 yield self._store("writer")
                 await conn.execute("COMMIT")
@@ -138,6 +162,9 @@ class Database:
                 if conn.in_transaction:
                     await conn.execute("ROLLBACK")
                 raise
+            finally:
+                if self.on_transaction is not None:
+                    self.on_transaction(taken - asked, time.perf_counter() - taken)
 
     async def check_writable(self) -> None:
         """Take the write lock and let go: raises ``sqlite3.OperationalError`` ("database is

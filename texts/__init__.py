@@ -26,6 +26,17 @@ class Html(str):
     """Markup that has already been rendered safely and must not be escaped again."""
 
 
+class Localized:
+    """A value written differently in each language (a duration, a clock time).
+
+    A notice is rendered for its reader when it is queued, by someone who may read another
+    language: the value carries what it is, and the reader's catalog decides how it reads.
+    """
+
+    def in_language(self, lang: str) -> str:
+        raise NotImplementedError
+
+
 def language_of(language_code: str | None) -> str:
     """English for ``en*`` Telegram clients; Indonesian for everyone else."""
     if language_code and language_code.lower().startswith("en"):
@@ -40,8 +51,13 @@ class Texts:
 
     def __call__(self, key: str, **values: object) -> Html:
         template = self._messages[key]
-        safe = {k: v if isinstance(v, Html) else html.escape(str(v)) for k, v in values.items()}
+        safe = {
+            k: v if isinstance(v, Html) else html.escape(self._text(v)) for k, v in values.items()
+        }
         return Html(template.format(**safe))
+
+    def _text(self, value: object) -> str:
+        return value.in_language(self.lang) if isinstance(value, Localized) else str(value)
 
     def plain(self, key: str) -> str:
         """A string for places that take no markup (menu descriptions, button labels)."""

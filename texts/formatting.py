@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 
-from texts import Texts
+from texts import Localized, Texts
 
 _ABBREVIATIONS = {
     "Asia/Jakarta": "WIB",
@@ -75,3 +75,23 @@ def format_size(size: int, lang: str) -> str:
     value, unit = (size / 1_000_000, "MB") if size >= 100_000 else (size / 1000, "kB")
     text = f"{value:.1f}"
     return f"{text.replace('.', ',') if lang == 'id' else text} {unit}"
+
+
+class Duration(Localized):
+    """Minutes, written "2 jam 30 menit" or "2 h 30 min" by whoever reads them."""
+
+    def __init__(self, minutes: int) -> None:
+        self.minutes = minutes
+
+    def in_language(self, lang: str) -> str:
+        return format_duration(self.minutes, lang)
+
+
+class Clock(Localized):
+    """An instant as the time of day at a site: "08.00 WITA"."""
+
+    def __init__(self, instant: datetime, zone: str) -> None:
+        self.instant, self.zone = instant, zone
+
+    def in_language(self, lang: str) -> str:
+        return format_clock(self.instant, self.zone, lang)

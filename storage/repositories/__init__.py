@@ -6,6 +6,7 @@ from storage.repositories.agencies import AgencyRepository
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
+from storage.repositories.conversations import ConversationRepository
 from storage.repositories.groups import GroupRepository
 from storage.repositories.holidays import HolidayRepository
 from storage.repositories.inbox import InboxRepository
@@ -38,6 +39,7 @@ class Store:
         self.reminders = ReminderRepository(conn)
         self.groups = GroupRepository(conn)
         self.runtime = RuntimeRepository(conn)
+        self.conversations = ConversationRepository(conn)
 
 
 __all__ = ["Store"]

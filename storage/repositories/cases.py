@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from domain.authority import CaseFilter
 from domain.cases import CaseDraft, case_code
 from domain.models import Case, Session
 from storage.repositories._sql import ts
@@ -117,6 +118,27 @@ class CaseRepository:
             ids = sorted(agency_ids) or [-1]
             where.append(f"agency_id IN ({','.join('?' * len(ids))})")
             args += ids
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        async with self._conn.execute(sql + " ORDER BY code", args) as cur:
+            return [_case(r) for r in await cur.fetchall()]
+
+    async def visible(self, scope: CaseFilter, *, active_only: bool = True) -> list[Case]:
+        """The cases ``scope`` reaches (see ``domain.authority.case_filter``), by code."""
+        where, args = [], []
+        if active_only:
+            where.append("status = 'aktif'")
+        if not scope.everything:
+            any_of = []
+            for column, ids in (("agency_id", scope.agency_ids), ("site_id", scope.site_ids)):
+                if ids:
+                    any_of.append(f"{column} IN ({','.join('?' * len(ids))})")
+                    args += sorted(ids)
+            if scope.person_id is not None:
+                any_of.append("? IN (pk_person_id, offender_person_id)")
+                args.append(scope.person_id)
+            where.append("(" + (" OR ".join(any_of) or "0") + ")")
+        sql = f"SELECT {_CASE} FROM cases"
         if where:
             sql += " WHERE " + " AND ".join(where)
         async with self._conn.execute(sql + " ORDER BY code", args) as cur:
@@ -313,6 +335,95 @@ class CaseRepository:
                 ts(now),
             ),
         )
+
+    # -- import batches (services.importing) ----------------------------------------------
+
+    async def start_import(self, *, by: int | None, now: datetime) -> int:
+        cur = await self._conn.execute(
+            "INSERT INTO import_batches (started_at, started_by) VALUES (?, ?)", (ts(now), by)
+        )
+        return int(cur.lastrowid or 0)
+
+    async def stamp_import(
+        self, batch_id: int, *, case_ids: list[int] | None = None, site_ids: list[int] | None = None
+    ) -> None:
+        """Mark these rows as added by the batch, in the transaction that added them."""
+        for table, ids in (("cases", case_ids), ("sites", site_ids)):
+            if ids:
+                await self._conn.execute(
+                    f"UPDATE {table} SET import_batch_id = ?"
+                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    (batch_id, json.dumps(ids)),
+                )
+
+    async def finish_import(self, batch_id: int, *, undone: bool, now: datetime) -> bool:
+        """A running batch becomes done (published) or undone; False if it was not running."""
+        cur = await self._conn.execute(
+            "UPDATE import_batches SET state = ?, finished_at = ?"
+            " WHERE id = ? AND state = 'running'",
+            ("undone" if undone else "done", ts(now), batch_id),
+        )
+        return cur.rowcount == 1
+
+    async def unfinished_imports(self) -> list[int]:
+        async with self._conn.execute(
+            "SELECT id FROM import_batches WHERE state = 'running' ORDER BY id"
+        ) as cur:
+            return [int(r[0]) for r in await cur.fetchall()]
+
+    async def remove_imported(self, batch_id: int, *, limit: int) -> int:
+        """Delete up to ``limit`` cases of an unfinished batch, with their sessions, unused
+        invitations and pending reminders; returns how many. A case someone has acted on in
+        the meantime (an attendance, an absence, a redeemed invitation, a linked offender) is
+        not deleted: see ``imported_codes``."""
+        async with self._conn.execute(
+            "SELECT id FROM cases c WHERE import_batch_id = ? AND offender_person_id IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM attendances a WHERE a.case_id = c.id)"
+            " AND NOT EXISTS (SELECT 1 FROM absences b WHERE b.case_id = c.id)"
+            " AND NOT EXISTS (SELECT 1 FROM ledger_days l WHERE l.case_id = c.id)"
+            " AND NOT EXISTS"
+            " (SELECT 1 FROM invitations i WHERE i.case_id = c.id AND i.used_at IS NOT NULL)"
+            " ORDER BY id DESC LIMIT ?",
+            (batch_id, limit),
+        ) as cur:
+            ids = json.dumps([int(r[0]) for r in await cur.fetchall()])
+        batch = "(SELECT value FROM json_each(?))"
+        sessions = f"(SELECT id FROM sessions WHERE case_id IN {batch})"
+        # A reminder planned about one of these sessions goes too: a session planned later
+        # may be given the same id.
+        await self._conn.execute(
+            "UPDATE outbox SET status = 'skipped', last_error = 'import taken back'"
+            " WHERE status = 'pending' AND EXISTS (SELECT 1 FROM json_each(outbox.payload,"
+            f" '$.about') a WHERE json_extract(a.value, '$[0]') IN {sessions})",
+            (ids,),
+        )
+        await self._conn.execute(
+            f"DELETE FROM session_events WHERE session_id IN {sessions}", (ids,)
+        )
+        await self._conn.execute(f"DELETE FROM sessions WHERE case_id IN {batch}", (ids,))
+        await self._conn.execute(f"DELETE FROM invitations WHERE case_id IN {batch}", (ids,))
+        cur = await self._conn.execute(f"DELETE FROM cases WHERE id IN {batch}", (ids,))
+        return cur.rowcount
+
+    async def remove_imported_sites(self, batch_id: int) -> int:
+        """Delete the batch's sites that nothing else has come to use; returns how many."""
+        cur = await self._conn.execute(
+            "DELETE FROM sites WHERE import_batch_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.site_id = sites.id)"
+            " AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.site_id = sites.id)"
+            " AND NOT EXISTS (SELECT 1 FROM attendances a WHERE a.site_id = sites.id)"
+            " AND NOT EXISTS (SELECT 1 FROM site_supervisors p WHERE p.site_id = sites.id)"
+            " AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.site_id = sites.id)",
+            (batch_id,),
+        )
+        return cur.rowcount
+
+    async def imported_codes(self, batch_id: int) -> list[str]:
+        """The codes of the batch's cases still stored."""
+        async with self._conn.execute(
+            "SELECT code FROM cases WHERE import_batch_id = ? ORDER BY id", (batch_id,)
+        ) as cur:
+            return [str(r[0]) for r in await cur.fetchall()]
 
 
 def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:

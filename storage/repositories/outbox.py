@@ -24,6 +24,9 @@ class OutboxRepository:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        #: Rows planned through this connection, ever: a use case compares it before and
+        #: after its transaction to know whether to wake the dispatcher.
+        self.planned = 0
 
     async def add(
         self,
@@ -48,7 +51,9 @@ class OutboxRepository:
                 ts(now),
             ),
         )
-        return cur.rowcount == 1
+        added = cur.rowcount == 1
+        self.planned += added
+        return added
 
     async def due(self, now: datetime, limit: int) -> list[OutboxRow]:
         async with self._conn.execute(

@@ -5,6 +5,7 @@ replies come back as HTTP calls the fake records and validates. At teardown ever
 bot made is checked against the Bot API spec.
 """
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.ordering import InOrderPerPerson
 from handlers.context import SERVICES_KEY, Services
+from scheduler.dispatcher import dispatch
 from storage.db import Database
 from tests.clock import Clock
 from tests.fakebot.server import FakeBotApi, SentMessage
@@ -41,6 +43,20 @@ class Bot:
     finished: set[int] = field(default_factory=set)
     #: Methods a test expects the fake to refuse (a blocked user, say); all others must succeed.
     expected_failures: set[str] = field(default_factory=set)
+    #: Outbox dispatches woken by a commit, as the scheduler's wake-up runs them.
+    dispatches: set[asyncio.Task[object]] = field(default_factory=set)
+    _one_dispatch_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def wake_outbox(self) -> None:
+        """What ``scheduler.jobs.register`` returns, without the job queue: a dispatch now."""
+
+        async def run() -> object:
+            async with self._one_dispatch_at_a_time:
+                return await dispatch(self.app.bot, self.db, self.clock())
+
+        task: asyncio.Task[object] = asyncio.get_running_loop().create_task(run())
+        self.dispatches.add(task)
+        task.add_done_callback(self.dispatches.discard)
 
     @property
     def db(self) -> Database:
@@ -63,6 +79,9 @@ class Bot:
         await self.fake.wait_for(
             lambda: update_id in self.finished, timeout, message=f"update {update_id} handled"
         )
+        # What the update queued for others goes out right after its commit, as in production.
+        while self.dispatches:
+            await asyncio.gather(*self.dispatches)
 
     async def send(self, user: dict[str, Any], text: str, **kwargs: Any) -> list[SentMessage]:
         """Send a text as ``user`` and return everything the bot sent back to that chat."""
@@ -107,6 +126,11 @@ class Bot:
             if str(c.params.get("callback_query_id")) == str(query_id)
         ]
 
+    async def restart(self) -> None:
+        """Stop the bot and start a new one on the same data, as after a deployment."""
+        await _stop(self.app)
+        await _start(self)
+
     async def admin(self) -> dict[str, Any]:
         return self.user(ADMIN_ID, "Admin", "Kejari")
 
@@ -119,19 +143,24 @@ async def fake(clock: Clock) -> AsyncIterator[FakeBotApi]:
     await server.stop()
 
 
-@pytest.fixture
-async def bot(fake: FakeBotApi, clock: Clock, tmp_path: Path) -> AsyncIterator[Bot]:
-    settings = Settings(
+def _settings(fake: FakeBotApi, data_dir: Path) -> Settings:
+    return Settings(
         bot_token=TOKEN,  # type: ignore[arg-type]
         api_url=fake.url,
-        data_dir=tmp_path / "data",
+        data_dir=data_dir,
         admin_ids=frozenset({ADMIN_ID}),
         _env_file=None,  # type: ignore[call-arg]
     )
-    app = build_application(settings, clock=clock, schedule_jobs=False)
+
+
+async def _start(running: Bot) -> None:
+    """Start the Application as ``run_polling`` would, with the test driving the loop."""
+    app = build_application(
+        _settings(running.fake, running.data_dir), clock=running.clock, schedule_jobs=False
+    )
     await app.initialize()
     assert app.post_init is not None
-    await app.post_init(app)  # run_polling calls it; a test drives the loop itself
+    await app.post_init(app)
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(
@@ -141,18 +170,32 @@ async def bot(fake: FakeBotApi, clock: Clock, tmp_path: Path) -> AsyncIterator[B
         # As run_polling does: a failed getUpdates goes to the bot's own error handler.
         error_callback=lambda exc: app.create_task(app.process_error(update=None, error=exc)),
     )
-    running = Bot(app=app, fake=fake, clock=clock, data_dir=tmp_path / "data")
+    running.app = app
+    app.bot_data[SERVICES_KEY].wake_outbox = running.wake_outbox
     # Told once an update went through every handler, or failed and the error handler ran.
     assert isinstance(app.update_processor, InOrderPerPerson)
     app.update_processor.on_finished.append(running.finished.add)
+
+
+async def _stop(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop as ``run_polling`` does: the persistence is written at shutdown, before the
+    database closes in post_shutdown."""
+    assert app.updater is not None
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi, clock: Clock, tmp_path: Path) -> AsyncIterator[Bot]:
+    running = Bot(app=None, fake=fake, clock=clock, data_dir=tmp_path / "data")  # type: ignore[arg-type]
+    await _start(running)
     try:
         yield running
     finally:
-        await app.updater.stop()
-        await app.stop()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
-        await app.shutdown()
+        await _stop(running.app)
     spec = load_spec()
     if spec is not None:
         problems = check_calls(fake.calls, spec)

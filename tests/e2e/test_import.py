@@ -1,11 +1,16 @@
 """Spreadsheet import through the bot: all or nothing, errors by sheet, row and column."""
 
+import asyncio
 import io
+import json
+import sqlite3
 from datetime import date
 from typing import Any
 
 import openpyxl
+import pytest
 
+from services import importing
 from tests.e2e.conftest import Bot, create_agency, invite
 from tests.sheets import case, csv_bytes, site, xlsx
 
@@ -150,3 +155,88 @@ async def test_the_offender_of_an_imported_case_is_invited_by_case_code(bot: Bot
     # An unknown code, or another office's case, gives nothing away.
     replies = await bot.send(people["jaksa"], "/undang terpidana KS-1999-0001")
     assert "tidak ditemukan" in (replies[0].plain or "")
+
+
+def _disk_full() -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError("database or disk is full")
+    error.sqlite_errorcode = sqlite3.SQLITE_FULL
+    return error
+
+
+async def _import_actions(bot: Bot) -> list[tuple[str, dict[str, Any]]]:
+    async with bot.db.reader().conn.execute(
+        "SELECT action, detail FROM audit_log WHERE action LIKE 'import.%' ORDER BY id"
+    ) as cur:
+        return [(r[0], json.loads(r[1])) for r in await cur.fetchall()]
+
+
+async def test_an_import_that_fails_in_a_later_chunk_leaves_nothing(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = await _office(bot)
+    monkeypatch.setattr(importing, "CHUNK_CASES", 1)
+    real_create = importing.create_case
+    created = 0
+
+    async def create_case(*args: Any, **kwargs: Any) -> Any:
+        nonlocal created
+        if created == 2:  # the third chunk; two cases and both sites are committed by now
+            raise _disk_full()
+        created += 1
+        return await real_create(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "create_case", create_case)
+    mark = bot.fake.mark()
+    update = bot.fake.send_document(people["jaksa"], _good_file(), "kasus.xlsx", XLSX)
+    await bot.handled(update, timeout=30)
+    reply = "\n".join(m.plain or "" for m in bot.fake.sent[mark:])
+    assert "Penyimpanan server penuh" in reply and "Impor selesai" not in reply
+    # The chunks already written were taken back: no site, case or session is left over.
+    assert await _counts(bot) == (0, 0, 0)
+    assert await _import_actions(bot) == [
+        ("import.undone", {"batch": 1, "cases": 2, "kept": [], "sites": 2})
+    ]
+    async with bot.db.reader().conn.execute("SELECT state FROM import_batches") as cur:
+        assert [r[0] for r in await cur.fetchall()] == ["undone"]
+    # Not recorded as handled: sent again once the disk has room, the whole file goes in.
+    assert not await bot.db.reader().updates.seen(update["update_id"])
+    monkeypatch.setattr(importing, "create_case", real_create)
+    reply = await _upload(bot, people["jaksa"], _good_file(), "kasus.xlsx")
+    assert "Lokasi: 2 baru" in reply and "Kasus: 3 baru" in reply
+    assert (await _counts(bot))[:2] == (2, 3)
+    async with bot.db.reader().conn.execute(
+        "SELECT COUNT(*) FROM cases WHERE import_batch_id = 2"
+    ) as cur:
+        assert (await cur.fetchone())[0] == 3
+    assert (await bot.db.reader().audit.verify())[1] == []
+
+
+async def test_a_check_in_does_not_wait_for_the_whole_import(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = await _office(bot)
+    monkeypatch.setattr(importing, "CHUNK_CASES", 1)
+    real_create = importing.create_case
+    order: list[str] = []
+    arrivals: list[asyncio.Task[None]] = []
+
+    async def check_in() -> None:
+        # What a check-in writes, in brief: one small transaction of its own.
+        async with bot.db.transaction() as tx:
+            await tx.audit.append(action="test.check_in", now=bot.clock.now)
+        order.append("check-in")
+
+    async def create_case(*args: Any, **kwargs: Any) -> Any:
+        if not arrivals:  # a check-in arrives while the import writes its first case
+            arrivals.append(asyncio.create_task(check_in()))
+        result = await real_create(*args, **kwargs)
+        order.append("case")
+        return result
+
+    monkeypatch.setattr(importing, "create_case", create_case)
+    reply = await _upload(bot, people["jaksa"], _good_file(), "kasus.xlsx")
+    await asyncio.gather(*arrivals)
+    assert "Kasus: 3 baru" in reply
+    # The check-in had the writer as soon as the first chunk let go of it, not after the
+    # last one, as it did when an import was one transaction.
+    assert order == ["case", "check-in", "case", "case"]

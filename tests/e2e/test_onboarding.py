@@ -1,6 +1,5 @@
 """First contact: unknown people, the configured admin, menus, help and unknown input."""
 
-
 from storage.db import Database
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Bot
 

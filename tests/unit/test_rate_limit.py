@@ -174,3 +174,107 @@ async def test_retry_after_raised_when_retries_run_out(fake: FakeBotApi) -> None
         # Raised at once rather than after the 1 s pause: the outbox reschedules it.
         assert time.monotonic() - started < 0.9
     assert fake.sent == []
+
+
+def flood(fake: FakeBotApi, n: int, retry_after: int, method: str = "sendMessage") -> None:
+    fake.fail_next(
+        n,
+        status=429,
+        parameters={"retry_after": retry_after},
+        description=f"Too Many Requests: retry after {retry_after}",
+        methods=[method],
+    )
+
+
+async def test_without_overall_spacing_only_each_chat_is_paced(fake: FakeBotApi) -> None:
+    for user_id in range(1, 61):
+        fake.create_user(30_000 + user_id, f"User {user_id}")
+    async with make_bot(fake, SmoothRateLimiter(overall_per_second=None)) as bot:
+        await asyncio.gather(*(bot.send_message(30_000 + i, "halo") for i in range(1, 61)))
+        await asyncio.gather(*(bot.send_message(ALICE, f"Pesan {i}") for i in range(4)))
+    first, *_, last = [c.at for c in fake.calls_of("sendMessage")][:60]
+    # 28 per second would take more than 2 s for 60 chats; nothing holds them back here.
+    assert last - first < 1.5
+    at = send_times(fake, ALICE)
+    assert at[3] - at[0] >= 0.95  # Alice's own chat still gets a burst of 3, then 1/s
+
+
+async def test_group_burst_then_within_the_minute_limit(fake: FakeBotApi) -> None:
+    # 3 at once, then one every 60 / (60 - 3 + 1) s: never more than 60 in any minute.
+    fake.set_flood_limits(global_per_second=30, per_chat_per_second=None, per_group_per_minute=60)
+    limiter = SmoothRateLimiter(group_per_minute=60, group_burst=3)
+    async with make_bot(fake, limiter) as bot:
+        await asyncio.gather(*(bot.send_message(GROUP, f"Pengumuman {i}") for i in range(5)))
+    assert fake.too_many_requests == 0
+    at = send_times(fake, GROUP)
+    assert at[2] - at[0] < 0.9  # the burst: not held to the 1.03 s interval
+    assert at[3] - at[0] >= 1.0 and at[4] - at[3] >= 1.0
+
+
+def test_group_burst_must_fit_the_minute() -> None:
+    with pytest.raises(ValueError):
+        SmoothRateLimiter(group_per_minute=2, group_burst=3)
+    with pytest.raises(ValueError):
+        SmoothRateLimiter(max_retry_wait=-1)
+
+
+async def test_retried_up_to_max_retries_each_after_its_wait(fake: FakeBotApi) -> None:
+    flood(fake, 3, retry_after=1)
+    async with make_bot(fake, SmoothRateLimiter(max_retries=3, max_retry_wait=60)) as bot:
+        await bot.send_message(ALICE, "akhirnya")
+    calls = fake.calls_of("sendMessage")
+    assert [c.status for c in calls] == [429, 429, 429, 200]
+    assert all(b.at - a.at >= 0.95 for a, b in itertools.pairwise(calls))
+    assert [m.text for m in fake.sent_to(ALICE)] == ["akhirnya"]
+
+
+async def test_calls_that_are_not_paced_are_retried_too(fake: FakeBotApi) -> None:
+    async with make_bot(fake, SmoothRateLimiter(max_retries=3, max_retry_wait=60)) as bot:
+        message = await bot.send_message(ALICE, "lama")
+        flood(fake, 1, retry_after=1, method="editMessageText")
+        await bot.edit_message_text("baru", chat_id=ALICE, message_id=message.message_id)
+    refused, edited = fake.calls_of("editMessageText")
+    assert refused.status == 429 and edited.ok
+    assert edited.at - refused.at >= 0.95
+
+
+async def test_a_wait_beyond_max_retry_wait_is_raised_at_once(fake: FakeBotApi) -> None:
+    fake.create_user(1002, "Budi")
+    flood(fake, 1, retry_after=30)
+    limiter = SmoothRateLimiter(overall_per_second=None, max_retries=3, max_retry_wait=2)
+    async with make_bot(fake, limiter) as bot:
+        started = time.monotonic()
+        with pytest.raises(RetryAfter):
+            await bot.send_message(ALICE, "terlalu lama")
+        # Someone else's message meets the same 30 s pause: raised too, and never sent.
+        with pytest.raises(RetryAfter) as caught:
+            await bot.send_message(1002, "juga")
+        assert time.monotonic() - started < 10  # not 30 s
+    assert retry_after_seconds(caught.value) > 2
+    assert [c.status for c in fake.calls_of("sendMessage")] == [429]
+    assert fake.sent == []
+
+
+async def test_paced_after_a_429_only_a_chat_goes_at_once_until_refused(
+    fake: FakeBotApi,
+) -> None:
+    fake.create_user(1002, "Budi")
+    limiter = SmoothRateLimiter(overall_per_second=None, pace_chats_after_429=60, max_retries=3)
+    async with make_bot(fake, limiter) as bot:
+        await asyncio.gather(*(bot.send_message(ALICE, f"cepat {i}") for i in range(6)))
+        fast = send_times(fake, ALICE)
+        flood(fake, 1, retry_after=1)
+        await bot.send_message(ALICE, "pelan 0")  # refused, then sent after the wait
+        await asyncio.gather(
+            *(bot.send_message(ALICE, f"pelan {i}") for i in (1, 2)),
+            bot.send_message(1002, "tidak menunggu"),
+        )
+    assert fast[-1] - fast[0] < 0.9  # six at once: no burst limit before a 429
+    refused, *slow = [c for c in fake.calls_of("sendMessage")[6:] if c.params["chat_id"] == ALICE]
+    assert refused.status == 429 and [c.ok for c in slow] == [True] * 3
+    # From the 429 on, Alice's chat gets no burst: one a second.
+    assert all(b.at - a.at >= 0.95 for a, b in itertools.pairwise([refused, *slow]))
+    assert [m.text for m in fake.sent_to(ALICE)][-3:] == ["pelan 0", "pelan 1", "pelan 2"]
+    # Budi's chat was never refused: his message did not wait for Alice's pace.
+    [budi] = [c for c in fake.calls_of("sendMessage") if c.params["chat_id"] == 1002]
+    assert budi.at < slow[-1].at - 0.5

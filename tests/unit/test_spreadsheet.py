@@ -1,5 +1,6 @@
 """The spreadsheet import: the template, reading .xlsx and .csv, and every row's checks."""
 
+import ast
 import inspect
 import io
 import random
@@ -35,6 +36,7 @@ from domain.spreadsheet import (
 )
 from tests.sheets import case, csv_bytes, site, xlsx
 from texts import CATALOGS
+from texts.spreadsheet_id import TEMPLATE
 
 MESSAGES_ID = {k: v for k, v in CATALOGS["id"].items() if k.startswith("sheet.")}
 MESSAGES_EN = {k: v for k, v in CATALOGS["en"].items() if k.startswith("sheet.")}
@@ -55,7 +57,7 @@ def where(result: ParsedUpload) -> set[tuple[str, int, str, str]]:
 
 
 def test_the_template_has_two_data_sheets_and_a_guide() -> None:
-    workbook = openpyxl.load_workbook(io.BytesIO(build_template()))
+    workbook = openpyxl.load_workbook(io.BytesIO(build_template(TEMPLATE)))
     assert workbook.sheetnames == ["Lokasi", "Kasus", "Petunjuk"]
     for spec in (SITE_SHEET, CASE_SHEET):
         ws = workbook[spec.name]
@@ -75,15 +77,17 @@ def test_the_template_has_two_data_sheets_and_a_guide() -> None:
 
 
 def test_the_template_reads_back_empty_because_example_rows_are_skipped() -> None:
-    assert parse_upload(build_template(), "templat.xlsx", today=TODAY) == ParsedUpload((), (), ())
+    assert parse_upload(build_template(TEMPLATE), "templat.xlsx", today=TODAY) == ParsedUpload(
+        (), (), ()
+    )
 
 
 def test_the_template_is_the_same_bytes_every_time() -> None:
-    assert build_template() == build_template()
+    assert build_template(TEMPLATE) == build_template(TEMPLATE)
 
 
 def test_the_example_rows_are_valid_once_the_word_contoh_is_removed() -> None:
-    workbook = openpyxl.load_workbook(io.BytesIO(build_template()))
+    workbook = openpyxl.load_workbook(io.BytesIO(build_template(TEMPLATE)))
     for ws in (workbook["Lokasi"], workbook["Kasus"]):
         for cell in ws[2]:
             if isinstance(cell.value, str):
@@ -95,6 +99,49 @@ def test_the_example_rows_are_valid_once_the_word_contoh_is_removed() -> None:
     assert [s.name for s in result.sites] == ["Taman Samarendah"]
     assert [c.offender_name for c in result.cases] == ["Budi Santoso"]
     assert result.cases[0].site_name == result.sites[0].name
+
+
+def test_every_column_is_explained_and_only_known_columns_have_examples() -> None:
+    headers = set(SITE_SHEET.headers + CASE_SHEET.headers)
+    assert set(TEMPLATE.help) == headers
+    assert set(TEMPLATE.examples) <= headers
+    assert len(TEMPLATE.guide_headings) == 4
+
+
+def test_the_words_of_the_template_use_only_the_limits_the_rules_give() -> None:
+    values = spreadsheet.template_values()
+    for text in (*TEMPLATE.help.values(), *TEMPLATE.guide):
+        assert _placeholders(text) <= set(values), text
+        text.format(**values)
+    guide = " ".join(TEMPLATE.help.values()).format(**values)
+    assert f"{spreadsheet.RADIUS_MIN_M}–{spreadsheet.RADIUS_MAX_M}" in guide
+    assert "Boleh kosong: 08.00." in guide  # the default start, written the Indonesian way
+
+
+def test_the_declaration_offered_in_the_template_reads_as_declared() -> None:
+    assert parse_yes_no(TEMPLATE.declared) is True
+
+
+def test_the_domain_module_holds_rules_not_sentences() -> None:
+    """Sentences a person reads are in texts/; here are only names the import reads back."""
+    tree = ast.parse(inspect.getsource(spreadsheet))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    sentences = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and re.search(r"[^\W\d_]\s+[^\W\d_]", node.value)
+    ]
+    assert sentences == []
 
 
 # --------------------------------------------------------------------------------------
@@ -499,7 +546,7 @@ def test_anything_else_is_not_a_spreadsheet(name: str) -> None:
 
 
 def test_a_truncated_xlsx_is_not_a_spreadsheet() -> None:
-    data = build_template()
+    data = build_template(TEMPLATE)
     result = parse_upload(data[: len(data) // 2], "templat.xlsx", today=TODAY)
     assert where(result) == {("", 0, "", "sheet.not_spreadsheet")}
 
@@ -517,7 +564,7 @@ def test_a_file_over_2_mb_is_refused_without_being_read(monkeypatch: pytest.Monk
 
 def test_a_small_zip_that_unpacks_huge_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 1000)
-    result = parse_upload(build_template(), "templat.xlsx", today=TODAY)
+    result = parse_upload(build_template(TEMPLATE), "templat.xlsx", today=TODAY)
     assert where(result) == {("", 0, "", "sheet.too_large")}
 
 

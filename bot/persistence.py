@@ -1,0 +1,122 @@
+"""Conversations kept in SQLite: python-telegram-bot's persistence, over our own database.
+
+Every multi-step flow (check-in, check-out, absences, corrections, rescheduling, the forms)
+is a ``ConversationHandler`` whose step lives in PTB's memory, and whose draft (the case
+chosen, the location shared, a form's answers) lives in ``user_data``. Both are written here
+after every handled update (``bot.ordering``), so a restart, or an update handled again from
+the inbox after a crash, finds the conversation where it was instead of at the start.
+
+Only steps and drafts are kept: ``bot_data`` holds the running services and ``chat_data``
+is unused. Drafts are pickled (they hold dates and tuples); they are the person's own
+unfinished input, in the same owner-only file as the record, and dropped when empty.
+"""
+
+import asyncio
+import json
+import pickle
+from collections.abc import Awaitable, Callable
+from copy import deepcopy
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from storage.db import Database
+
+UserData = dict[Any, Any]
+
+
+class OpenOnce:
+    """The process's one :class:`Database`, opened by whoever needs it first."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._db: Database | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> Database:
+        async with self._lock:
+            if self._db is None:
+                self._db = await Database.open(self._path)
+            return self._db
+
+
+class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
+    def __init__(
+        self, database: Callable[[], Awaitable[Database]], clock: Callable[[], datetime]
+    ) -> None:
+        # The periodic write is only a fallback: bot.ordering writes after every update.
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            update_interval=60,
+        )
+        self._database = database
+        self._clock = clock
+
+    # -- conversations ---------------------------------------------------------------------
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        states = await (await self._database()).reader().conversations.states(name)
+        return {tuple(json.loads(key)): state for key, state in states.items()}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        async with (await self._database()).transaction() as store:
+            await store.conversations.set_state(
+                name, json.dumps(list(key)), new_state, self._clock()
+            )
+
+    # -- drafts (user_data) ------------------------------------------------------------------
+
+    async def get_user_data(self) -> dict[int, UserData]:
+        drafts = await (await self._database()).reader().conversations.drafts()
+        return {user_id: pickle.loads(data) for user_id, data in drafts.items()}
+
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
+        blob = pickle.dumps(deepcopy(data)) if any(data.values()) else None
+        async with (await self._database()).transaction() as store:
+            await store.conversations.set_draft(user_id, blob, self._clock())
+
+    async def drop_user_data(self, user_id: int) -> None:
+        async with (await self._database()).transaction() as store:
+            await store.conversations.set_draft(user_id, None, self._clock())
+
+    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
+        """The draft in memory is the newest: nothing to read back."""
+
+    # -- not kept ----------------------------------------------------------------------------
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        """``bot_data`` holds the running services, which are made anew at each start."""
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        """Nothing kept, nothing to refresh."""
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        """``chat_data`` is unused."""
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        """``chat_data`` is unused."""
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        """``chat_data`` is unused."""
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        """Buttons carry their own data (``domain.callback_data``); nothing is cached."""
+
+    async def flush(self) -> None:
+        """Every write has been committed when it was made."""

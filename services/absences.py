@@ -1,0 +1,321 @@
+"""Absences: the site's supervisor flags one, the offender asks leave in advance, the jaksa
+rules it *sah* (valid reason) or *tidak sah*.
+
+Supervisors flag, prosecutors decide: an absence ruled *tidak sah* is recorded against the
+case with the consequence its decision ordered (KUHP Pasal 85 ayat 7). A report commits
+with its letter's evidence row, its audit row and the alerts (the jaksa's, with the buttons
+to rule; the PK's; the site's supervisors' when the offender asked) or not at all.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from domain import authority
+from domain import callback_data as callbacks
+from domain.cases import CaseStatus
+from domain.models import Case, Site
+from services import attendance, notices
+from services.attendance import Message, Photo
+from services.origin import Origin
+from services.scope import scope_of
+from storage.repositories import Store
+from texts import Localized, Texts
+from texts.formatting import format_day
+
+CATEGORIES = ("sakit", "izin", "tanpa_keterangan", "lainnya")
+REASON_MAX = 300
+SUPERVISOR, OFFENDER = "pengawas", "terpidana"  # who reported it: the ``source`` column
+RULE = "abs"  # abs:v1:s|t:<absence id>, under the jaksa's alert
+NOTICE_KIND = "alert.absence"
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    NOT_YOURS = "not_yours"  # not at my site, not my sentence, not my Kejari's case
+    CASE_FINISHED = "case_finished"
+    BAD_REASON = "bad_reason"
+    ALREADY = "already"  # that day's absence was reported (or ruled) already
+    STALE = "stale"  # no such absence or session: an old or forged button
+
+
+@dataclass(frozen=True)
+class Reported:
+    outcome: Outcome
+    case: Case | None = None
+    day: date | None = None
+    absence_id: int | None = None
+    evidence_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Ruled:
+    outcome: Outcome
+    case: Case | None = None
+    ruling: str | None = None  # "sah" or "tidak_sah"
+
+
+@dataclass(frozen=True)
+class Answered:
+    outcome: Outcome
+    case: Case | None = None
+    day: date | None = None  # the reminded session's
+
+
+def reason_acceptable(text: str, *, category: str, by_offender: bool, with_letter: bool) -> bool:
+    """An offender asking leave, or "other", must say why (or show a letter); nobody writes
+    an essay."""
+    if len(text) > REASON_MAX:
+        return False
+    needs_reason = by_offender or category == "lainnya"
+    return not needs_reason or with_letter or len(text) >= 3
+
+
+# -- reads for the chat's lists -----------------------------------------------------------
+
+
+async def cases_to_flag(store: Store, origin: Origin) -> list[Case]:
+    """Running cases at the sites this supervisor signs for."""
+    scope = await scope_of(store, origin.actor)
+    return [
+        c for c in await store.cases.for_agencies(None) if authority.records_at(scope, c.site_id)
+    ]
+
+
+async def case_to_flag(store: Store, origin: Origin, case: Case | None) -> Case | None:
+    """The case if this supervisor may flag its absence now: running, at their site."""
+    return case if case is not None and await _may_flag(store, origin, case) else None
+
+
+async def next_leave_day(store: Store, origin: Origin) -> tuple[Case, date] | None:
+    """The offender's first running case with a session from today on, and that day."""
+    if origin.person_id is None:
+        return None
+    for case in await store.cases.of_offender(origin.person_id):
+        if case.status is not CaseStatus.ACTIVE:
+            continue
+        site = await store.sites.get(case.site_id)
+        if site is None:
+            continue
+        today = _today(origin, site)
+        upcoming = [s for s in await store.cases.sessions_of(case.id) if s.day >= today]
+        if upcoming:
+            return case, upcoming[0].day
+    return None
+
+
+# -- use cases ------------------------------------------------------------------------------
+
+
+async def answer_reminder(origin: Origin, *, session_id: int, attending: bool) -> Answered:
+    """The offender's answer under a reminder, kept; "I can't" leads to a leave request."""
+    async with origin.transaction() as store:
+        session = await store.cases.session(session_id)
+        case = await store.cases.get(session.case_id) if session else None
+        if session is None or case is None or not authority.is_offender_of(origin.actor, case):
+            return Answered(Outcome.STALE)
+        await store.audit.append(
+            action="reminder.answered",
+            subject=f"session:{session.id}",
+            detail={"answer": "y" if attending else "n"},
+            **origin.audit_fields(),
+        )
+    return Answered(Outcome.DONE, case=case, day=session.day)
+
+
+async def flag_absence(
+    origin: Origin,
+    *,
+    case_id: int,
+    category: str,
+    reason: str,
+    message: Message,
+    photo: Photo | None = None,
+) -> Reported:
+    """The site's supervisor reports today's absence, with a reason (or none known)."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown absence category {category!r}")
+    async with origin.transaction() as store:
+        case = await store.cases.get(case_id)
+        allowed = await attendance.case_to_record(store, origin, case)
+        if allowed.outcome is attendance.Outcome.NOT_YOURS:
+            return Reported(Outcome.NOT_YOURS, case=case)
+        if allowed.outcome is attendance.Outcome.CASE_FINISHED:
+            return Reported(Outcome.CASE_FINISHED, case=case)
+        assert case is not None
+        if not reason_acceptable(
+            reason, category=category, by_offender=False, with_letter=photo is not None
+        ):
+            return Reported(Outcome.BAD_REASON, case=case)
+        assert allowed.site is not None
+        day = _today(origin, allowed.site)
+        return await _report(store, origin, case, day, category, SUPERVISOR, reason, message, photo)
+
+
+async def request_leave(
+    origin: Origin,
+    *,
+    case_id: int,
+    day: date,
+    reason: str,
+    message: Message,
+    photo: Photo | None = None,
+) -> Reported:
+    """The offender asks leave for a session of their own, saying why or showing a letter."""
+    async with origin.transaction() as store:
+        case = await store.cases.get(case_id)
+        if case is None or not authority.is_offender_of(origin.actor, case):
+            return Reported(Outcome.NOT_YOURS, case=case)
+        if case.status is not CaseStatus.ACTIVE:
+            return Reported(Outcome.CASE_FINISHED, case=case)
+        if not reason_acceptable(
+            reason, category="izin", by_offender=True, with_letter=photo is not None
+        ):
+            return Reported(Outcome.BAD_REASON, case=case)
+        return await _report(store, origin, case, day, "izin", OFFENDER, reason, message, photo)
+
+
+async def rule_absence(origin: Origin, *, absence_id: int, valid: bool) -> Ruled:
+    """The jaksa of the case's Kejari rules once; *tidak sah* records the consequence."""
+    async with origin.transaction() as store:
+        absence = await store.attendance.absence(absence_id)
+        case = await store.cases.get(int(str(absence["case_id"]))) if absence else None
+        if absence is None or case is None:
+            return Ruled(Outcome.STALE)
+        if not authority.manages_case(origin.actor, case):
+            return Ruled(Outcome.NOT_YOURS, case=case)
+        ruling = "sah" if valid else "tidak_sah"
+        consequence = None if valid else f"{case.consequence.value}: {case.replaced_penalty}"
+        if not await store.attendance.rule_absence(
+            absence_id, ruling=ruling, consequence=consequence, by=origin.person_id, now=origin.now
+        ):
+            return Ruled(Outcome.ALREADY, case=case, ruling=ruling)
+        await store.audit.append(
+            action="absence.ruled",
+            subject=f"case:{case.id}",
+            detail={"absence_id": absence_id, "ruling": ruling},
+            **origin.audit_fields(),
+        )
+    return Ruled(Outcome.DONE, case=case, ruling=ruling)
+
+
+# -- inside the use cases -------------------------------------------------------------------
+
+
+async def _report(
+    store: Store,
+    origin: Origin,
+    case: Case,
+    day: date,
+    category: str,
+    source: str,
+    reason: str,
+    message: Message,
+    photo: Photo | None,
+) -> Reported:
+    absence_id = await store.attendance.add_absence(
+        case_id=case.id,
+        day=day,
+        category=category,
+        reason=reason or None,
+        source=source,
+        by=origin.person_id,
+        now=origin.now,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+    )
+    if absence_id is None:
+        return Reported(Outcome.ALREADY, case=case, day=day)
+    evidence_id = None
+    if photo is not None:
+        evidence_id = await store.attendance.add_evidence(
+            file_id=photo.file_id,
+            file_unique_id=photo.file_unique_id,
+            size=photo.size,
+            now=origin.now,
+            absence_id=absence_id,
+        )
+    await store.audit.append(
+        action="absence.reported",
+        subject=f"case:{case.id}",
+        detail={"absence_id": absence_id, "category": category, "source": source},
+        **origin.audit_fields(),
+    )
+    await _alert(store, origin, case, absence_id, day, category, source, reason)
+    return Reported(
+        Outcome.DONE, case=case, day=day, absence_id=absence_id, evidence_id=evidence_id
+    )
+
+
+async def _alert(
+    store: Store,
+    origin: Origin,
+    case: Case,
+    absence_id: int,
+    day: date,
+    category: str,
+    source: str,
+    reason: str,
+) -> None:
+    """The jaksa decides; the PK and, when the offender asked, the site's supervisors are
+    kept informed."""
+    recipients: list[tuple[int | None, bool]] = [
+        (case.jaksa_person_id, True),
+        (case.pk_person_id, False),
+    ]
+    if source == OFFENDER:
+        recipients += [(p, False) for p in await store.sites.supervisors_of(case.site_id)]
+    rule_buttons = [
+        [
+            ("absence.rule_valid", callbacks.encode(RULE, "s", absence_id)),
+            ("absence.rule_invalid", callbacks.encode(RULE, "t", absence_id)),
+        ]
+    ]
+    for person_id, rules in recipients:
+        person = await store.people.get(person_id) if person_id is not None else None
+        if person is None or person.telegram_user_id <= 0:
+            continue  # erased on request: nobody to tell
+        await notices.tell(
+            store,
+            person.id,
+            key="absence.notice",
+            kind=NOTICE_KIND,
+            about=f"absence:{absence_id}",
+            now=origin.now,
+            buttons=rule_buttons if rules else None,
+            code=case.code,
+            name=case.offender_name,
+            day=_Day(day),
+            category=_Label(f"absence.category.{category}"),
+            reason=reason or "—",
+        )
+
+
+async def _may_flag(store: Store, origin: Origin, case: Case) -> bool:
+    allowed = await attendance.case_to_record(store, origin, case)
+    return allowed.outcome is attendance.Outcome.RECORDED
+
+
+def _today(origin: Origin, site: Site) -> date:
+    return origin.now.astimezone(ZoneInfo(site.timezone)).date()
+
+
+class _Day(Localized):
+    """A session's day, "Senin, 3 Maret 2025" or "Monday, 3 March 2025" for whoever reads it."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def in_language(self, lang: str) -> str:
+        return format_day(self.day, lang)
+
+
+class _Label(Localized):
+    """A catalog label (an absence's category) in the reader's language."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def in_language(self, lang: str) -> str:
+        return Texts(lang).plain(self.key)

@@ -1,0 +1,212 @@
+"""Absences as use cases: who may flag, ask leave and rule, and what each leaves behind."""
+
+from datetime import datetime
+
+from domain.actor import Actor
+from domain.models import Case
+from domain.roles import AgencyType, Role
+from services import absences
+from services.absences import Outcome
+from services.attendance import Message, Photo
+from services.origin import Origin
+from storage.db import Database
+from storage.repositories.outbox import OutboxRow
+from tests.seeds import JAKSA_TELEGRAM_ID, seed_site_with_cases
+
+PENGAWAS = 777
+OFFENDER = 888
+
+
+async def _actor(db: Database, telegram_user_id: int) -> Actor:
+    store = db.reader()
+    person = await store.people.by_telegram_id(telegram_user_id)
+    assert person is not None
+    return Actor(telegram_user_id, person, tuple(await store.people.memberships_of(person.id)))
+
+
+async def _case(db: Database, now: datetime, *, cases: int = 1) -> list[Case]:
+    codes = await seed_site_with_cases(db, now, cases=cases, pengawas_telegram_id=PENGAWAS)
+    found = [await db.reader().cases.by_code(code) for code in codes]
+    assert all(found)
+    return [c for c in found if c is not None]
+
+
+async def _offender_of(db: Database, now: datetime, case: Case) -> Actor:
+    async with db.transaction() as store:
+        person = await store.people.ensure(
+            telegram_user_id=OFFENDER, full_name="Peserta", language_code="id", now=now
+        )
+        await store.people.add_membership(
+            person_id=person.id,
+            agency_id=case.agency_id,
+            role=Role.TERPIDANA,
+            invitation_id=None,
+            now=now,
+        )
+        await store.cases.link_offender(case.id, person.id)
+    return await _actor(db, OFFENDER)
+
+
+async def _other_kejari_jaksa(db: Database, now: datetime) -> Actor:
+    async with db.transaction() as store:
+        kejari = await store.agencies.add(
+            type=AgencyType.KEJARI,
+            name="Kejaksaan Negeri Balikpapan",
+            parent_id=None,
+            timezone="Asia/Makassar",
+            created_by=None,
+            now=now,
+        )
+        person = await store.people.ensure(
+            telegram_user_id=556, full_name="Jaksa Lain", language_code="id", now=now
+        )
+        await store.people.add_membership(
+            person_id=person.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
+        )
+    return await _actor(db, 556)
+
+
+async def _outbox(db: Database, now: datetime) -> list[OutboxRow]:
+    return await db.reader().outbox.due(now, limit=100)
+
+
+def _message(now: datetime) -> Message:
+    return Message(1, 10, now)
+
+
+async def test_a_supervisor_flags_once_a_day_and_the_jaksa_is_asked_to_rule(
+    db: Database, now: datetime
+) -> None:
+    [case] = await _case(db, now)
+    origin = Origin(db, await _actor(db, PENGAWAS), now)
+    flagged = await absences.flag_absence(
+        origin,
+        case_id=case.id,
+        category="sakit",
+        reason="demam",
+        message=_message(now),
+        photo=Photo("letter", "letter-unique", 1000),
+    )
+    assert flagged.outcome is Outcome.DONE and flagged.absence_id is not None
+    assert flagged.evidence_id is not None
+    again = await absences.flag_absence(
+        origin, case_id=case.id, category="tanpa_keterangan", reason="", message=_message(now)
+    )
+    assert again.outcome is Outcome.ALREADY
+    [absence] = await db.reader().attendance.absences_of_case(case.id)
+    assert (absence["category"], absence["source"], absence["ruling"]) == (
+        "sakit",
+        "pengawas",
+        None,
+    )
+    assert await db.reader().audit.count("absence.reported") == 1
+    # Only the jaksa hears of it (no PK on this case), with the two buttons to rule.
+    [alert] = await _outbox(db, now)
+    assert alert.chat_id == JAKSA_TELEGRAM_ID and alert.kind == absences.NOTICE_KIND
+    assert "Sakit" in str(alert.payload["text"]) and "demam" in str(alert.payload["text"])
+    assert alert.payload["buttons"] == [
+        [
+            ["✅ Sah", f"abs:v1:s:{flagged.absence_id}"],
+            ["❌ Tidak sah", f"abs:v1:t:{flagged.absence_id}"],
+        ]
+    ]
+
+
+async def test_only_the_sites_supervisor_flags_a_running_case(db: Database, now: datetime) -> None:
+    [case, ended] = await _case(db, now, cases=2)
+    async with db.transaction() as store:
+        await store.cases.complete(ended.id, now=now)
+    stranger = Origin(db, Actor(999), now)
+    jaksa = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    for origin in (stranger, jaksa):
+        result = await absences.flag_absence(
+            origin, case_id=case.id, category="sakit", reason="", message=_message(now)
+        )
+        assert result.outcome is Outcome.NOT_YOURS
+    pengawas = Origin(db, await _actor(db, PENGAWAS), now)
+    finished = await absences.flag_absence(
+        pengawas, case_id=ended.id, category="sakit", reason="", message=_message(now)
+    )
+    assert finished.outcome is Outcome.CASE_FINISHED
+    # "Other" needs a reason or a letter.
+    vague = await absences.flag_absence(
+        pengawas, case_id=case.id, category="lainnya", reason="", message=_message(now)
+    )
+    assert vague.outcome is Outcome.BAD_REASON
+    assert [c.id for c in await absences.cases_to_flag(db.reader(), pengawas)] == [case.id]
+    assert await absences.cases_to_flag(db.reader(), stranger) == []
+    assert await db.reader().attendance.absences_of_case(case.id) == []
+    assert await _outbox(db, now) == []
+
+
+async def test_the_cases_own_jaksa_rules_once(db: Database, now: datetime) -> None:
+    [case] = await _case(db, now)
+    flagged = await absences.flag_absence(
+        Origin(db, await _actor(db, PENGAWAS), now),
+        case_id=case.id,
+        category="tanpa_keterangan",
+        reason="",
+        message=_message(now),
+    )
+    assert flagged.absence_id is not None
+    other = Origin(db, await _other_kejari_jaksa(db, now), now)
+    refused = await absences.rule_absence(other, absence_id=flagged.absence_id, valid=True)
+    assert refused.outcome is Outcome.NOT_YOURS
+    [absence] = await db.reader().attendance.absences_of_case(case.id)
+    assert absence["ruling"] is None
+
+    jaksa = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    ruled = await absences.rule_absence(jaksa, absence_id=flagged.absence_id, valid=False)
+    assert (ruled.outcome, ruled.ruling) == (Outcome.DONE, "tidak_sah")
+    again = await absences.rule_absence(jaksa, absence_id=flagged.absence_id, valid=True)
+    assert again.outcome is Outcome.ALREADY
+    [absence] = await db.reader().attendance.absences_of_case(case.id)
+    assert (absence["ruling"], absence["consequence"]) == ("tidak_sah", "penjara: 1 bulan penjara")
+    assert await db.reader().audit.count("absence.ruled") == 1
+    missing = await absences.rule_absence(jaksa, absence_id=flagged.absence_id + 99, valid=True)
+    assert missing.outcome is Outcome.STALE
+
+
+async def test_an_offender_asks_leave_for_their_own_case_only(db: Database, now: datetime) -> None:
+    [case, other] = await _case(db, now, cases=2)
+    offender = Origin(db, await _offender_of(db, now, case), now)
+    found = await absences.next_leave_day(db.reader(), offender)
+    assert found is not None and found[0].id == case.id
+    day = found[1]
+    not_mine = await absences.request_leave(
+        offender, case_id=other.id, day=day, reason="sidang keluarga", message=_message(now)
+    )
+    assert not_mine.outcome is Outcome.NOT_YOURS
+    no_reason = await absences.request_leave(
+        offender, case_id=case.id, day=day, reason="x", message=_message(now)
+    )
+    assert no_reason.outcome is Outcome.BAD_REASON
+    asked = await absences.request_leave(
+        offender, case_id=case.id, day=day, reason="sidang keluarga", message=_message(now)
+    )
+    assert asked.outcome is Outcome.DONE
+    [absence] = await db.reader().attendance.absences_of_case(case.id)
+    assert (absence["source"], absence["category"], absence["day"]) == (
+        "terpidana",
+        "izin",
+        day.isoformat(),
+    )
+    assert await db.reader().attendance.absences_of_case(other.id) == []
+    # The jaksa rules; the site's supervisor is told, without buttons.
+    alerts = {row.chat_id: row for row in await _outbox(db, now)}
+    assert set(alerts) == {JAKSA_TELEGRAM_ID, PENGAWAS}
+    assert "buttons" in alerts[JAKSA_TELEGRAM_ID].payload
+    assert "buttons" not in alerts[PENGAWAS].payload
+
+
+async def test_a_reminder_is_answered_by_its_own_offender(db: Database, now: datetime) -> None:
+    [case, other] = await _case(db, now, cases=2)
+    offender = Origin(db, await _offender_of(db, now, case), now)
+    [mine, *_] = await db.reader().cases.sessions_of(case.id)
+    [theirs, *_] = await db.reader().cases.sessions_of(other.id)
+    stale = await absences.answer_reminder(offender, session_id=theirs.id, attending=False)
+    assert stale.outcome is Outcome.STALE
+    answered = await absences.answer_reminder(offender, session_id=mine.id, attending=False)
+    assert (answered.outcome, answered.day) == (Outcome.DONE, mine.day)
+    [row] = await db.reader().audit.rows_about([f"session:{mine.id}"])
+    assert row["action"] == "reminder.answered" and '"n"' in str(row["detail"])

@@ -1,0 +1,67 @@
+"""Indonesian: the words of the reports (``services.reports``), the monthly .xlsx and a
+case's PDF. Keys match reports_en.py.
+
+Plain text, not Telegram markup: the .xlsx takes it as it is and the PDF escapes it. The
+values of a case's status, an absence's reason and a ruling are written as they are stored,
+as the reports have always shown them.
+"""
+
+LABELS: dict[str, str] = {
+    # The monthly .xlsx
+    "xlsx.summary_sheet": "Ringkasan",
+    "xlsx.title": "Laporan pelaksanaan pidana kerja sosial — {month}",
+    "xlsx.unnamed_site": "Lokasi",
+    "xlsx.site": "Lokasi",
+    "xlsx.cases": "Kasus",
+    "xlsx.code": "Kode",
+    "xlsx.offender": "Nama terpidana",
+    "xlsx.decision": "Putusan",
+    "xlsx.sessions_planned": "Sesi terjadwal",
+    "xlsx.sessions_held": "Sesi terlaksana",
+    "xlsx.hours_credited": "Jam dikreditkan",
+    "xlsx.hours_month": "Jam bulan ini",
+    "xlsx.hours_to_date": "Jam total",
+    "xlsx.hours_decision": "Jam putusan",
+    "xlsx.absences": "Ketidakhadiran",
+    "xlsx.invalid": "Tidak sah",
+    "xlsx.completed": "Selesai",
+    "xlsx.status": "Status",
+    # A case's PDF
+    "pdf.document_title": "Kerja sosial {code}",
+    "pdf.title": "Ringkasan pelaksanaan pidana kerja sosial — {code}",
+    "pdf.offender": "Terpidana",
+    "pdf.decision": "Putusan",
+    "pdf.service": "Kerja sosial",
+    "pdf.service_terms": "{hours} jam, {per_day} jam/hari, di {site}",
+    "pdf.period": "Masa pelaksanaan",
+    "pdf.consequence": "Bila tidak dilaksanakan tanpa alasan sah",
+    "pdf.credited": "Jam dikreditkan",
+    "pdf.credited_terms": "{credited} dari {total} jam — status: {status}",
+    "pdf.attendance": "Kehadiran",
+    "pdf.attendance_last": "({count} terakhir)",
+    "pdf.absences": "Ketidakhadiran",
+    "pdf.schedule": "Jadwal",
+    "pdf.day": "Tanggal",
+    "pdf.hours": "Jam",
+    "pdf.credited_column": "Dikreditkan",
+    "pdf.reason": "Alasan",
+    "pdf.ruling": "Keputusan",
+    "pdf.next_session": "Sesi berikutnya",
+    "pdf.starts": "Mulai",
+    "pdf.minutes": "Menit",
+    #: strftime pattern of a session's start: 08.00
+    "pdf.clock": "%H.%M",
+    #: the decimal separator of hours: 95,5
+    "decimal": ",",
+    # Stored values, as shown in the reports
+    "status.aktif": "aktif",
+    "status.selesai": "selesai",
+    "status.ditutup": "ditutup",
+    "category.sakit": "sakit",
+    "category.izin": "izin",
+    "category.tanpa_keterangan": "tanpa_keterangan",
+    "category.lainnya": "lainnya",
+    "ruling.sah": "sah",
+    "ruling.tidak_sah": "tidak_sah",
+    "ruling.pending": "menunggu",
+}
