@@ -38,6 +38,12 @@ TOKEN = "123456:BENCH-token"
 PENGAWAS = 7777
 
 
+def machine_clock() -> datetime:
+    """The bot under test runs on the machine's clock, so the fake dates messages by it too
+    (its default is the test suite's fixed clock)."""
+    return datetime.now(UTC)
+
+
 async def prepare(path: Path) -> list[str]:
     """An office, a site with its pengawas, and one case per check-in, straight in storage."""
     db = await Database.open(path)
@@ -52,7 +58,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         codes = await prepare(data_dir / "kerjasosial.sqlite3")
-        fake = FakeBotApi(token=TOKEN, bot_username="bench_bot", bot_id=123456)
+        fake = FakeBotApi(token=TOKEN, bot_username="bench_bot", bot_id=123456, clock=machine_clock)
         await fake.start()
         settings = Settings(
             bot_token=TOKEN,

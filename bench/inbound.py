@@ -76,6 +76,12 @@ TARGET_PEAK_MB = 200
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def machine_clock() -> datetime:
+    """The bot under test runs on the machine's clock, so the fake dates messages by it too
+    (its default is the test suite's fixed clock)."""
+    return datetime.now(UTC)
+
+
 @dataclass
 class Supervisor:
     telegram_id: int
@@ -301,7 +307,7 @@ async def bench_bot(
     command: list[str], data_dir: Path, supervisors: Sequence[Supervisor], echo: bool
 ) -> tuple[dict[str, RunResult], float]:
     """Run ``command`` against a fresh fake, drive every run through it; peak memory in MB."""
-    fake = FakeBotApi(token=TOKEN, bot_username="bench_bot", bot_id=123456)
+    fake = FakeBotApi(token=TOKEN, bot_username="bench_bot", bot_id=123456, clock=machine_clock)
     await fake.start()
     for who in supervisors:
         fake.create_user(who.telegram_id, "Pengawas")

@@ -23,6 +23,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,6 +34,12 @@ from tests.e2e.test_crash import replies, tally
 from tests.fakebot.server import FakeBotApi
 
 
+def machine_clock() -> datetime:
+    """The bot under test runs on the machine's clock, so the fake dates messages by it too
+    (its default is the test suite's fixed clock)."""
+    return datetime.now(UTC)
+
+
 async def soak(check_ins: int, max_kills: int, rng: random.Random) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
@@ -40,7 +47,9 @@ async def soak(check_ins: int, max_kills: int, rng: random.Random) -> dict[str, 
         database = workdir / "data" / "kerjasosial.sqlite3"
         log = workdir / "bot.log"
         lost_after_a_kill = 0
-        async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456) as fake:
+        async with FakeBotApi(
+            token=TOKEN, bot_username=BOT_USERNAME, bot_id=123456, clock=machine_clock
+        ) as fake:
             pengawas = fake.create_user(PENGAWAS, "Pengawas")
             began = time.monotonic()
             bot = await start_bot(workdir, fake, log)

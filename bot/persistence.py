@@ -56,35 +56,46 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         )
         self._database = database
         self._clock = clock
+        # What was last written, so an update that changed nothing writes nothing.
+        self._drafts: dict[int, bytes | None] = {}
+        self._states: dict[tuple[str, str], object] = {}
 
     # -- conversations ---------------------------------------------------------------------
 
     async def get_conversations(self, name: str) -> ConversationDict:
         states = await (await self._database()).reader().conversations.states(name)
+        self._states.update({(name, key): state for key, state in states.items()})
         return {tuple(json.loads(key)): state for key, state in states.items()}
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
+        row_key = json.dumps(list(key))
+        if (name, row_key) in self._states and self._states[name, row_key] == new_state:
+            return
         async with (await self._database()).transaction() as store:
-            await store.conversations.set_state(
-                name, json.dumps(list(key)), new_state, self._clock()
-            )
+            await store.conversations.set_state(name, row_key, new_state, self._clock())
+        self._states[name, row_key] = new_state
 
     # -- drafts (user_data) ------------------------------------------------------------------
 
     async def get_user_data(self) -> dict[int, UserData]:
         drafts = await (await self._database()).reader().conversations.drafts()
+        self._drafts.update(drafts)
         return {user_id: pickle.loads(data) for user_id, data in drafts.items()}
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         blob = pickle.dumps(deepcopy(data)) if any(data.values()) else None
+        if user_id in self._drafts and self._drafts[user_id] == blob:
+            return
         async with (await self._database()).transaction() as store:
             await store.conversations.set_draft(user_id, blob, self._clock())
+        self._drafts[user_id] = blob
 
     async def drop_user_data(self, user_id: int) -> None:
         async with (await self._database()).transaction() as store:
             await store.conversations.set_draft(user_id, None, self._clock())
+        self._drafts[user_id] = None
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         """The draft in memory is the newest: nothing to read back."""

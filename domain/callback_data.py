@@ -6,8 +6,36 @@ role on every press. Telegram caps the payload at 64 bytes.
 """
 
 import re
+from enum import StrEnum, unique
 
 VERSION = "v1"
+
+
+@unique
+class Prefix(StrEnum):
+    """Every button kind the bot makes, declared once: two features can never answer each
+    other's buttons, and the scheduler's buttons name the same prefix their handler reads."""
+
+    CHECK_IN = "hdr"  # hdr:v1:<local yyyymmdd>:<case id>
+    CHECK_OUT = "plg"  # plg:v1:a:<attendance id>
+    ABSENCE = "tdh"  # tdh:v1:c:<case id> | tdh:v1:k:<category>
+    RSVP = "rsv"  # rsv:v1:<session id>:y|n, under a reminder
+    MARK_ABSENT = "abn"  # abn:v1:<case id>, under a supervisor's follow-up
+    RULE = "abs"  # abs:v1:s|t:<absence id>, under the jaksa's alert
+    CORRECTION = "kor"  # kor:v1:a:<attendance id>
+    RESCHEDULE = "ubj"  # ubj:v1:s|m|x:<session id>
+    CASE = "jdw"  # jdw:v1:c:<case id> | jdw:v1:p:<page>
+    GROUP_LINK = "grp"  # grp:v1:<agency id>
+    INVITE_AGENCY = "inv"  # inv:v1:<role>:<agency id>
+    INVITE_PAGE = "inp"  # inp:v1:<role>:<page>
+    INVITE_SITE = "ins"  # ins:v1:<agency id>:<site id>
+    PEOPLE = "ppl"  # ppl:v1:p:<page> | ppl:v1:s:<person id>
+    REVOKE = "rev"  # rev:v1:a|y|n:<membership id>
+    AGENCY_FORM = "agn"
+    SITE_FORM = "sit"
+    CASE_FORM = "kas"
+
+
 MAX_BYTES = 64
 _PART_RE = re.compile(r"^[A-Za-z0-9_.-]{1,24}$")
 

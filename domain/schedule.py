@@ -21,10 +21,11 @@ Everything is local time at the site; turning it into instants is the caller's j
 """
 
 import math
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
+from typing import Protocol, TypeVar
 
 from domain import law
 from domain.cases import CaseTerms
@@ -82,6 +83,16 @@ class Plan:
     @property
     def complete(self) -> bool:
         return self.shortfall_minutes == 0
+
+
+class _Timed(Protocol):
+    @property
+    def day(self) -> date: ...
+    @property
+    def ends_at(self) -> datetime: ...
+
+
+SessionLike = TypeVar("SessionLike", bound=_Timed)
 
 
 def minutes_to_midnight(start: time) -> int:
@@ -175,3 +186,12 @@ def at_risk(remaining_minutes: int, remaining_planned_minutes: int) -> bool:
     the deadline. Equal is not at risk: every remaining session must be attended, but it fits.
     """
     return remaining_minutes > remaining_planned_minutes
+
+
+def still_ahead(
+    sessions: Iterable[SessionLike], *, now: datetime, handled_days: Collection[date]
+) -> list[SessionLike]:
+    """The sessions yet to be held: not over by ``now``, and on a day nobody has checked in
+    or been reported absent yet. "Next session" means the first of these, everywhere (the
+    offender's progress, the schedule, the reminders' buttons, the PDF, leave requests)."""
+    return [s for s in sessions if s.ends_at > now and s.day not in handled_days]

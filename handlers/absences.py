@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.models import Case
 from domain.permissions import Action
 from handlers.context import Request
@@ -35,9 +36,9 @@ from texts.formatting import format_day
 PICK, CATEGORY, REASON = range(3)
 END = ConversationHandler.END
 FLOW = "absence"
-PREFIX = "tdh"  # tdh:v1:c:<case id> | tdh:v1:k:<category>
-RSVP = "rsv"  # rsv:v1:<session id>:y|n, under a reminder (scheduler/planning.py)
-MARK = "abn"  # abn:v1:<case id>, under a supervisor's follow-up (scheduler/planning.py)
+PREFIX = Prefix.ABSENCE
+RSVP = Prefix.RSVP
+MARK = Prefix.MARK_ABSENT
 
 
 def _flow(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
@@ -276,6 +277,9 @@ async def _reported(
     assert day is not None
     if result.outcome is Outcome.ALREADY:
         await req.reply(req.texts("absence.already", day=format_day(day, req.texts.lang)))
+        return END
+    if result.outcome is Outcome.PRESENT:
+        await req.reply(req.texts("session.already_present", name=case.offender_name))
         return END
     await req.reply(
         req.texts("absence.recorded", name=case.offender_name, day=format_day(day, req.texts.lang))

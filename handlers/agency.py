@@ -3,6 +3,7 @@
 from telegram.ext import ContextTypes, ConversationHandler
 
 from domain import agencies as rules
+from domain.callback_data import Prefix
 from domain.permissions import Action
 from domain.roles import AgencyType
 from handlers.context import Request
@@ -128,7 +129,7 @@ async def _save(req: Request, draft: Draft) -> None:
 
 AGENCY_FORM = Form(
     name="new_agency",
-    prefix="agn",
+    prefix=Prefix.AGENCY_FORM,
     command=NEW_AGENCY,
     action=Action.NEW_AGENCY,
     steps=(

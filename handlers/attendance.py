@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.models import Case, Site
 from domain.parsing import parse_time
 from domain.permissions import Action
@@ -42,7 +43,7 @@ from texts.formatting import format_clock, format_duration
 
 CHOOSE, PHOTO = range(2)
 END = ConversationHandler.END
-IN, OUT = "hdr", "plg"  # hdr:v1:<local yyyymmdd>:<case id>, plg:v1:a:<attendance id>
+IN, OUT = Prefix.CHECK_IN, Prefix.CHECK_OUT
 REASON_MIN = 5
 
 #: What the supervisor is told when a use case did not record anything, and the step the
@@ -54,12 +55,21 @@ _NOT_RECORDED: dict[Outcome, tuple[str, int]] = {
     Outcome.PHOTO_USED: ("attendance.photo_used", PHOTO),
     Outcome.END_BEFORE_START: ("attendance.end_before_start", PHOTO),
     Outcome.END_IN_FUTURE: ("attendance.end_in_future", PHOTO),
+    Outcome.SESSION_ABSENT: ("session.taken_absent", END),
+    Outcome.SESSION_CANCELLED: ("session.cancelled_today", END),
 }
 
 
 async def _not_recorded(req: Request, result: Recorded, typed_code: str = "") -> int:
     key, state = _NOT_RECORDED[result.outcome]
-    await req.reply(req.texts(key, code=result.case.code if result.case else typed_code))
+    await req.reply(
+        req.texts(
+            key,
+            code=result.case.code if result.case else typed_code,
+            name=result.case.offender_name if result.case else "",
+            state=req.texts.plain(f"life.{result.life}") if result.life else "",
+        )
+    )
     return state
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import ContextTypes, ConversationHandler
 
 from domain import law
+from domain.callback_data import Prefix
 from domain.cases import (
     DEFAULT_SESSION_START,
     CaseDraft,
@@ -322,7 +323,7 @@ async def _precheck(req: Request) -> Html | None:
 
 CASE_FORM = Form(
     name="new_case",
-    prefix="kas",
+    prefix=Prefix.CASE_FORM,
     command=NEW_CASE,
     action=Action.NEW_CASE,
     steps=(

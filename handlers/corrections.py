@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.ledger import credit_for
 from domain.parsing import parse_time
 from domain.permissions import Action
@@ -37,7 +38,7 @@ from texts.formatting import format_day, format_duration
 
 CHOOSE, CHANGE = range(2)
 END = ConversationHandler.END
-PREFIX = "kor"  # kor:v1:a:<attendance id>
+PREFIX = Prefix.CORRECTION
 FLOW = "correction"
 SHOWN = 10
 _RANGE = re.compile(

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.parsing import parse_time, parse_weekdays
 from domain.permissions import Action
 from handlers.context import Request, load_actor, services_of
@@ -26,7 +27,7 @@ from services.origin import Origin
 from texts import for_user
 from texts.formatting import WEEKDAY_KEYS
 
-LINK = "grp"  # grp:v1:<agency id>
+LINK = Prefix.GROUP_LINK
 PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 GONE = {ChatMember.LEFT, ChatMember.BANNED}
 

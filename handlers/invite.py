@@ -5,6 +5,7 @@ from telegram import InlineKeyboardMarkup
 from domain import authority
 from domain import callback_data as callbacks
 from domain import invitations as invitation_rules
+from domain.callback_data import Prefix
 from domain.models import Agency
 from domain.permissions import Action
 from domain.roles import Role, parse_role
@@ -16,9 +17,9 @@ from services import invitations
 from services.invitations import Created, Outcome
 from services.people import Profile
 
-PICK = "inv"  # inv:v1:<role>:<agency id>
-PAGE = "inp"  # inp:v1:<role>:<page>
-SITE = "ins"  # ins:v1:<agency id>:<site id>, for a pengawas
+PICK = Prefix.INVITE_AGENCY
+PAGE = Prefix.INVITE_PAGE
+SITE = Prefix.INVITE_SITE
 
 
 def _profile(req: Request) -> Profile:

@@ -7,6 +7,7 @@ offers a revoke button for each role the viewer may revoke, and revoking asks on
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.models import Agency, Membership
 from domain.permissions import Action
 from handlers.context import Request, load_actor
@@ -18,8 +19,8 @@ from services import people as roster
 from services.people import Card, Outcome, Revocation
 from texts import Html, for_user, join_lines
 
-LIST = "ppl"  # ppl:v1:p:<page> | ppl:v1:s:<person id>
-REVOKE = "rev"  # rev:v1:a|y|n:<membership id>
+LIST = Prefix.PEOPLE
+REVOKE = Prefix.REVOKE
 
 
 @command(Action.LIST_PEOPLE)

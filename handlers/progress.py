@@ -1,11 +1,10 @@
 """``/progres``: an offender's own hours done, hours left, deadline and next session."""
 
-from zoneinfo import ZoneInfo
-
 from domain.permissions import Action
 from handlers.context import Request
 from handlers.guards import command
 from handlers.render import progress_line, session_line
+from services import sessions
 from services.ledger import ledger_of
 from texts import join_lines
 from texts.formatting import format_day, format_hours
@@ -23,8 +22,7 @@ async def progress(req: Request) -> None:
         site = await store.sites.get(case.site_id)
         assert site is not None
         ledger = await ledger_of(store, case, site)
-        today = req.now.astimezone(ZoneInfo(site.timezone)).date()
-        upcoming = [s for s in await store.cases.sessions_of(case.id) if s.day >= today]
+        upcoming = await sessions.ahead(store, case, site, req.now)
         lines = [
             req.texts("progress.header", code=case.code),
             progress_line(req, ledger),

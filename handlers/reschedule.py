@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.parsing import parse_date
 from domain.permissions import Action
 from handlers.context import Request
@@ -26,7 +27,7 @@ from handlers.render import session_line
 from services import rescheduling
 from services.rescheduling import REASON_MAX, REASON_MIN, Changed, Outcome
 
-PREFIX = "ubj"  # ubj:v1:s|m|x:<session id>
+PREFIX = Prefix.RESCHEDULE
 CHOOSE, REASON, NEW_DATE = range(3)
 END = ConversationHandler.END
 PENDING = "reschedule"

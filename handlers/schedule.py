@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from domain import authority
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.models import Case, Site
 from domain.permissions import Action
 from handlers.context import Request
@@ -19,10 +20,11 @@ from handlers.render import session_line
 from services import cases
 from services.cases import Sight
 from services.ledger import ledger_of
+from services.sessions import ahead
 from texts import Html, join_lines
 from texts.formatting import format_day, format_hours, progress_bar, weekday_names
 
-CASE = "jdw"  # jdw:v1:c:<case id> | jdw:v1:p:<page>
+CASE = Prefix.CASE
 NEXT_SESSIONS = 10
 
 
@@ -31,8 +33,7 @@ async def case_view(req: Request, case: Case) -> Html:
     site = await store.sites.get(case.site_id)
     assert site is not None
     sessions = await store.cases.sessions_of(case.id)
-    today = req.now.astimezone(ZoneInfo(site.timezone)).date()
-    upcoming = [s for s in sessions if s.day >= today][:NEXT_SESSIONS]
+    upcoming = (await ahead(store, case, site, req.now))[:NEXT_SESSIONS]
     planned_minutes = sum(s.minutes for s in sessions)
     ledger = await ledger_of(store, case, site)
 

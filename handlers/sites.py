@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 
 from domain import sites as rules
 from domain.agencies import TIMEZONES
+from domain.callback_data import Prefix
 from domain.cases import Problem
 from domain.parsing import parse_coordinates, parse_int
 from domain.permissions import Action
@@ -188,7 +189,7 @@ async def _no_hosts(req: Request) -> Html | None:
 
 SITE_FORM = Form(
     name="new_site",
-    prefix="sit",
+    prefix=Prefix.SITE_FORM,
     command=NEW_SITE,
     action=Action.NEW_SITE,
     precheck=_no_hosts,

@@ -34,7 +34,8 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> Callable[[
     while replies to people go out at once through the application's own bot.
 
     Returns the outbox's wake-up: a dispatch right away, after the one under way if any, so
-    that a notice written by a use case does not wait for the next tick.
+    that a notice written by a use case does not wait for the next tick; wake-ups that come
+    while one is already queued are covered by it.
     """
     assert app.job_queue is not None
     job_queue = app.job_queue
@@ -70,7 +71,19 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> Callable[[
         prune, maintenance.INTERVAL, first=60, name="prune", job_kwargs=JOB_OPTIONS
     )
 
+    # Fifty supervisors' check-ins each queue a notice: one dispatch waiting behind the one
+    # under way sends them all, instead of a job per commit.
+    queued = False
+
+    async def send_now(context: ContextTypes.DEFAULT_TYPE) -> None:
+        nonlocal queued
+        queued = False  # a wake from here on queues one more dispatch after this one
+        await send(context)
+
     def wake() -> None:
-        job_queue.run_once(send, 0, name="dispatch-now", job_kwargs=JOB_OPTIONS)
+        nonlocal queued
+        if not queued:
+            queued = True
+            job_queue.run_once(send_now, 0, name="dispatch-now", job_kwargs=JOB_OPTIONS)
 
     return wake

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.reminders import Due, FollowUp, Kind, ReminderSettings, plan_followups, plan_reminders
 from services import digest as digests
 from services.charts import render_digest_png
@@ -18,7 +19,7 @@ from texts import Texts, for_user, join_lines
 from texts.formatting import format_clock, format_day
 
 HORIZON = timedelta(hours=48)
-RSVP = "rsv"  # rsv:v1:<session id>:y|n, answered in handlers/absences.py
+RSVP = Prefix.RSVP
 
 
 def _session_text(texts: Texts, due: Due) -> dict[str, object]:
@@ -227,7 +228,7 @@ async def plan_digests(db: Database, now: datetime) -> int:
     return added
 
 
-MARK_ABSENT = "abn"  # abn:v1:<case id>, answered in handlers/absences.py
+MARK_ABSENT = Prefix.MARK_ABSENT
 
 
 def render_followup(due: Due) -> dict[str, object]:

@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 from domain import authority
 from domain import callback_data as callbacks
+from domain.callback_data import Prefix
 from domain.cases import CaseStatus
 from domain.models import Case, Site
-from services import attendance, notices
+from domain.session_life import Life
+from services import attendance, notices, sessions
 from services.attendance import Message, Photo
 from services.origin import Origin
 from services.scope import scope_of
@@ -27,7 +29,7 @@ from texts.formatting import format_day
 CATEGORIES = ("sakit", "izin", "tanpa_keterangan", "lainnya")
 REASON_MAX = 300
 SUPERVISOR, OFFENDER = "pengawas", "terpidana"  # who reported it: the ``source`` column
-RULE = "abs"  # abs:v1:s|t:<absence id>, under the jaksa's alert
+RULE = Prefix.RULE
 NOTICE_KIND = "alert.absence"
 
 
@@ -37,6 +39,7 @@ class Outcome(StrEnum):
     CASE_FINISHED = "case_finished"
     BAD_REASON = "bad_reason"
     ALREADY = "already"  # that day's absence was reported (or ruled) already
+    PRESENT = "present"  # checked in that day: an absence would contradict the record
     STALE = "stale"  # no such absence or session: an old or forged button
 
 
@@ -89,7 +92,7 @@ async def case_to_flag(store: Store, origin: Origin, case: Case | None) -> Case 
 
 
 async def next_leave_day(store: Store, origin: Origin) -> tuple[Case, date] | None:
-    """The offender's first running case with a session from today on, and that day."""
+    """The offender's first running case with a session still ahead, and that day."""
     if origin.person_id is None:
         return None
     for case in await store.cases.of_offender(origin.person_id):
@@ -98,8 +101,7 @@ async def next_leave_day(store: Store, origin: Origin) -> tuple[Case, date] | No
         site = await store.sites.get(case.site_id)
         if site is None:
             continue
-        today = _today(origin, site)
-        upcoming = [s for s in await store.cases.sessions_of(case.id) if s.day >= today]
+        upcoming = await sessions.ahead(store, case, site, origin.now)
         if upcoming:
             return case, upcoming[0].day
     return None
@@ -150,6 +152,8 @@ async def flag_absence(
             return Reported(Outcome.BAD_REASON, case=case)
         assert allowed.site is not None
         day = _today(origin, allowed.site)
+        if await _present(store, case, allowed.site, day):
+            return Reported(Outcome.PRESENT, case=case, day=day)
         return await _report(store, origin, case, day, category, SUPERVISOR, reason, message, photo)
 
 
@@ -173,6 +177,9 @@ async def request_leave(
             reason, category="izin", by_offender=True, with_letter=photo is not None
         ):
             return Reported(Outcome.BAD_REASON, case=case)
+        site = await store.sites.get(case.site_id)
+        if site is not None and await _present(store, case, site, day):
+            return Reported(Outcome.PRESENT, case=case, day=day)
         return await _report(store, origin, case, day, "izin", OFFENDER, reason, message, photo)
 
 
@@ -295,6 +302,12 @@ async def _alert(
 async def _may_flag(store: Store, origin: Origin, case: Case) -> bool:
     allowed = await attendance.case_to_record(store, origin, case)
     return allowed.outcome is attendance.Outcome.RECORDED
+
+
+async def _present(store: Store, case: Case, site: Site, day: date) -> bool:
+    """Checked in that day (still there, or gone home): no absence can be recorded for it."""
+    life = await sessions.life_on(store, case, site, day)
+    return life in (Life.IN_PROGRESS, Life.ATTENDED)
 
 
 def _today(origin: Origin, site: Site) -> date:

@@ -15,11 +15,12 @@ from domain import authority
 from domain.cases import CaseStatus
 from domain.ledger import EventKind, Ledger, credit_for, fold
 from domain.models import Case, Site
+from domain.session_life import Life, Step, allows
 from domain.sites import distance_m
-from services import completion, notices
+from services import completion, notices, sessions
 from services.ledger import record_ledger
 from services.origin import Origin
-from services.scope import scope_of
+from services.scope import supervising_scope
 from storage.repositories import Store
 from texts.formatting import Clock, Duration, format_hours
 
@@ -38,6 +39,8 @@ class Outcome(StrEnum):
     PHOTO_USED = "photo_used"
     END_BEFORE_START = "end_before_start"
     END_IN_FUTURE = "end_in_future"
+    SESSION_ABSENT = "session_absent"  # the day's session was reported absent: a correction's
+    SESSION_CANCELLED = "session_cancelled"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Recorded:
     outside_geofence: bool = False
     ledger: Ledger | None = None
     credited_minutes: int = 0
+    life: Life | None = None  # the session's state, when that is why nothing was recorded
 
 
 def local_midnight(instant: datetime, site: Site) -> datetime:
@@ -81,7 +85,7 @@ async def case_to_record(store: Store, origin: Origin, case: Case | None) -> Rec
     """The case and site if this supervisor may record it now; otherwise why not."""
     if case is None:
         return Recorded(Outcome.NOT_YOURS)
-    scope = await scope_of(store, origin.actor)
+    scope = await supervising_scope(store, origin.actor)
     site = await store.sites.get(case.site_id)
     if site is None or not authority.records_at(scope, site.id):
         return Recorded(Outcome.NOT_YOURS, case=case)
@@ -145,6 +149,14 @@ async def check_in(
             return Recorded(Outcome.ALREADY_IN, case=case, site=site)
         if await store.attendance.evidence_seen(photo.file_unique_id):
             return Recorded(Outcome.PHOTO_USED, case=case, site=site)
+        life = await sessions.life_on(
+            store, case, site, message.sent_at.astimezone(ZoneInfo(site.timezone)).date()
+        )
+        if not allows(life, Step.CHECK_IN):
+            refused = (
+                Outcome.SESSION_CANCELLED if life is Life.CANCELLED else Outcome.SESSION_ABSENT
+            )
+            return Recorded(refused, case=case, site=site, life=life)
         distance = outside = None
         pin = None
         if location is not None:
@@ -290,7 +302,5 @@ async def _add_evidence(store: Store, origin: Origin, photo: Photo, event_id: in
 
 async def _session_on_day_of(store: Store, case: Case, site: Site, at: datetime) -> int | None:
     day = at.astimezone(ZoneInfo(site.timezone)).date()
-    for session in await store.cases.sessions_of(case.id):
-        if session.day == day:
-            return session.id
-    return None
+    planned = [s for s in await store.cases.case_sessions_on(case.id, day) if s.status == "planned"]
+    return planned[0].id if planned else None

@@ -29,8 +29,8 @@ async def tell(
     text, the labels written in the reader's language too.
     """
     person = await store.people.get(person_id) if person_id is not None else None
-    if person is None:
-        return False
+    if person is None or person.telegram_user_id <= 0:
+        return False  # nobody, or a person whose data was erased (their id is negated)
     texts = for_user(person.language_code)
     payload: dict[str, object] = {"text": texts(key, **values)}
     if buttons:

@@ -25,6 +25,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from domain.cases import CaseStatus
 from domain.ledger import AttendanceEvent, Ledger, ledger_of_case
 from domain.models import Case, Session, Site
+from services import sessions
 from storage.repositories import Store
 from texts import DEFAULT_LANGUAGE, Texts, reports_en, reports_id
 from texts.formatting import format_day, format_hours
@@ -221,11 +222,9 @@ async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> byt
     assert site is not None
     ledger = ledger_of_case(case, site.timezone, await store.attendance.events_of_case(case.id))
     absences = await store.attendance.absences_of_case(case.id)
-    sessions = await store.cases.sessions_of(case.id)
+    upcoming = (await sessions.ahead(store, case, site, now))[:NEXT_SESSIONS]
     # Laying out the page is CPU work: a worker thread, like the workbook.
-    return await asyncio.to_thread(
-        _case_document, case, site, ledger, absences, sessions, texts, now
-    )
+    return await asyncio.to_thread(_case_document, case, site, ledger, absences, upcoming, texts)
 
 
 def _case_document(
@@ -233,9 +232,8 @@ def _case_document(
     site: Site,
     ledger: Ledger,
     absences: list[dict[str, object]],
-    sessions: list[Session],
+    upcoming: list[Session],
     texts: Texts,
-    now: datetime,
 ) -> bytes:
     styles = getSampleStyleSheet()
     small = styles["BodyText"]
@@ -281,12 +279,14 @@ def _case_document(
         Spacer(1, 8),
     ]
     zone = ZoneInfo(site.timezone)
-    credited_by_day: dict[date, int] = {}
+    # Per day: the hours worked, and what the law's caps let count of them.
+    by_day: dict[date, tuple[int, int]] = {}
     for credit in ledger.credits:
-        credited_by_day[credit.day] = credited_by_day.get(credit.day, 0) + credit.credited_minutes
+        raw, counted = by_day.get(credit.day, (0, 0))
+        by_day[credit.day] = (raw + credit.raw_minutes, counted + credit.credited_minutes)
     rows = [[words("pdf.day"), words("pdf.hours"), words("pdf.credited_column")]]
-    for day, minutes in sorted(credited_by_day.items())[-LAST_ATTENDANCES:]:
-        rows.append([format_day(day, lang), "", words.hours(minutes)])
+    for day, (raw, counted) in sorted(by_day.items())[-LAST_ATTENDANCES:]:
+        rows.append([format_day(day, lang), words.hours(raw), words.hours(counted)])
     if len(rows) > 1:
         heading = (
             f"<b>{_escape(words('pdf.attendance'))}</b> "
@@ -305,8 +305,6 @@ def _case_document(
             )
         heading = f"<b>{_escape(words('pdf.absences'))}</b>"
         story += [Paragraph(heading, styles["Heading3"]), _table(rows)]
-    today = now.astimezone(zone).date()
-    upcoming = [s for s in sessions if s.day >= today][:NEXT_SESSIONS]
     if upcoming:
         rows = [[words("pdf.next_session"), words("pdf.starts"), words("pdf.minutes")]]
         for session in upcoming:

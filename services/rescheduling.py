@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from domain import authority
 from domain.models import Case, Session, Site
-from services import notices
+from domain.session_life import Step, allows
+from services import notices, sessions
 from services.origin import Origin
 from services.scheduling import days_off_between
 from storage.repositories import Store
@@ -65,26 +66,29 @@ class SessionTime(Localized):
 
 
 async def upcoming(store: Store, origin: Origin, code: str) -> Upcoming | None:
-    """The planned sessions from today on of a case this actor manages; None if there is no
+    """The sessions still ahead of a case this actor manages; None if there is no
     such case for them (another Kejari's case is not admitted to exist)."""
     case = await store.cases.by_code(code)
     if case is None or not authority.manages_case(origin.actor, case):
         return None
     site = await store.sites.get(case.site_id)
     assert site is not None
-    today = _local_day(origin.now, site)
-    sessions = [s for s in await store.cases.sessions_of(case.id) if s.day >= today]
-    return Upcoming(case, site, sessions)
+    # Only what can still change: not a session under way, held, or reported absent.
+    return Upcoming(case, site, await sessions.ahead(store, case, site, origin.now))
 
 
 async def session_to_change(store: Store, origin: Origin, session_id: int | None) -> Changed:
-    """Whether this session is still planned and this actor manages its case."""
+    """Whether this session can still change (planned, not begun, held or reported absent)
+    and this actor manages its case."""
     session = await store.cases.session(session_id) if session_id else None
     case = await store.cases.get(session.case_id) if session else None
     if session is None or case is None or session.status != "planned":
         return Changed(Outcome.STALE)
     site = await store.sites.get(session.site_id)
     if site is None:
+        return Changed(Outcome.STALE)
+    life = await sessions.life_on(store, case, site, session.day)
+    if not allows(life, Step.MOVE):
         return Changed(Outcome.STALE)
     outcome = (
         Outcome.CHANGEABLE if authority.manages_case(origin.actor, case) else Outcome.NOT_YOURS
@@ -175,14 +179,14 @@ async def _record(
         detail={"case_id": case.id},
         **origin.audit_fields(),
     )
-    await _tell_offender(store, origin, case, site, event_id, session, new_start, reason)
+    await _announce(store, origin, case, site, event_id, session, new_start, reason)
     # Told here, so the scheduler's sweep of unannounced changes does not tell them again.
     await store.reminders.mark_announced(event_id, origin.now)
     changed = await store.cases.session(session.id)
     return Changed(outcome, case=case, site=site, session=changed)
 
 
-async def _tell_offender(
+async def _announce(
     store: Store,
     origin: Origin,
     case: Case,
@@ -192,22 +196,33 @@ async def _tell_offender(
     new_start: datetime | None,
     reason: str,
 ) -> None:
-    offender = await store.people.get(case.offender_person_id) if case.offender_person_id else None
-    if offender is None or offender.telegram_user_id <= 0:
-        return  # not linked yet, or erased: nobody to tell
-    await notices.tell(
-        store,
-        offender.id,
-        key="reminder.session_moved" if new_start else "reminder.session_cancelled",
-        kind=NOTICE_KIND,
-        about=f"session-change:{event_id}",
-        now=origin.now,
-        code=case.code,
-        site=site.name,
-        old=SessionTime(session.starts_at, site.timezone),
-        reason=reason,
-        new=SessionTime(new_start, site.timezone) if new_start is not None else "",
-    )
+    """The offender, their PK and the site's supervisors hear of a move or a cancellation
+    at once, from the same event, each in their own language."""
+    moved = new_start is not None
+    staff_key = "session.moved_staff" if moved else "session.cancelled_staff"
+    recipients = [
+        (
+            case.offender_person_id,
+            "reminder.session_moved" if moved else "reminder.session_cancelled",
+        ),
+        (case.pk_person_id, staff_key),
+        *((person_id, staff_key) for person_id in await store.sites.supervisors_of(site.id)),
+    ]
+    for person_id, key in recipients:
+        await notices.tell(
+            store,
+            person_id,
+            key=key,
+            kind=NOTICE_KIND,
+            about=f"session-change:{event_id}",
+            now=origin.now,
+            code=case.code,
+            name=case.offender_name,
+            site=site.name,
+            old=SessionTime(session.starts_at, site.timezone),
+            reason=reason,
+            new=SessionTime(new_start, site.timezone) if new_start is not None else "",
+        )
 
 
 def _local_day(now: datetime, site: Site) -> date:

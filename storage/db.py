@@ -8,6 +8,7 @@ lets it read the last committed state while a write is under way.
 import asyncio
 import contextlib
 import re
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -68,14 +69,13 @@ async def _begin(conn: aiosqlite.Connection) -> None:
 
     aiosqlite runs the statement in its own thread: a cancelled ``await`` does not stop it,
     and the connection would be left inside a transaction that nobody holds the lock for.
+    The ROLLBACK is queued behind it while the write lock is still held, so it is the next
+    statement the connection runs.
     """
-    begin = asyncio.ensure_future(conn.execute("BEGIN IMMEDIATE"))
     try:
-        await asyncio.shield(begin)
-    except BaseException:
-        with contextlib.suppress(Exception):
-            await begin
-        if conn.in_transaction:
+        await conn.execute("BEGIN IMMEDIATE")
+    except asyncio.CancelledError:
+        with contextlib.suppress(sqlite3.Error):
             await conn.execute("ROLLBACK")
         raise
 

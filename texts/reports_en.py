@@ -37,7 +37,7 @@ LABELS: dict[str, str] = {
     "pdf.absences": "Absences",
     "pdf.schedule": "Schedule",
     "pdf.day": "Date",
-    "pdf.hours": "Hours",
+    "pdf.hours": "Hours worked",
     "pdf.credited_column": "Credited",
     "pdf.reason": "Reason",
     "pdf.ruling": "Ruling",

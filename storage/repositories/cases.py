@@ -187,6 +187,14 @@ class CaseRepository:
         async with self._conn.execute(sql + " ORDER BY day", (case_id,)) as cur:
             return [Session.model_validate(dict(r)) for r in await cur.fetchall()]
 
+    async def case_sessions_on(self, case_id: int, day: date) -> list[Session]:
+        """The case's sessions on one local day, cancelled ones included."""
+        async with self._conn.execute(
+            f"SELECT {_SESSION} FROM sessions WHERE case_id = ? AND day = ?",
+            (case_id, day.isoformat()),
+        ) as cur:
+            return [Session.model_validate(dict(r)) for r in await cur.fetchall()]
+
     async def session_minutes_by_case(
         self, case_ids: list[int]
     ) -> dict[int, list[tuple[date, int]]]:

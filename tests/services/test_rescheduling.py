@@ -84,7 +84,7 @@ async def _events(db: Database) -> list[tuple[object, ...]]:
         return [tuple(r) for r in await cur.fetchall()]
 
 
-async def test_a_move_is_recorded_and_told_to_the_offender_once(
+async def test_a_move_is_recorded_and_told_once_to_the_offender_and_the_pengawas(
     db: Database, now: datetime
 ) -> None:
     case = await _case_with_offender(db, now)
@@ -102,10 +102,15 @@ async def test_a_move_is_recorded_and_told_to_the_offender_once(
     assert moved.session.ends_at - moved.session.starts_at == first.ends_at - first.starts_at
     assert await _events(db) == [(first.id, "moved", REASON, 1)]
     assert await db.reader().audit.count("session.moved") == 1
-    [notice] = await _outbox(db)
-    assert notice["chat_id"] == OFFENDER and notice["kind"] == rescheduling.NOTICE_KIND
-    text = json.loads(str(notice["payload"]))["text"]
-    assert "dipindahkan" in text and REASON in text and case.code in text
+    notices = {n["chat_id"]: n for n in await _outbox(db)}
+    # The seeded case has no PK: the offender and the site's pengawas are told, once each.
+    assert sorted(notices) == sorted([OFFENDER, PENGAWAS])
+    for notice in notices.values():
+        assert notice["kind"] == rescheduling.NOTICE_KIND
+        text = json.loads(str(notice["payload"]))["text"]
+        assert "dipindahkan" in text and REASON in text and case.code in text
+    # The pengawas works with the offender by name; the offender is told of their own session.
+    assert case.offender_name in json.loads(str(notices[PENGAWAS]["payload"]))["text"]
     # Announced with the move: the scheduler's sweep finds nothing left to tell.
     assert await db.reader().reminders.unannounced_changes() == []
 
@@ -170,8 +175,9 @@ async def test_a_cancelled_session_cannot_be_cancelled_or_moved_again(
     assert first.id not in {s.id for s in await db.reader().cases.sessions_of(case.id)}
     assert await _events(db) == [(first.id, "cancelled", REASON, 1)]
     assert await db.reader().audit.count("session.cancelled") == 1
-    [notice] = await _outbox(db)
-    assert "dibatalkan" in json.loads(str(notice["payload"]))["text"]
+    told = await _outbox(db)
+    assert sorted(n["chat_id"] for n in told) == sorted([OFFENDER, PENGAWAS])
+    assert all("dibatalkan" in json.loads(str(n["payload"]))["text"] for n in told)
 
 
 async def test_an_update_delivered_twice_cancels_once(db: Database, now: datetime) -> None:
@@ -187,7 +193,7 @@ async def test_an_update_delivered_twice_cancels_once(db: Database, now: datetim
             Origin(db, jaksa, now, update_id=41), session_id=second.id, reason=REASON
         )
     assert second.id in {s.id for s in await db.reader().cases.sessions_of(case.id)}
-    assert len(await _outbox(db)) == 1
+    assert len(await _outbox(db)) == 2  # one cancellation: the offender and the pengawas
 
 
 async def test_an_offender_not_yet_linked_is_not_told_and_nothing_waits_for_them(
@@ -201,5 +207,5 @@ async def test_an_offender_not_yet_linked_is_not_told_and_nothing_waits_for_them
 
     done = await rescheduling.cancel_session(origin, session_id=first.id, reason=REASON)
     assert done.outcome is Outcome.CANCELLED
-    assert await _outbox(db) == []
+    assert [n["chat_id"] for n in await _outbox(db)] == [PENGAWAS]  # the site still hears
     assert await _events(db) == [(first.id, "cancelled", REASON, 1)]

@@ -46,3 +46,34 @@ def test_numbers_are_plain_digits() -> None:
     assert callbacks.decode_int("-1") is None
     assert callbacks.decode_int("1e5") is None
     assert callbacks.decode_int("9" * 30) is None
+
+
+def test_every_button_prefix_is_declared_once() -> None:
+    """No button is made or read with a prefix typed out on the spot: they all come from
+    ``callback_data.Prefix``, whose values are unique."""
+    import ast
+    from pathlib import Path
+
+    from domain.callback_data import Prefix
+
+    root = Path(__file__).resolve().parents[2]
+    typed = []
+    for folder in ("handlers", "services", "scheduler"):
+        for path in sorted((root / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"encode", "decode"}
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "callbacks"
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                ) or (
+                    isinstance(node, ast.keyword)
+                    and node.arg == "prefix"
+                    and isinstance(node.value, ast.Constant)
+                ):
+                    typed.append(f"{path.name}:{node.lineno}")
+    assert typed == []
+    assert len({p.value for p in Prefix}) == len(Prefix)

@@ -208,3 +208,11 @@ async def test_the_indonesian_reports_keep_their_words(tmp_path: Path, now: date
         "08.00",
     ):
         assert label in text, label
+    # Absences and rulings in words, never the stored codes.
+    for reason, ruling in (
+        ("sakit", "sah"),
+        ("tanpa keterangan", "tidak sah"),
+        ("izin", "menunggu"),
+    ):
+        assert f"\n{reason}\n{ruling}\n" in text, reason
+    assert "tidak_sah" not in text and "tanpa_keterangan" not in text
