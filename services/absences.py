@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 
 from domain import authority
 from domain import callback_data as callbacks
+from domain.authority import CaseFilter
 from domain.callback_data import Prefix
 from domain.cases import CaseStatus
 from domain.models import Case, Site
-from domain.session_life import Life
+from domain.session_life import Life, Step, allows
 from services import attendance, notices, sessions
 from services.attendance import Message, Photo
 from services.origin import Origin
-from services.scope import scope_of
+from services.scope import supervising_scope
 from storage.repositories import Store
 from texts import Localized, Texts
 from texts.formatting import format_day
@@ -79,11 +80,18 @@ def reason_acceptable(text: str, *, category: str, by_offender: bool, with_lette
 
 
 async def cases_to_flag(store: Store, origin: Origin) -> list[Case]:
-    """Running cases at the sites this supervisor signs for."""
-    scope = await scope_of(store, origin.actor)
-    return [
-        c for c in await store.cases.for_agencies(None) if authority.records_at(scope, c.site_id)
-    ]
+    """Running cases at the sites this supervisor signs for that can still be reported absent
+    today: not someone already checked in, nor an absence already recorded."""
+    scope = await supervising_scope(store, origin.actor)
+    found = []
+    for case in await store.cases.visible(CaseFilter(site_ids=scope.supervised_sites)):
+        site = await store.sites.get(case.site_id)
+        if site is None:
+            continue
+        life = await sessions.life_on(store, case, site, _today(origin, site))
+        if allows(life, Step.REPORT_ABSENCE):
+            found.append(case)
+    return found
 
 
 async def case_to_flag(store: Store, origin: Origin, case: Case | None) -> Case | None:

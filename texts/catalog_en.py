@@ -322,7 +322,7 @@ MESSAGES: dict[str, str] = {
     "progress.next": "Next session:\n{session}",
     "cmd.absent": "Record a participant who did not come",
     "cmd.leave": "Ask leave for your next session",
-    "absence.no_cases": "There are no active participants at your site.",
+    "absence.no_cases": "Nobody at your site can be reported absent today: those already checked in or already reported are not listed.",
     "absence.choose": "Who did not come?",
     "absence.ask_category": "Why did {name} not come?",
     "absence.category.sakit": "Ill (sakit)",

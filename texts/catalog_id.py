@@ -334,7 +334,7 @@ MESSAGES: dict[str, str] = {
     "progress.next": "Sesi berikutnya:\n{session}",
     "cmd.absent": "Catat peserta yang tidak hadir",
     "cmd.leave": "Minta izin tidak hadir pada sesi berikutnya",
-    "absence.no_cases": "Tidak ada peserta aktif di lokasi Anda.",
+    "absence.no_cases": "Tidak ada peserta yang bisa dicatat tidak hadir hari ini di lokasi Anda: yang sudah check-in atau sudah dicatat tidak hadir tidak ditampilkan.",
     "absence.choose": "Siapa yang tidak hadir?",
     "absence.ask_category": "Alasan {name} tidak hadir?",
     "absence.category.sakit": "Sakit",

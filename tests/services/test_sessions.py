@@ -106,3 +106,15 @@ async def test_someone_checked_in_is_not_reported_absent(db: Database, now: date
     case = await db.reader().cases.get(case_id)
     assert case is not None
     assert await db.reader().attendance.absences_of_case(case_id) == []
+
+
+async def test_the_absence_list_leaves_out_who_is_already_there(
+    db: Database, now: datetime
+) -> None:
+    origin, case_id = await _day_one(db, now)
+    store = db.reader()
+    assert [c.id for c in await absences.cases_to_flag(store, origin)] == [case_id]
+    await attendance.check_in(
+        origin, case_id=case_id, photo=Photo("f", "u", 10), message=Message(1, 1, now)
+    )
+    assert await absences.cases_to_flag(store, origin) == []
