@@ -98,3 +98,27 @@ async def seed_site_with_cases(
             assert created is not None
             codes.append(created.case.code)
     return codes
+
+
+async def actor_of(db: Database, telegram_user_id: int) -> Actor:
+    """The person with this Telegram id as a use case sees them: their active roles."""
+    store = db.reader()
+    person = await store.people.by_telegram_id(telegram_user_id)
+    assert person is not None, telegram_user_id
+    memberships = tuple(await store.people.memberships_of(person.id))
+    return Actor(telegram_user_id, person, memberships)
+
+
+async def other_kejari_jaksa(db: Database, now: datetime, telegram_user_id: int) -> Actor:
+    """A jaksa of Kejari Balikpapan, who has no say over the seeded Samarinda office."""
+    async with db.transaction() as store:
+        kejari = await store.agencies.add(
+            type=AgencyType.KEJARI,
+            name="Kejaksaan Negeri Balikpapan",
+            parent_id=None,
+            timezone="Asia/Makassar",
+            created_by=None,
+            now=now,
+        )
+        await _member(store, telegram_user_id, "Jaksa Balikpapan", kejari.id, Role.JAKSA, now)
+    return await actor_of(db, telegram_user_id)

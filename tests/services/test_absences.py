@@ -4,24 +4,17 @@ from datetime import datetime
 
 from domain.actor import Actor
 from domain.models import Case
-from domain.roles import AgencyType, Role
+from domain.roles import Role
 from services import absences
 from services.absences import Outcome
 from services.attendance import Message, Photo
 from services.origin import Origin
 from storage.db import Database
 from storage.repositories.outbox import OutboxRow
-from tests.seeds import JAKSA_TELEGRAM_ID, seed_site_with_cases
+from tests.seeds import JAKSA_TELEGRAM_ID, actor_of, other_kejari_jaksa, seed_site_with_cases
 
 PENGAWAS = 777
 OFFENDER = 888
-
-
-async def _actor(db: Database, telegram_user_id: int) -> Actor:
-    store = db.reader()
-    person = await store.people.by_telegram_id(telegram_user_id)
-    assert person is not None
-    return Actor(telegram_user_id, person, tuple(await store.people.memberships_of(person.id)))
 
 
 async def _case(db: Database, now: datetime, *, cases: int = 1) -> list[Case]:
@@ -44,26 +37,7 @@ async def _offender_of(db: Database, now: datetime, case: Case) -> Actor:
             now=now,
         )
         await store.cases.link_offender(case.id, person.id)
-    return await _actor(db, OFFENDER)
-
-
-async def _other_kejari_jaksa(db: Database, now: datetime) -> Actor:
-    async with db.transaction() as store:
-        kejari = await store.agencies.add(
-            type=AgencyType.KEJARI,
-            name="Kejaksaan Negeri Balikpapan",
-            parent_id=None,
-            timezone="Asia/Makassar",
-            created_by=None,
-            now=now,
-        )
-        person = await store.people.ensure(
-            telegram_user_id=556, full_name="Jaksa Lain", language_code="id", now=now
-        )
-        await store.people.add_membership(
-            person_id=person.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
-        )
-    return await _actor(db, 556)
+    return await actor_of(db, OFFENDER)
 
 
 async def _outbox(db: Database, now: datetime) -> list[OutboxRow]:
@@ -78,7 +52,7 @@ async def test_a_supervisor_flags_once_a_day_and_the_jaksa_is_asked_to_rule(
     db: Database, now: datetime
 ) -> None:
     [case] = await _case(db, now)
-    origin = Origin(db, await _actor(db, PENGAWAS), now)
+    origin = Origin(db, await actor_of(db, PENGAWAS), now)
     flagged = await absences.flag_absence(
         origin,
         case_id=case.id,
@@ -117,13 +91,13 @@ async def test_only_the_sites_supervisor_flags_a_running_case(db: Database, now:
     async with db.transaction() as store:
         await store.cases.complete(ended.id, now=now)
     stranger = Origin(db, Actor(999), now)
-    jaksa = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    jaksa = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
     for origin in (stranger, jaksa):
         result = await absences.flag_absence(
             origin, case_id=case.id, category="sakit", reason="", message=_message(now)
         )
         assert result.outcome is Outcome.NOT_YOURS
-    pengawas = Origin(db, await _actor(db, PENGAWAS), now)
+    pengawas = Origin(db, await actor_of(db, PENGAWAS), now)
     finished = await absences.flag_absence(
         pengawas, case_id=ended.id, category="sakit", reason="", message=_message(now)
     )
@@ -142,20 +116,20 @@ async def test_only_the_sites_supervisor_flags_a_running_case(db: Database, now:
 async def test_the_cases_own_jaksa_rules_once(db: Database, now: datetime) -> None:
     [case] = await _case(db, now)
     flagged = await absences.flag_absence(
-        Origin(db, await _actor(db, PENGAWAS), now),
+        Origin(db, await actor_of(db, PENGAWAS), now),
         case_id=case.id,
         category="tanpa_keterangan",
         reason="",
         message=_message(now),
     )
     assert flagged.absence_id is not None
-    other = Origin(db, await _other_kejari_jaksa(db, now), now)
+    other = Origin(db, await other_kejari_jaksa(db, now, 556), now)
     refused = await absences.rule_absence(other, absence_id=flagged.absence_id, valid=True)
     assert refused.outcome is Outcome.NOT_YOURS
     [absence] = await db.reader().attendance.absences_of_case(case.id)
     assert absence["ruling"] is None
 
-    jaksa = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    jaksa = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
     ruled = await absences.rule_absence(jaksa, absence_id=flagged.absence_id, valid=False)
     assert (ruled.outcome, ruled.ruling) == (Outcome.DONE, "tidak_sah")
     again = await absences.rule_absence(jaksa, absence_id=flagged.absence_id, valid=True)

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.actor import Actor
 from domain.cases import CaseDraft, CaseStatus, CaseTerms, Consequence
 from domain.ledger import EventKind
 from domain.models import Case
@@ -16,24 +15,17 @@ from services.cases import create_case
 from services.corrections import Outcome
 from services.origin import DuplicateUpdate, Origin
 from storage.db import Database
-from tests.seeds import JAKSA_TELEGRAM_ID, seed_site_with_cases
+from tests.seeds import JAKSA_TELEGRAM_ID, actor_of, seed_site_with_cases
 
 PENGAWAS, OTHER_JAKSA = 777, 556
 ZONE = ZoneInfo("Asia/Makassar")  # the seeded site's
 REASON = "jam pulang salah dicatat"
 
 
-async def _actor(db: Database, telegram_user_id: int) -> Actor:
-    store = db.reader()
-    person = await store.people.by_telegram_id(telegram_user_id)
-    assert person is not None
-    return Actor(telegram_user_id, person, tuple(await store.people.memberships_of(person.id)))
-
-
 async def _day_sentence_worked_an_hour(db: Database, now: datetime) -> tuple[Case, int]:
     """An eight-hour sentence, one hour of it worked yesterday 08.00-09.00: ``(case, record)``."""
     await seed_site_with_cases(db, now, cases=1, pengawas_telegram_id=PENGAWAS)
-    jaksa = await _actor(db, JAKSA_TELEGRAM_ID)
+    jaksa = await actor_of(db, JAKSA_TELEGRAM_ID)
     assert jaksa.person is not None
     yesterday = now.astimezone(ZONE).date() - timedelta(days=1)
     async with db.transaction() as store:
@@ -109,7 +101,7 @@ async def test_a_correction_completes_the_case_and_a_void_reopens_it(
     db: Database, now: datetime
 ) -> None:
     case, record = await _day_sentence_worked_an_hour(db, now)
-    origin = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    origin = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
     found = await corrections.correctable(db.reader(), origin, case.code)
     assert found is not None and [r.id for r in found.records] == [record]
     assert found.ledger.credited_minutes == 60
@@ -161,7 +153,7 @@ async def test_another_kejaris_jaksa_corrects_nothing(db: Database, now: datetim
         await store.people.add_membership(
             person_id=person.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
         )
-    stranger = Origin(db, await _actor(db, OTHER_JAKSA), now)
+    stranger = Origin(db, await actor_of(db, OTHER_JAKSA), now)
 
     assert await corrections.correctable(db.reader(), stranger, case.code) is None
     corrected = await corrections.correct_attendance(
@@ -183,7 +175,7 @@ async def test_another_kejaris_jaksa_corrects_nothing(db: Database, now: datetim
 
 async def test_a_correction_that_does_not_hold_changes_nothing(db: Database, now: datetime) -> None:
     case, record = await _day_sentence_worked_an_hour(db, now)
-    origin = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    origin = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
 
     async def correct(start: time, end: time, reason: str = REASON) -> Outcome:
         result = await corrections.correct_attendance(
@@ -216,7 +208,7 @@ async def test_a_correction_that_does_not_hold_changes_nothing(db: Database, now
 
 async def test_an_update_delivered_twice_corrects_once(db: Database, now: datetime) -> None:
     case, record = await _day_sentence_worked_an_hour(db, now)
-    jaksa = await _actor(db, JAKSA_TELEGRAM_ID)
+    jaksa = await actor_of(db, JAKSA_TELEGRAM_ID)
 
     async def void() -> None:
         await corrections.void_attendance(

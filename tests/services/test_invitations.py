@@ -6,38 +6,17 @@ import pytest
 
 from domain import invitations as rules
 from domain.actor import Actor
-from domain.roles import AgencyType, Role
+from domain.roles import Role
 from services import invitations
 from services.invitations import Outcome, Redemption
 from services.origin import DuplicateUpdate, Origin
 from services.people import Profile
 from storage.db import Database
-from tests.seeds import seed_office, seed_site_with_cases
+from tests.seeds import other_kejari_jaksa, seed_office, seed_site_with_cases
 
 WEEK = timedelta(days=7)
 ADMIN = 1
 ME = Profile("Rina Wati", "id")
-
-
-async def _other_kejari_jaksa(db: Database, now: datetime) -> Actor:
-    """A jaksa of Kejari Balikpapan, who has no say over Samarinda (agency 1)."""
-    async with db.transaction() as store:
-        kejari = await store.agencies.add(
-            type=AgencyType.KEJARI,
-            name="Kejaksaan Negeri Balikpapan",
-            parent_id=None,
-            timezone="Asia/Makassar",
-            created_by=None,
-            now=now,
-        )
-        person = await store.people.ensure(
-            telegram_user_id=666, full_name="Jaksa Balikpapan", language_code="id", now=now
-        )
-        await store.people.add_membership(
-            person_id=person.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
-        )
-        memberships = tuple(await store.people.memberships_of(person.id))
-    return Actor(666, person, memberships)
 
 
 async def _count(db: Database, table: str) -> int:
@@ -69,7 +48,7 @@ async def test_a_jaksa_invites_only_what_a_jaksa_may_into_their_own_kejari(
     db: Database, now: datetime
 ) -> None:
     jaksa = Origin(db, await seed_office(db, now), now)
-    stranger = Origin(db, await _other_kejari_jaksa(db, now), now)
+    stranger = Origin(db, await other_kejari_jaksa(db, now, 666), now)
     colleague = await invitations.create_invitation(
         jaksa, role=Role.JAKSA, agency_id=1, profile=ME, validity=WEEK
     )
@@ -223,7 +202,7 @@ async def test_an_offender_is_invited_to_their_own_case_by_its_kejari_only(
     mine = Origin(
         db, Actor(555, jaksa, tuple(await db.reader().people.memberships_of(jaksa.id))), now
     )
-    stranger = Origin(db, await _other_kejari_jaksa(db, now), now)
+    stranger = Origin(db, await other_kejari_jaksa(db, now, 666), now)
     refused = await invitations.invite_offender(stranger, code=code, profile=ME, validity=WEEK)
     assert refused.outcome is Outcome.NOT_ALLOWED
     missing = await invitations.invite_offender(

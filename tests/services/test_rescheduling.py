@@ -6,26 +6,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.actor import Actor
 from domain.models import Case
-from domain.roles import AgencyType, Role
 from services import rescheduling
 from services.origin import DuplicateUpdate, Origin
 from services.rescheduling import Outcome
 from services.scheduling import days_off_between
 from storage.db import Database
-from tests.seeds import JAKSA_TELEGRAM_ID, seed_site_with_cases
+from tests.seeds import JAKSA_TELEGRAM_ID, actor_of, other_kejari_jaksa, seed_site_with_cases
 
 PENGAWAS, OFFENDER, OTHER_JAKSA = 777, 888, 556
 REASON = "Lokasi dipakai acara kelurahan"
 ZONE = ZoneInfo("Asia/Makassar")  # the seeded site's
-
-
-async def _actor(db: Database, telegram_user_id: int) -> Actor:
-    store = db.reader()
-    person = await store.people.by_telegram_id(telegram_user_id)
-    assert person is not None
-    return Actor(telegram_user_id, person, tuple(await store.people.memberships_of(person.id)))
 
 
 async def _case_with_offender(db: Database, now: datetime) -> Case:
@@ -40,25 +31,6 @@ async def _case_with_offender(db: Database, now: datetime) -> Case:
     found = await db.reader().cases.by_code(code)
     assert found is not None
     return found
-
-
-async def _other_kejaris_jaksa(db: Database, now: datetime) -> Actor:
-    async with db.transaction() as store:
-        kejari = await store.agencies.add(
-            type=AgencyType.KEJARI,
-            name="Kejaksaan Negeri Balikpapan",
-            parent_id=None,
-            timezone="Asia/Makassar",
-            created_by=None,
-            now=now,
-        )
-        person = await store.people.ensure(
-            telegram_user_id=OTHER_JAKSA, full_name="Jaksa Lain", language_code="id", now=now
-        )
-        await store.people.add_membership(
-            person_id=person.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
-        )
-    return await _actor(db, OTHER_JAKSA)
 
 
 async def _free_day(db: Database, case: Case) -> date:
@@ -90,7 +62,7 @@ async def test_a_move_is_recorded_and_told_once_to_the_offender_and_the_pengawas
     case = await _case_with_offender(db, now)
     first = (await db.reader().cases.sessions_of(case.id))[0]
     day = await _free_day(db, case)
-    origin = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    origin = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
 
     moved = await rescheduling.move_session(origin, session_id=first.id, day=day, reason=REASON)
 
@@ -118,7 +90,7 @@ async def test_a_move_is_recorded_and_told_once_to_the_offender_and_the_pengawas
 async def test_a_move_is_held_to_the_limits_of_planning(db: Database, now: datetime) -> None:
     case = await _case_with_offender(db, now)
     first, second = (await db.reader().cases.sessions_of(case.id))[:2]
-    origin = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    origin = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
 
     for day, expected in [
         (second.day, Outcome.ALREADY_THAT_DAY),
@@ -140,7 +112,7 @@ async def test_a_move_is_held_to_the_limits_of_planning(db: Database, now: datet
 async def test_another_kejaris_jaksa_changes_nothing(db: Database, now: datetime) -> None:
     case = await _case_with_offender(db, now)
     first = (await db.reader().cases.sessions_of(case.id))[0]
-    stranger = Origin(db, await _other_kejaris_jaksa(db, now), now)
+    stranger = Origin(db, await other_kejari_jaksa(db, now, OTHER_JAKSA), now)
 
     assert await rescheduling.upcoming(db.reader(), stranger, case.code) is None
     found = await rescheduling.session_to_change(db.reader(), stranger, first.id)
@@ -161,7 +133,7 @@ async def test_a_cancelled_session_cannot_be_cancelled_or_moved_again(
 ) -> None:
     case = await _case_with_offender(db, now)
     first = (await db.reader().cases.sessions_of(case.id))[0]
-    origin = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    origin = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
 
     done = await rescheduling.cancel_session(origin, session_id=first.id, reason=REASON)
     assert done.outcome is Outcome.CANCELLED
@@ -183,7 +155,7 @@ async def test_a_cancelled_session_cannot_be_cancelled_or_moved_again(
 async def test_an_update_delivered_twice_cancels_once(db: Database, now: datetime) -> None:
     case = await _case_with_offender(db, now)
     first, second = (await db.reader().cases.sessions_of(case.id))[:2]
-    jaksa = await _actor(db, JAKSA_TELEGRAM_ID)
+    jaksa = await actor_of(db, JAKSA_TELEGRAM_ID)
 
     await rescheduling.cancel_session(
         Origin(db, jaksa, now, update_id=41), session_id=first.id, reason=REASON
@@ -203,7 +175,7 @@ async def test_an_offender_not_yet_linked_is_not_told_and_nothing_waits_for_them
     case = await db.reader().cases.by_code(code)
     assert case is not None and case.offender_person_id is None
     first = (await db.reader().cases.sessions_of(case.id))[0]
-    origin = Origin(db, await _actor(db, JAKSA_TELEGRAM_ID), now)
+    origin = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
 
     done = await rescheduling.cancel_session(origin, session_id=first.id, reason=REASON)
     assert done.outcome is Outcome.CANCELLED
