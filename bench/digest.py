@@ -94,7 +94,11 @@ async def main() -> None:
             scope = await digests.agency_scope(store, kejati)
             cases = await digests.cases_in_scope(store, scope)
             result = await digests.compute(
-                store, cases, week_start=date(2026, 2, 23), today=date(2026, 3, 2)
+                store,
+                cases,
+                week_start=date(2026, 2, 23),
+                today=date(2026, 3, 2),
+                now=datetime(2026, 3, 2, 4, 0, tzinfo=UTC),
             )
             timings.append((time.perf_counter() - began) * 1000)
         await db.close()

@@ -45,6 +45,13 @@ class Week:
     days_held: int  # (case, local day) pairs with minutes credited: a session held
 
 
+def reported_week(today: date) -> date:
+    """The first of the seven days that end with ``today`` (the agency's local day): the one
+    period every digest reports, posted on schedule or asked for with ``/ringkasan``, so two
+    digests a few minutes apart never disagree. Its rate counts the sessions already over."""
+    return today - timedelta(days=6)
+
+
 def chart_weeks(week_start: date) -> list[date]:
     """The Mondays (or week starts) the chart shows, oldest first, ending with this week."""
     return [week_start - timedelta(days=7 * back) for back in range(CHART_WEEKS - 1, -1, -1)]

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from domain import callback_data as callbacks
 from domain.callback_data import Prefix
+from domain.digest import reported_week
 from domain.parsing import parse_time, parse_weekdays
 from domain.permissions import Action
 from handlers.context import Request, load_actor, services_of
@@ -141,7 +142,7 @@ async def digest_now(req: Request) -> None:
     today = req.now.astimezone(ZoneInfo(zone)).date()
     cases = await digests.cases_in_scope(store, scope)
     result = await digests.compute(
-        store, cases, week_start=digests.week_start_of(today), today=today
+        store, cases, week_start=reported_week(today), today=today, now=req.now
     )
     await req.reply(digests.render(req.texts, title, result))
     await req.context.bot.send_photo(req.chat_id, photo=await render_digest_png(result, req.texts))

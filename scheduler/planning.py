@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from domain import callback_data as callbacks
 from domain.callback_data import Prefix
+from domain.digest import reported_week
 from domain.reminders import Due, FollowUp, Kind, ReminderSettings, plan_followups, plan_reminders
 from services import digest as digests
 from services.charts import render_digest_png
@@ -204,8 +205,10 @@ async def plan_digests(db: Database, now: datetime) -> int:
         key = f"digest:{group.chat_id}:{moment.date().isoformat()}"
         scope = await digests.agency_scope(store, agency.id)
         cases = await digests.cases_in_scope(store, scope)
-        week_start = moment.date() - timedelta(days=7)
-        result = await digests.compute(store, cases, week_start=week_start, today=moment.date())
+        week_start = reported_week(moment.date())
+        result = await digests.compute(
+            store, cases, week_start=week_start, today=moment.date(), now=moment
+        )
         texts = Texts(group.language)
         chart = base64.b64encode(await render_digest_png(result, texts)).decode("ascii")
         async with db.transaction() as tx:
@@ -300,7 +303,9 @@ async def plan_weekly_alerts(db: Database, now: datetime, zone: str) -> int:
     store = db.reader()
     today = moment.date()
     cases = await store.cases.for_agencies(None, active_only=False)
-    summary = await digests.compute(store, cases, week_start=today - timedelta(days=7), today=today)
+    summary = await digests.compute(
+        store, cases, week_start=reported_week(today), today=today, now=moment
+    )
     risky = {code for code, _ in summary.at_risk}
     followers: dict[int, list[tuple[str, str, bool]]] = {}
     for case in cases:

@@ -1,6 +1,6 @@
 """Computing an agency's weekly digest from its cases, and writing it for a group."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.agencies import with_descendants
@@ -30,9 +30,12 @@ async def cases_in_scope(store: Store, scope: set[int] | frozenset[int] | None) 
     )
 
 
-async def compute(store: Store, cases: list[Case], *, week_start: date, today: date) -> Digest:
+async def compute(
+    store: Store, cases: list[Case], *, week_start: date, today: date, now: datetime
+) -> Digest:
     """Sums from the database (a few queries whatever the number of cases), then the pure
-    digest. The hours come from the per-day ledger sums kept with every attendance change."""
+    digest. The hours come from the per-day ledger sums kept with every attendance change;
+    the rate counts only the sessions over by ``now``."""
     sites = {s.id: s for s in await store.sites.all()}
     reported = [case for case in cases if counted(case.status)]
     ids = [case.id for case in reported]
@@ -62,7 +65,9 @@ async def compute(store: Store, cases: list[Case], *, week_start: date, today: d
     return build_digest(
         standings,
         weeks,
-        sessions_planned=await store.cases.planned_sessions_between(ids, week_start, week_end),
+        sessions_planned=await store.cases.planned_sessions_between(
+            ids, week_start, week_end, ended_by=now
+        ),
         absences_invalid=await store.attendance.invalid_absences_between(ids, week_start, week_end),
         today=today,
     )
@@ -80,7 +85,8 @@ def render(texts: Texts, title: str, digest: Digest) -> Html:
         texts(
             "digest.header",
             title=title,
-            week=format_day(digest.week_start, texts.lang),
+            first=format_day(digest.week_start, texts.lang),
+            last=format_day(digest.week_start + timedelta(days=6), texts.lang),
         ),
         texts(
             "digest.body",
@@ -100,8 +106,3 @@ def render(texts: Texts, title: str, digest: Digest) -> Html:
     else:
         lines.append(texts("digest.no_risk"))
     return join_lines(lines)
-
-
-def week_start_of(day: date) -> date:
-    """The Monday of the week being reported: the week that ended before the digest day."""
-    return day - timedelta(days=day.weekday())

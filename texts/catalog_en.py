@@ -381,7 +381,7 @@ MESSAGES: dict[str, str] = {
     "group.settings_usage": "Usage: <code>/digest_settings monday 08.00 en</code> (day, time, language id or en).",
     "group.settings_saved": "The weekly digest is posted every {day} at {time} (language: {language}).",
     "digest.my_scope": "Your scope",
-    "digest.header": "📊 <b>Weekly community-service digest — {title}</b>\nWeek starting {week}",
+    "digest.header": "📊 <b>Weekly community-service digest — {title}</b>\nThe last seven days: {first} – {last}",
     "digest.body": "Active cases: {active}\nSessions held: {held} of {planned} scheduled (attendance {rate})\nHours credited this week: {week_hours} · in total: {total_hours}\nCompleted this week: {completions}\nAbsences without valid reason: {invalid}",
     "digest.at_risk_header": "⚠️ Cases at risk of missing their deadline ({count}):",
     "digest.at_risk_line": "• {code} ({initials})",

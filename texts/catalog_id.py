@@ -393,7 +393,7 @@ MESSAGES: dict[str, str] = {
     "group.settings_usage": "Cara pakai: <code>/atur_ringkasan senin 08.00 id</code> (hari, jam, bahasa id atau en).",
     "group.settings_saved": "Ringkasan mingguan dikirim setiap {day} pukul {time} (bahasa: {language}).",
     "digest.my_scope": "Wewenang Anda",
-    "digest.header": "📊 <b>Ringkasan mingguan kerja sosial — {title}</b>\nPekan mulai {week}",
+    "digest.header": "📊 <b>Ringkasan mingguan kerja sosial — {title}</b>\nTujuh hari terakhir: {first} – {last}",
     "digest.body": "Kasus aktif: {active}\nSesi terlaksana: {held} dari {planned} terjadwal (kehadiran {rate})\nJam dikreditkan pekan ini: {week_hours} · total: {total_hours}\nSelesai pekan ini: {completions}\nKetidakhadiran tidak sah: {invalid}",
     "digest.at_risk_header": "⚠️ Kasus berisiko tidak selesai tepat waktu ({count}):",
     "digest.at_risk_line": "• {code} ({initials})",

@@ -220,13 +220,20 @@ class CaseRepository:
         ) as cur:
             return {int(case_id): int(minutes) for case_id, minutes in await cur.fetchall()}
 
-    async def planned_sessions_between(self, case_ids: list[int], start: date, end: date) -> int:
-        """Sessions planned on days in ``[start, end)``, over these cases."""
-        async with self._conn.execute(
+    async def planned_sessions_between(
+        self, case_ids: list[int], start: date, end: date, *, ended_by: datetime | None = None
+    ) -> int:
+        """Sessions planned on days in ``[start, end)``, over these cases; with ``ended_by``,
+        only those over by then (a session still to come is not yet missed)."""
+        sql = (
             "SELECT COUNT(*) FROM sessions WHERE status = 'planned' AND day >= ? AND day < ?"
-            " AND case_id IN (SELECT value FROM json_each(?))",
-            (start.isoformat(), end.isoformat(), json.dumps(case_ids)),
-        ) as cur:
+            " AND case_id IN (SELECT value FROM json_each(?))"
+        )
+        args: list[object] = [start.isoformat(), end.isoformat(), json.dumps(case_ids)]
+        if ended_by is not None:
+            sql += " AND ends_at <= ?"
+            args.append(ts(ended_by))
+        async with self._conn.execute(sql, args) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 

@@ -14,13 +14,12 @@ import pytest
 
 from domain import law
 from domain.cases import CaseStatus, CaseTerms, Problem, check_dates
-from domain.digest import CaseStanding, Week, at_risk, build_digest, chart_weeks
+from domain.digest import CaseStanding, Week, at_risk, build_digest, chart_weeks, reported_week
 from domain.holiday_calendar import national_days_off
 from domain.ledger import AttendanceRecord, compute_ledger
 from domain.reminders import Due, Kind, Recipient, SessionFacts, plan_reminders
 from domain.schedule import Plan, PlannedSession, capacity_minutes, plan_case
 from domain.schedule import at_risk as plan_at_risk
-from services.digest import week_start_of
 from tests.unit.test_schedule import terms as schedule_terms
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -450,21 +449,22 @@ def test_hours_that_do_not_fit_in_the_last_days_are_at_risk(
 @pytest.mark.parametrize(
     ("now", "zone", "week"),
     [
-        # Friday 31 December 2027 / Saturday 1 January 2028: the same week everywhere.
-        pytest.param(NYE_2027, WIB, date(2027, 12, 27), id="2027-WIB"),
-        pytest.param(NYE_2027, WITA, date(2027, 12, 27), id="2027-WITA"),
-        pytest.param(NYE_2027, WIT, date(2027, 12, 27), id="2027-WIT"),
-        # Sunday 31 December 2028 23.30 WIB, but Monday 1 January 2029 in WITA and WIT.
+        # 16.30 UTC on 31 December 2027 is still the 31st in WIB, already 1 January in
+        # WITA and WIT: the seven days reported end with each zone's today.
+        pytest.param(NYE_2027, WIB, date(2027, 12, 25), id="2027-WIB"),
+        pytest.param(NYE_2027, WITA, date(2027, 12, 26), id="2027-WITA"),
+        pytest.param(NYE_2027, WIT, date(2027, 12, 26), id="2027-WIT"),
         pytest.param(NYE_2028, WIB, date(2028, 12, 25), id="2028-WIB"),
-        pytest.param(NYE_2028, WITA, date(2029, 1, 1), id="2028-WITA"),
-        pytest.param(NYE_2028, WIT, date(2029, 1, 1), id="2028-WIT"),
+        pytest.param(NYE_2028, WITA, date(2028, 12, 26), id="2028-WITA"),
+        pytest.param(NYE_2028, WIT, date(2028, 12, 26), id="2028-WIT"),
     ],
 )
-def test_the_week_now_belongs_to_is_the_agency_zones_week(
+def test_the_week_reported_is_the_agency_zones_last_seven_days(
     now: datetime, zone: str, week: date
 ) -> None:
-    assert week_start_of(local_today(now, zone)) == week
-    assert week.weekday() == MON
+    today = local_today(now, zone)
+    assert reported_week(today) == week
+    assert week + timedelta(days=6) == today  # seven days, today the last of them
 
 
 @pytest.mark.parametrize("zone", ZONES)
