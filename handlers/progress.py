@@ -7,7 +7,7 @@ from handlers.render import progress_line, session_line
 from services import sessions
 from services.ledger import ledger_of
 from texts import join_lines
-from texts.formatting import format_day, format_hours
+from texts.formatting import format_day, format_duration
 
 
 @command(Action.PROGRESS)
@@ -28,7 +28,7 @@ async def progress(req: Request) -> None:
             progress_line(req, ledger),
             req.texts(
                 "progress.left",
-                left=format_hours(ledger.remaining_minutes),
+                left=format_duration(ledger.remaining_minutes, req.texts.lang),
                 deadline=format_day(case.deadline, req.texts.lang),
             ),
         ]

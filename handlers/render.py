@@ -22,6 +22,7 @@ from handlers.context import Request
 from texts import Html, Texts, join_lines
 from texts.formatting import (
     format_day,
+    format_duration,
     format_hours,
     format_instant,
     progress_bar,
@@ -120,6 +121,7 @@ def progress_line(req: Request, ledger: Ledger) -> Html:
     return req.texts(
         "attendance.progress",
         bar=progress_bar(ledger.credited_minutes, ledger.total_minutes),
-        done=format_hours(ledger.credited_minutes),
+        # Exact, so that what is done and what is left always add up to the sentence.
+        done=format_duration(ledger.credited_minutes, req.texts.lang),
         total=format_hours(ledger.total_minutes),
     )

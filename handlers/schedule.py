@@ -22,7 +22,7 @@ from services.cases import Sight
 from services.ledger import ledger_of
 from services.sessions import ahead
 from texts import Html, join_lines
-from texts.formatting import format_day, format_hours, progress_bar, weekday_names
+from texts.formatting import format_day, format_duration, format_hours, progress_bar, weekday_names
 
 CASE = Prefix.CASE
 NEXT_SESSIONS = 10
@@ -50,7 +50,7 @@ async def case_view(req: Request, case: Case) -> Html:
             start=format_day(case.start_date, req.texts.lang),
             deadline=format_day(case.deadline, req.texts.lang),
             bar=progress_bar(ledger.credited_minutes, ledger.total_minutes),
-            done=format_hours(ledger.credited_minutes),
+            done=format_duration(ledger.credited_minutes, req.texts.lang),
             sessions=len(sessions),
             planned=format_hours(planned_minutes),
         )

@@ -269,7 +269,7 @@ async def check_out(
             about=f"check_out:{attendance_id}",
             now=origin.now,
             credited=Duration(credited),
-            done=format_hours(ledger.credited_minutes),
+            done=Duration(ledger.credited_minutes),
             total=format_hours(ledger.total_minutes),
         )
     return Recorded(

@@ -99,9 +99,9 @@ async def test_check_in_and_out_credit_the_hours(bot: Bot) -> None:
     reply = next(m for m in sent if m.chat_id == pengawas["id"])
     # 2.5 hours on site, the decision allows 2 hours a day.
     assert "Jam dikreditkan: 2 jam" in (reply.plain or "")
-    assert "2/40 jam" in (reply.plain or "")
+    assert "2 jam dari 40 jam" in (reply.plain or "")
     [progress] = await bot.send(day["offender"], "/progres")
-    assert "2/40 jam" in (progress.plain or "") and "Sisa 38 jam" in (progress.plain or "")
+    assert "2 jam dari 40 jam" in (progress.plain or "") and "Sisa 38 jam" in (progress.plain or "")
     # A check-out without an open check-in.
     replies = await bot.send(pengawas, f"/pulang {case.code}")
     assert "belum tercatat hadir" in (replies[0].plain or "")

@@ -109,7 +109,7 @@ async def test_a_case_is_planned_around_holidays(bot: Bot) -> None:
     offender = bot.user(2200, "Budi")
     await bot.send(offender, f"/start {token}")
     [view] = await bot.send(offender, "/jadwal")
-    assert case.code in (view.plain or "") and "0/40 jam" in (view.plain or "")
+    assert case.code in (view.plain or "") and "0 menit dari 40 jam" in (view.plain or "")
 
 
 async def test_the_shortfall_is_said_plainly(bot: Bot) -> None:
