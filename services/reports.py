@@ -23,7 +23,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from domain.cases import CaseStatus
-from domain.ledger import AttendanceEvent, Ledger, ledger_of_case
+from domain.ledger import AttendanceEvent, EventKind, Ledger, fold, ledger_of_case
 from domain.models import Case, Session, Site
 from services import sessions
 from storage.repositories import Store
@@ -220,11 +220,50 @@ async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> byt
     ``now`` decides which sessions are still ahead, in the site's zone."""
     site = await store.sites.get(case.site_id)
     assert site is not None
-    ledger = ledger_of_case(case, site.timezone, await store.attendance.events_of_case(case.id))
+    events = await store.attendance.events_of_case(case.id)
+    ledger = ledger_of_case(case, site.timezone, events)
     absences = await store.attendance.absences_of_case(case.id)
     upcoming = (await sessions.ahead(store, case, site, now))[:NEXT_SESSIONS]
+    notes = _record_notes(
+        events, await store.attendance.flags_of_case(case.id), site.timezone, _Words(texts)
+    )
     # Laying out the page is CPU work: a worker thread, like the workbook.
-    return await asyncio.to_thread(_case_document, case, site, ledger, absences, upcoming, texts)
+    return await asyncio.to_thread(
+        _case_document, case, site, ledger, absences, upcoming, notes, texts
+    )
+
+
+def _record_notes(
+    events: list[AttendanceEvent], flags: Mapping[int, float], zone: str, words: "_Words"
+) -> list[tuple[date, str]]:
+    """What the record says beyond its hours, per attendance: still open, typed by hand,
+    corrected or voided (with the reason given), outside the site's geofence."""
+    started = {e.attendance_id: e.start for e in events if e.kind is EventKind.CHECK_IN}
+    notes: list[tuple[date, str]] = []
+
+    def day_of(attendance_id: int) -> date | None:
+        start = started.get(attendance_id)
+        return start.astimezone(ZoneInfo(zone)).date() if start else None
+
+    for event in sorted(events, key=lambda e: e.seq):
+        day = day_of(event.attendance_id)
+        if day is None:
+            continue
+        reason = event.reason or "—"
+        if event.kind is EventKind.CORRECTION:
+            notes.append((day, words("pdf.note_corrected", reason=reason)))
+        elif event.kind is EventKind.VOID:
+            notes.append((day, words("pdf.note_void", reason=reason)))
+        elif event.kind is EventKind.CHECK_OUT and event.manual:
+            notes.append((day, words("pdf.note_manual", reason=reason)))
+    for record in fold(events):
+        day = day_of(record.id)
+        if record.end is None and day is not None:
+            notes.append((day, words("pdf.note_open")))
+    for attendance_id, distance in flags.items():
+        if (day := day_of(attendance_id)) is not None:
+            notes.append((day, words("pdf.note_geofence", distance=round(distance))))
+    return sorted(notes, key=lambda note: note[0])
 
 
 def _case_document(
@@ -233,6 +272,7 @@ def _case_document(
     ledger: Ledger,
     absences: list[dict[str, object]],
     upcoming: list[Session],
+    notes: list[tuple[date, str]],
     texts: Texts,
 ) -> bytes:
     styles = getSampleStyleSheet()
@@ -304,6 +344,11 @@ def _case_document(
                 ]
             )
         heading = f"<b>{_escape(words('pdf.absences'))}</b>"
+        story += [Paragraph(heading, styles["Heading3"]), _table(rows)]
+    if notes:
+        rows = [[words("pdf.day"), words("pdf.note")]]
+        rows += [[format_day(day, lang), note] for day, note in notes]
+        heading = f"<b>{_escape(words('pdf.notes'))}</b>"
         story += [Paragraph(heading, styles["Heading3"]), _table(rows)]
     if upcoming:
         rows = [[words("pdf.next_session"), words("pdf.starts"), words("pdf.minutes")]]

@@ -1,7 +1,11 @@
-"""Filled spreadsheets for tests, built the way Kejari staff would fill the template."""
+"""Filled spreadsheets for tests, built the way Kejari staff would fill the template, and
+the text a generated PDF shows."""
 
+import base64
 import csv
 import io
+import re
+import zlib
 
 import openpyxl
 
@@ -74,3 +78,14 @@ def csv_bytes(rows: list[Row], *, delimiter: str = ",", bom: bool = False) -> by
     for row in rows:
         writer.writerow(["" if row[c] is None else row[c] for c in columns])
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+def pdf_text(data: bytes) -> str:
+    """The strings a reportlab PDF shows, in order (its streams are ASCII85 and Flate)."""
+    shown: list[str] = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        content = zlib.decompress(base64.a85decode(match.group(1).strip().removesuffix(b"~>")))
+        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", content):
+            text = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), literal)
+            shown.append(re.sub(rb"\\(.)", rb"\1", text).decode("cp1252"))
+    return "\n".join(shown)

@@ -1,10 +1,8 @@
 """The reports' words: both catalogs alike, and each report written in its reader's language."""
 
-import base64
 import io
 import re
 import string
-import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +14,7 @@ from domain.ledger import EventKind
 from services import reports
 from storage.db import Database
 from tests.seeds import seed_site_with_cases
+from tests.sheets import pdf_text
 from texts import Texts, reports_en, reports_id
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations"
@@ -47,17 +46,6 @@ def test_every_label_the_reports_use_is_in_the_catalogs() -> None:
     stored |= {f"category.{c}" for c in _stored_values("category")}
     stored |= {f"ruling.{r}" for r in _stored_values("ruling")} | {"ruling.pending"}
     assert stored <= set(reports_id.LABELS)
-
-
-def _pdf_text(data: bytes) -> str:
-    """The strings a reportlab PDF shows, in order (its streams are ASCII85 and Flate)."""
-    shown: list[str] = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        content = zlib.decompress(base64.a85decode(match.group(1).strip().removesuffix(b"~>")))
-        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", content):
-            text = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), literal)
-            shown.append(re.sub(rb"\\(.)", rb"\1", text).decode("cp1252"))
-    return "\n".join(shown)
 
 
 async def _reports(tmp_path: Path, now: datetime, lang: str) -> tuple[bytes, bytes]:
@@ -136,7 +124,7 @@ async def test_the_english_reports_are_in_english(tmp_path: Path, now: datetime)
     assert header == tuple(reports_en.LABELS[k] for k in reports.SITE_COLUMNS)
     assert line[-1] == "active"
 
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     for label in (
         "Community-service sentence summary —",
         "Offender:",
@@ -193,7 +181,7 @@ async def test_the_indonesian_reports_keep_their_words(tmp_path: Path, now: date
         "Status",
     )
     assert rows["Taman Uji"][1][-1] == "aktif"
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     for label in (
         "Ringkasan pelaksanaan pidana kerja sosial —",
         "Terpidana:",
