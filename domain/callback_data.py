@@ -22,6 +22,7 @@ class Prefix(StrEnum):
     RSVP = "rsv"  # rsv:v1:<session id>:y|n, under a reminder
     MARK_ABSENT = "abn"  # abn:v1:<case id>, under a supervisor's follow-up
     RULE = "abs"  # abs:v1:s|t:<absence id>, under the jaksa's alert
+    LEAVE = "izn"  # izn:v1:<session id>, the session an offender asks leave for
     CORRECTION = "kor"  # kor:v1:a:<attendance id>
     RESCHEDULE = "ubj"  # ubj:v1:s|m|x:<session id>
     CASE = "jdw"  # jdw:v1:c:<case id> | jdw:v1:p:<page>

@@ -20,13 +20,14 @@ from telegram.ext import (
 
 from domain import callback_data as callbacks
 from domain.callback_data import Prefix
-from domain.models import Case
+from domain.models import Case, Site
 from domain.permissions import Action
 from handlers.context import Request
 from handlers.filters import FOR_ME, PRIVATE
 from handlers.flows import cancel_fallback
 from handlers.guards import allowed, button, refuse_object, stale, step
 from handlers.registry import ABSENT, LEAVE
+from handlers.render import session_line
 from handlers.supervision import CODE_RE, Photo, photo_of
 from services import absences, evidence
 from services.absences import CATEGORIES, OFFENDER, REASON_MAX, RULE, SUPERVISOR, Outcome
@@ -39,6 +40,7 @@ FLOW = "absence"
 PREFIX = Prefix.ABSENCE
 RSVP = Prefix.RSVP
 MARK = Prefix.MARK_ABSENT
+LEAVE_PREFIX = Prefix.LEAVE
 
 
 def _flow(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
@@ -160,13 +162,47 @@ async def category(req: Request, update: Update, context: ContextTypes.DEFAULT_T
 
 @step(Action.PROGRESS)
 async def leave_command(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The offender's next sessions as buttons: leave is asked for one chosen session."""
     _flow(context).clear()
-    found = await absences.next_leave_day(req.db.reader(), req.origin)
-    if found is None:
+    choices = await absences.leave_choices(req.db.reader(), req.origin)
+    if not choices:
         await req.reply(req.texts("schedule.no_upcoming"))
         return END
-    case, day = found
-    return await _ask_leave(req, context, case, day)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    str(session_line(req, session, await _site_of(req, case))).removeprefix("• "),
+                    callback_data=callbacks.encode(LEAVE_PREFIX, session.id),
+                )
+            ]
+            for case, session in choices
+        ]
+    )
+    await req.reply(req.texts("absence.choose_leave"), reply_markup=keyboard)
+    return PICK
+
+
+@step(Action.PROGRESS)
+async def leave_picked(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    assert query is not None
+    parts = callbacks.decode(query.data, LEAVE_PREFIX, 1)
+    session_id = callbacks.decode_int(parts[0]) if parts else None
+    chosen = await absences.leave_session(req.db.reader(), req.origin, session_id)
+    if chosen is None:
+        await stale(req)
+        return END
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    case, session = chosen
+    return await _ask_leave(req, context, case, session.day)
+
+
+async def _site_of(req: Request, case: Case) -> Site:
+    site = await req.db.reader().sites.get(case.site_id)
+    assert site is not None
+    return site
 
 
 @step(Action.PROGRESS)
@@ -281,6 +317,9 @@ async def _reported(
     if result.outcome is Outcome.PRESENT:
         await req.reply(req.texts("session.already_present", name=case.offender_name))
         return END
+    if result.outcome is Outcome.STALE:  # the chosen session began while the reason was typed
+        await req.reply(req.texts("schedule.no_upcoming"))
+        return END
     await req.reply(
         req.texts("absence.recorded", name=case.offender_name, day=format_day(day, req.texts.lang))
     )
@@ -348,6 +387,7 @@ def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
         states={
             PICK: [
                 CallbackQueryHandler(picked, pattern=rf"^{PREFIX}:"),
+                CallbackQueryHandler(leave_picked, pattern=rf"^{LEAVE_PREFIX}:"),
                 MessageHandler(not_command, expect_button),
             ],
             CATEGORY: [

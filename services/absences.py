@@ -17,7 +17,7 @@ from domain import callback_data as callbacks
 from domain.authority import CaseFilter
 from domain.callback_data import Prefix
 from domain.cases import CaseStatus
-from domain.models import Case, Site
+from domain.models import Case, Session, Site
 from domain.session_life import Life, Step, allows
 from services import attendance, notices, sessions
 from services.attendance import Message, Photo
@@ -99,20 +99,40 @@ async def case_to_flag(store: Store, origin: Origin, case: Case | None) -> Case 
     return case if case is not None and await _may_flag(store, origin, case) else None
 
 
-async def next_leave_day(store: Store, origin: Origin) -> tuple[Case, date] | None:
-    """The offender's first running case with a session still ahead, and that day."""
+#: How many of their next sessions an offender is offered to ask leave for.
+LEAVE_CHOICES = 6
+
+
+async def leave_choices(store: Store, origin: Origin) -> list[tuple[Case, Session]]:
+    """The offender's next sessions they may still ask leave for: not begun, not attended,
+    no absence recorded; soonest first, over their running cases."""
     if origin.person_id is None:
-        return None
+        return []
+    found: list[tuple[Case, Session]] = []
     for case in await store.cases.of_offender(origin.person_id):
-        if case.status is not CaseStatus.ACTIVE:
-            continue
         site = await store.sites.get(case.site_id)
-        if site is None:
+        if case.status is not CaseStatus.ACTIVE or site is None:
             continue
-        upcoming = await sessions.ahead(store, case, site, origin.now)
-        if upcoming:
-            return case, upcoming[0].day
-    return None
+        found += [
+            (case, s)
+            for s in await sessions.ahead(store, case, site, origin.now)
+            if s.starts_at > origin.now
+        ]
+    found.sort(key=lambda pair: pair[1].starts_at)
+    return found[:LEAVE_CHOICES]
+
+
+async def leave_session(
+    store: Store, origin: Origin, session_id: int | None
+) -> tuple[Case, Session] | None:
+    """The chosen session if it is still one this offender may ask leave for."""
+    return next(((c, s) for c, s in await leave_choices(store, origin) if s.id == session_id), None)
+
+
+async def next_leave_day(store: Store, origin: Origin) -> tuple[Case, date] | None:
+    """The first session the offender may still ask leave for: its case and its day."""
+    choices = await leave_choices(store, origin)
+    return (choices[0][0], choices[0][1].day) if choices else None
 
 
 # -- use cases ------------------------------------------------------------------------------
@@ -188,6 +208,12 @@ async def request_leave(
         site = await store.sites.get(case.site_id)
         if site is not None and await _present(store, case, site, day):
             return Reported(Outcome.PRESENT, case=case, day=day)
+        # Leave is asked ahead: not for a session already under way or over.
+        if site is not None and not any(
+            s.day == day and s.starts_at > origin.now
+            for s in await sessions.ahead(store, case, site, origin.now)
+        ):
+            return Reported(Outcome.STALE, case=case, day=day)
         return await _report(store, origin, case, day, "izin", OFFENDER, reason, message, photo)
 
 

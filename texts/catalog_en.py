@@ -330,6 +330,7 @@ MESSAGES: dict[str, str] = {
     "absence.category.tanpa_keterangan": "No reason given",
     "absence.category.lainnya": "Other",
     "absence.ask_reason": "A short note? You may send a photo of a doctor's note or permission letter as evidence. Type - if there is none.",
+    "absence.choose_leave": "Which session are you asking leave for? Choose one; a session already begun cannot be chosen.",
     "absence.ask_leave": "You are asking leave for {day}. Write the reason; you may attach a photo of a letter as evidence.",
     "absence.bad_reason": "Please write the reason (3–{max} characters), or send a photo as evidence.",
     "absence.already": "The absence on {day} was already recorded.",

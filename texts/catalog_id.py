@@ -342,6 +342,7 @@ MESSAGES: dict[str, str] = {
     "absence.category.tanpa_keterangan": "Tanpa keterangan",
     "absence.category.lainnya": "Lainnya",
     "absence.ask_reason": "Keterangan singkat? Boleh kirim foto surat dokter atau surat izin sebagai bukti. Ketik - bila tidak ada.",
+    "absence.choose_leave": "Untuk sesi mana Anda minta izin tidak hadir? Pilih satu; sesi yang sudah dimulai tidak bisa dipilih.",
     "absence.ask_leave": "Anda minta izin tidak hadir pada {day}. Tuliskan alasannya; boleh lampirkan foto surat sebagai bukti.",
     "absence.bad_reason": "Tuliskan alasannya (3–{max} karakter), atau kirim foto bukti.",
     "absence.already": "Ketidakhadiran pada {day} sudah tercatat sebelumnya.",

@@ -269,7 +269,13 @@ async def test_absences_are_ruled_by_the_jaksa(bot: Bot) -> None:
 async def test_an_offender_asks_leave_in_advance(bot: Bot) -> None:
     day = await _site_day(bot)
     offender, jaksa, pengawas = day["offender"], day["jaksa"], day["pengawas"]
-    [ask] = await bot.send(offender, "/izin")
+    [choose] = await bot.send(offender, "/izin")
+    # The sessions ahead as buttons: today's has begun (the clock is at noon), so the
+    # first offered is tomorrow's.
+    sessions = await bot.db.reader().cases.sessions_of(day["case"].id)
+    tomorrow = next(s for s in sessions if s.starts_at > bot.clock.now)
+    assert choose.callback_data()[0] == f"izn:v1:{tomorrow.id}"
+    [ask] = await bot.press(offender, choose, choose.callback_data()[0])
     assert "minta izin" in (ask.plain or "")
     assert "alasannya" in ((await bot.send(offender, "x"))[0].plain or "")
     mark = bot.fake.mark()
@@ -281,6 +287,7 @@ async def test_an_offender_asks_leave_in_advance(bot: Bot) -> None:
     assert any(m.chat_id == pengawas["id"] and not m.buttons() for m in sent)
     [absence] = await bot.db.reader().attendance.absences_of_case(day["case"].id)
     assert (absence["source"], absence["category"]) == ("terpidana", "izin")
+    assert absence["day"] == tomorrow.day.isoformat()  # the chosen session, not today's
     # The pengawas cannot use /izin, the offender cannot use /tidakhadir.
     assert "tidak tersedia" in ((await bot.send(pengawas, "/izin"))[0].plain or "")
     assert "tidak tersedia" in ((await bot.send(offender, "/tidakhadir"))[0].plain or "")

@@ -1,6 +1,7 @@
 """Absences as use cases: who may flag, ask leave and rule, and what each leaves behind."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from domain.actor import Actor
 from domain.models import Case
@@ -184,3 +185,18 @@ async def test_a_reminder_is_answered_by_its_own_offender(db: Database, now: dat
     assert (answered.outcome, answered.day) == (Outcome.DONE, mine.day)
     [row] = await db.reader().audit.rows_about([f"session:{mine.id}"])
     assert row["action"] == "reminder.answered" and '"n"' in str(row["detail"])
+
+
+async def test_leave_is_asked_for_a_session_not_yet_begun(db: Database, now: datetime) -> None:
+    """The seeded case's session today began at 08.00 (it is 09.00): it is not offered and
+    cannot be asked for; tomorrow's can."""
+    [case] = await _case(db, now, cases=1)
+    offender = Origin(db, await _offender_of(db, now, case), now)
+    [(_, first), *_] = await absences.leave_choices(db.reader(), offender)
+    today = now.astimezone(ZoneInfo("Asia/Makassar")).date()
+    assert first.day > today and first.starts_at > now
+    late = await absences.request_leave(
+        offender, case_id=case.id, day=today, reason="sidang keluarga", message=_message(now)
+    )
+    assert late.outcome is Outcome.STALE
+    assert await db.reader().attendance.absences_of_case(case.id) == []
