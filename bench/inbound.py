@@ -332,9 +332,18 @@ async def bench_bot(
         peak = peak_memory_mb(process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
-        await asyncio.to_thread(process.wait, 30)
-        await fake.stop()
-        log.close()
+        try:
+            await asyncio.to_thread(process.wait, 30)
+        except subprocess.TimeoutExpired:
+            # Say what the bot was doing when it would not stop, then stop it.
+            log.flush()
+            tail = (data_dir / ("echo.log" if echo else "bot.log")).read_text().splitlines()
+            print("the bot did not stop within 30 s; its last log lines:", *tail[-15:], sep="\n")
+            process.kill()
+            raise
+        finally:
+            await fake.stop()
+            log.close()
     return results, peak
 
 

@@ -18,6 +18,7 @@ While Telegram is unreachable the log gets one line a minute, not one per row.
 import asyncio
 import base64
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -91,8 +92,12 @@ async def dispatch(
     now: datetime,
     grace: timedelta = GRACE,
     failures: LogThrottle | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> DispatchReport:
     """One tick: send every due row, or decide what becomes of it.
+
+    ``stopping`` is asked before each send: once the bot is shutting down, what is not sent
+    yet stays pending for the next start, so a long queue never holds up a restart.
 
     Rows for different chats go out concurrently, a few at a time, so the rate limiter
     (not the round trip of each request) sets the pace; rows for one chat keep their order.
@@ -129,7 +134,7 @@ async def dispatch(
     async def one_chat(rows: list[OutboxRow]) -> None:
         async with gate:
             for row in rows:  # one chat's messages stay in order
-                if report.slowed_down or report.network_errors:
+                if report.slowed_down or report.network_errors or stopping():
                     return
                 await _deliver(bot, db, row, now, report, failures)
 

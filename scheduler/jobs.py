@@ -53,7 +53,13 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> Callable[[
         services = context.bot_data[services_key]
         async with one_dispatch_at_a_time:
             now = services.clock()
-            report = await dispatch(outbox_bot, services.db, now, failures=services.failures)
+            report = await dispatch(
+                outbox_bot,
+                services.db,
+                now,
+                failures=services.failures,
+                stopping=lambda: not context.application.running,
+            )
             if report.unreachable:
                 await plan_unreachable_notices(services.db, report.unreachable, now)
         if metrics.serving():
