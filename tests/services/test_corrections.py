@@ -8,14 +8,13 @@ import pytest
 from domain.cases import CaseDraft, CaseStatus, CaseTerms, Consequence
 from domain.ledger import EventKind
 from domain.models import Case
-from domain.roles import AgencyType, Role
 from services import corrections
 from services.attendance import Message
 from services.cases import create_case
 from services.corrections import Outcome
 from services.origin import DuplicateUpdate, Origin
 from storage.db import Database
-from tests.seeds import JAKSA_TELEGRAM_ID, actor_of, seed_site_with_cases
+from tests.seeds import JAKSA_TELEGRAM_ID, actor_of, other_kejari_jaksa, seed_site_with_cases
 
 PENGAWAS, OTHER_JAKSA = 777, 556
 ZONE = ZoneInfo("Asia/Makassar")  # the seeded site's
@@ -138,22 +137,7 @@ async def test_a_correction_completes_the_case_and_a_void_reopens_it(
 
 async def test_another_kejaris_jaksa_corrects_nothing(db: Database, now: datetime) -> None:
     case, record = await _day_sentence_worked_an_hour(db, now)
-    async with db.transaction() as store:
-        kejari = await store.agencies.add(
-            type=AgencyType.KEJARI,
-            name="Kejaksaan Negeri Balikpapan",
-            parent_id=None,
-            timezone="Asia/Makassar",
-            created_by=None,
-            now=now,
-        )
-        person = await store.people.ensure(
-            telegram_user_id=OTHER_JAKSA, full_name="Jaksa Lain", language_code="id", now=now
-        )
-        await store.people.add_membership(
-            person_id=person.id, agency_id=kejari.id, role=Role.JAKSA, invitation_id=None, now=now
-        )
-    stranger = Origin(db, await actor_of(db, OTHER_JAKSA), now)
+    stranger = Origin(db, await other_kejari_jaksa(db, now, OTHER_JAKSA), now)
 
     assert await corrections.correctable(db.reader(), stranger, case.code) is None
     corrected = await corrections.correct_attendance(
