@@ -180,8 +180,8 @@ def _monthly_workbook(
                     case.decision_number,
                     planned,
                     held,
-                    minutes / 60,
-                    ledger.credited_minutes / 60,
+                    _hours(minutes),
+                    _hours(ledger.credited_minutes),
                     case.hours_total,
                     len(absences),
                     invalid,
@@ -198,7 +198,7 @@ def _monthly_workbook(
                 totals[0],
                 totals[1],
                 totals[2],
-                round(totals[3] / 60, 1),
+                _hours(totals[3]),
                 totals[4],
                 totals[5],
                 totals[6],
@@ -366,6 +366,12 @@ def _case_document(
     title = words("pdf.document_title", code=case.code)
     SimpleDocTemplate(buffer, pagesize=A4, title=title).build(story)
     return buffer.getvalue()
+
+
+def _hours(minutes: int) -> float:
+    """Hours for a table cell, as everywhere: one decimal, never rounded up (``format_hours``),
+    so a site's sheet and the summary show the same figure for the same minutes."""
+    return max(minutes, 0) * 10 // 60 / 10
 
 
 def _table(rows: list[list[str]]) -> Table:

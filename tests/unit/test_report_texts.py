@@ -181,6 +181,8 @@ async def test_the_indonesian_reports_keep_their_words(tmp_path: Path, now: date
         "Status",
     )
     assert rows["Taman Uji"][1][-1] == "aktif"
+    # The same minutes give the same hours on the site's sheet and in the summary.
+    assert rows["Taman Uji"][1][5] == rows["Taman Uji"][1][6] == summary[3][4] == 1.5
     text = pdf_text(pdf)
     for label in (
         "Ringkasan pelaksanaan pidana kerja sosial —",
