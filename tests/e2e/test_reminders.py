@@ -173,7 +173,9 @@ async def test_a_moved_session_is_announced_to_the_offender(bot: Bot) -> None:
     mark = bot.fake.mark()
     await bot.send(jaksa, "Lokasi ditutup untuk perbaikan")
     now = bot.clock()
-    assert await plan_outbox(bot.db, now) >= 1
+    # The planner may add reminders for the sessions left (how many depends on the date);
+    # it must not announce the cancellation again.
+    await plan_outbox(bot.db, now)
     await dispatch(bot.app.bot, bot.db, now)
     [notice] = [
         m
