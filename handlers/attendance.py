@@ -185,8 +185,10 @@ async def check_in_caption(req: Request, update: Update, context: ContextTypes.D
     if match is None or photo is None:
         await req.reply(req.texts("attendance.caption_usage"))
         return END
-    case = await _case_at_my_site(req, match.group(0))
+    # The use case checks the site and the case's state itself: no second look here.
+    case = await req.db.reader().cases.by_code(match.group(0))
     if case is None:
+        await req.reply(req.texts("attendance.not_your_case", code=match.group(0)))
         return END
     _pending(context, IN).clear()
     return await _record_check_in(req, context, case.id, photo, message)
