@@ -79,7 +79,7 @@ def register(app: Application) -> None:
             cases.conversation(),
             reschedule.conversation(),
             *attendance.conversations(),
-            absences.conversation(),
+            *absences.conversations(),
             corrections.conversation(),
             _command(START, start.start),
             _command(HELP, help.help_command),

@@ -234,6 +234,7 @@ MESSAGES: dict[str, str] = {
     "holiday.cuti_off": "Collective leave now counts as a working day.",
     "reschedule.usage": "Usage: <code>/reschedule KS-2026-0001</code> (case codes are in /schedule).",
     "reschedule.choose": "Which session of {code} should change?",
+    "reschedule.ask_kind": "Move it to another day, or cancel it?",
     "reschedule.move": "📅 Move",
     "reschedule.cancel": "✖️ Cancel session",
     "reschedule.ask_reason": "Reason for the change? (5–300 characters; recorded and passed on)",

@@ -246,6 +246,7 @@ MESSAGES: dict[str, str] = {
     "holiday.cuti_off": "Cuti bersama kini dihitung sebagai hari kerja.",
     "reschedule.usage": "Cara pakai: <code>/ubah_jadwal KS-2026-0001</code> (kode kasus ada di /jadwal).",
     "reschedule.choose": "Sesi {code} mana yang diubah?",
+    "reschedule.ask_kind": "Dipindahkan ke hari lain, atau dibatalkan?",
     "reschedule.move": "📅 Pindahkan",
     "reschedule.cancel": "✖️ Batalkan sesi",
     "reschedule.ask_reason": "Alasan perubahan? (5–300 karakter; dicatat dan diberitahukan)",

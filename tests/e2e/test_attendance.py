@@ -274,7 +274,7 @@ async def test_an_offender_asks_leave_in_advance(bot: Bot) -> None:
     # first offered is tomorrow's.
     sessions = await bot.db.reader().cases.sessions_of(day["case"].id)
     tomorrow = next(s for s in sessions if s.starts_at > bot.clock.now)
-    assert choose.callback_data()[0] == f"izn:v1:{tomorrow.id}"
+    assert choose.callback_data()[0] == f"izn:v1:s:{tomorrow.id}"
     [ask] = await bot.press(offender, choose, choose.callback_data()[0])
     assert "minta izin" in (ask.plain or "")
     assert "alasannya" in ((await bot.send(offender, "x"))[0].plain or "")
