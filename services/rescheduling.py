@@ -162,7 +162,7 @@ async def _record(
     """The session event, the audit row and the offender's notice of a change just made."""
     case, site, session = found.case, found.site, found.session
     assert case is not None and site is not None and session is not None
-    await store.cases.add_session_event(
+    event_id = await store.cases.add_session_event(
         session_id=session.id,
         kind=outcome.value,
         old_starts_at=session.starts_at,
@@ -171,8 +171,6 @@ async def _record(
         by=origin.person_id,
         now=origin.now,
     )
-    # The event just written is the case's newest: writes are serialised.
-    event_id = int(str((await store.cases.session_events_of(case.id))[-1]["id"]))
     await store.audit.append(
         action=f"session.{outcome.value}",
         subject=f"session:{session.id}",

@@ -336,8 +336,9 @@ class CaseRepository:
         reason: str,
         by: int | None,
         now: datetime,
-    ) -> None:
-        await self._conn.execute(
+    ) -> int:
+        """The new event's id, for the notices that name it."""
+        cur = await self._conn.execute(
             "INSERT INTO session_events (session_id, kind, old_starts_at, new_starts_at, reason,"
             " by_person_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -350,6 +351,8 @@ class CaseRepository:
                 ts(now),
             ),
         )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
 
     # -- import batches (services.importing) ----------------------------------------------
 
