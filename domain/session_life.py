@@ -2,9 +2,11 @@
 
 planned → cancelled, or moved (still planned, another day) → in progress (checked in) →
 attended (checked out); or planned → absent (reported) → absent, ruled *sah* or *tidak sah*;
-or planned → excused (the offender's leave, once ruled *sah*). Every use case that changes a
-session asks :func:`allows` first, so the record never says both "attended" and "absent"
-for one session, and a refusal can say what the session is now.
+or planned → excused (the offender's leave, once ruled *sah*). The jaksa's corrections are
+steps too: an attendance record is corrected or voided, and an absence (ruled or not) is
+withdrawn and becomes attendance. Every use case that changes a session asks :func:`allows`
+first, so the record never says both "attended" and "absent" for one session, and a refusal
+can say what the session is now.
 """
 
 from dataclasses import dataclass
@@ -28,6 +30,10 @@ class Step(StrEnum):
     ASK_LEAVE = "ask_leave"
     MOVE = "move"
     CANCEL = "cancel"
+    RULE = "rule"  # the jaksa rules a reported absence sah or tidak sah, once
+    CORRECT_ATTENDANCE = "correct_attendance"  # the jaksa sets a record's times
+    VOID_ATTENDANCE = "void_attendance"  # the jaksa voids a record entered by mistake
+    CORRECT_ABSENCE = "correct_absence"  # the jaksa withdraws an absence: attended after all
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class Facts:
     checked_in: bool = False
     checked_out: bool = False
     absence_ruling: str | None = None  # "sah", "tidak_sah", or "pending" when unruled
-    absent: bool = False
+    absent: bool = False  # an absence stands: reported and not withdrawn by a correction
 
 
 def life_of(facts: Facts) -> Life:
@@ -56,20 +62,24 @@ def life_of(facts: Facts) -> Life:
     return Life.PLANNED
 
 
+_CORRECTIONS = frozenset({Step.CORRECT_ATTENDANCE, Step.VOID_ATTENDANCE})
+_ABSENCE_CORRECTION = frozenset({Step.CORRECT_ABSENCE})
+
 _ALLOWED: dict[Life, frozenset[Step]] = {
     Life.PLANNED: frozenset(
         {Step.CHECK_IN, Step.REPORT_ABSENCE, Step.ASK_LEAVE, Step.MOVE, Step.CANCEL}
     ),
-    # Checked in: only the check-out. A mistaken record is the jaksa's to correct.
-    Life.IN_PROGRESS: frozenset({Step.CHECK_OUT}),
+    # Checked in: only the check-out, and the jaksa's correction of a mistaken record.
+    Life.IN_PROGRESS: frozenset({Step.CHECK_OUT}) | _CORRECTIONS,
     # A second stretch the same day (checked out too early, back after lunch): the daily
     # cap still holds in the ledger.
-    Life.ATTENDED: frozenset({Step.CHECK_IN}),
+    Life.ATTENDED: frozenset({Step.CHECK_IN}) | _CORRECTIONS,
     Life.CANCELLED: frozenset(),
-    # An absence stands until the jaksa corrects it; it is not overwritten by a check-in.
-    Life.ABSENT: frozenset(),
-    Life.ABSENT_VALID: frozenset(),
-    Life.ABSENT_INVALID: frozenset(),
+    # An absence stands until the jaksa rules it, or corrects it into attendance; it is not
+    # overwritten by a check-in. It is ruled once.
+    Life.ABSENT: frozenset({Step.RULE}) | _ABSENCE_CORRECTION,
+    Life.ABSENT_VALID: _ABSENCE_CORRECTION,
+    Life.ABSENT_INVALID: _ABSENCE_CORRECTION,
 }
 
 

@@ -41,7 +41,8 @@ class Outcome(StrEnum):
     BAD_REASON = "bad_reason"
     ALREADY = "already"  # that day's absence was reported (or ruled) already
     PRESENT = "present"  # checked in that day: an absence would contradict the record
-    STALE = "stale"  # no such absence or session: an old or forged button
+    STALE = "stale"  # no such absence or session: an old or forged button; with ``life``
+    # when the session has moved on (the absence was corrected into attendance)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Ruled:
     outcome: Outcome
     case: Case | None = None
     ruling: str | None = None  # "sah" or "tidak_sah"
+    life: Life | None = None  # the session's state, when that is why nothing was ruled
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,8 @@ async def request_leave(
 
 
 async def rule_absence(origin: Origin, *, absence_id: int, valid: bool) -> Ruled:
-    """The jaksa of the case's Kejari rules once; *tidak sah* records the consequence."""
+    """The jaksa of the case's Kejari rules once, while the absence stands (a correction did
+    not withdraw it); *tidak sah* records the consequence."""
     async with origin.transaction() as store:
         absence = await store.attendance.absence(absence_id)
         case = await store.cases.get(int(str(absence["case_id"]))) if absence else None
@@ -227,11 +230,20 @@ async def rule_absence(origin: Origin, *, absence_id: int, valid: bool) -> Ruled
         if not authority.manages_case(origin.actor, case):
             return Ruled(Outcome.NOT_YOURS, case=case)
         ruling = "sah" if valid else "tidak_sah"
+        site = await store.sites.get(case.site_id)
+        assert site is not None
+        day = date.fromisoformat(str(absence["day"]))
+        life = await sessions.life_on(store, case, site, day)
+        if absence["withdrawn_at"] is not None or not allows(life, Step.RULE):
+            # Withdrawn by a correction (the day is attended now), or ruled already.
+            ruled = absence["ruling"] is not None and absence["withdrawn_at"] is None
+            refused = Outcome.ALREADY if ruled else Outcome.STALE
+            return Ruled(refused, case=case, ruling=ruling, life=life)
         consequence = None if valid else f"{case.consequence.value}: {case.replaced_penalty}"
         if not await store.attendance.rule_absence(
             absence_id, ruling=ruling, consequence=consequence, by=origin.person_id, now=origin.now
         ):
-            return Ruled(Outcome.ALREADY, case=case, ruling=ruling)
+            return Ruled(Outcome.ALREADY, case=case, ruling=ruling, life=life)
         await store.audit.append(
             action="absence.ruled",
             subject=f"case:{case.id}",

@@ -35,7 +35,8 @@ class Outcome(StrEnum):
     NOT_YOURS = "not_yours"  # no such case, or not at a site this supervisor signs for
     CASE_FINISHED = "case_finished"
     ALREADY_IN = "already_in"
-    NOT_CHECKED_IN = "not_checked_in"  # the attendance is not (or no longer) open
+    NOT_CHECKED_IN = "not_checked_in"  # the attendance is not (or no longer) open; with
+    # ``life`` when the session is open no more (a correction closed it, or it was cancelled)
     PHOTO_USED = "photo_used"
     END_BEFORE_START = "end_before_start"
     END_IN_FUTURE = "end_in_future"
@@ -228,6 +229,13 @@ async def check_out(
         start = await start_of(store, attendance_id)
         if start is None or await store.attendance.open_for_case(case.id) != attendance_id:
             return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site)
+        # The session of the check-in's day must be under way: not closed by the jaksa's
+        # correction meanwhile, nor cancelled.
+        life = await sessions.life_on(
+            store, case, site, start.astimezone(ZoneInfo(site.timezone)).date()
+        )
+        if not allows(life, Step.CHECK_OUT):
+            return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site, life=life)
         if photo is not None and await store.attendance.evidence_seen(photo.file_unique_id):
             return Recorded(Outcome.PHOTO_USED, case=case, site=site)
         if end <= start:

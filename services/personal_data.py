@@ -47,7 +47,7 @@ async def case_record(store: Store, case: Case) -> dict[str, Any]:
         "offender_account": offender.model_dump(mode="json") if offender else None,
         "sessions": [s.model_dump(mode="json") for s in sessions],
         "session_events": await store.cases.session_events_of(case.id),
-        "absences": await store.attendance.absences_of_case(case.id),
+        "absences": await store.attendance.absences_of_case(case.id, withdrawn=True),
         "attendance_events": [
             {
                 "seq": e.seq,

@@ -12,7 +12,8 @@ from storage.repositories import Store
 
 
 async def ahead(store: Store, case: Case, site: Site, now: datetime) -> list[Session]:
-    """Planned sessions not over and not yet attended or reported absent, in order."""
+    """Planned sessions not over and not yet attended or reported absent (an absence a
+    correction withdrew does not count), in order."""
     zone = ZoneInfo(site.timezone)
     checked_in = {
         record.start.astimezone(zone).date()
@@ -26,7 +27,10 @@ async def ahead(store: Store, case: Case, site: Site, now: datetime) -> list[Ses
 
 
 async def life_on(store: Store, case: Case, site: Site, day: date) -> Life:
-    """The state of the case's session on ``day`` (its local day), from the record."""
+    """The state of the case's session on ``day`` (its local day), from the record.
+
+    An absence a correction withdrew does not count. When the supervisor and the offender
+    both reported the day, it waits for the jaksa while either is unruled."""
     zone = ZoneInfo(site.timezone)
     records = [
         r
@@ -44,6 +48,11 @@ async def life_on(store: Store, case: Case, site: Site, day: date) -> Life:
             checked_in=bool(records),
             checked_out=bool(records) and all(r.end is not None for r in records),
             absent=bool(absences),
-            absence_ruling=str(absences[-1]["ruling"] or "pending") if absences else None,
+            absence_ruling=_ruling(absences) if absences else None,
         )
     )
+
+
+def _ruling(absences: list[dict[str, object]]) -> str:
+    rulings = {str(a["ruling"] or "pending") for a in absences}
+    return next((r for r in ("pending", "tidak_sah", "sah") if r in rulings), "pending")

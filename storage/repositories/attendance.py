@@ -9,13 +9,18 @@ from storage.repositories._sql import parse_ts, ts
 
 _EVENT = "id, attendance_id, kind, start_at, end_at, break_minutes, manual, reason"
 
-# An attendance is open while it has a check-in and neither a check-out nor a void.
+# An attendance is open while it has a check-in and neither a check-out nor a void, nor a
+# correction that gave it its end (as ``domain.ledger.fold`` reads the events).
 _OPEN = (
     "EXISTS (SELECT 1 FROM attendance_events e WHERE e.attendance_id = a.id"
     " AND e.kind = 'check_in') AND NOT EXISTS (SELECT 1 FROM attendance_events e"
-    " WHERE e.attendance_id = a.id AND e.kind IN ('check_out', 'void'))"
+    " WHERE e.attendance_id = a.id AND (e.kind IN ('check_out', 'void')"
+    " OR (e.kind = 'correction' AND e.end_at IS NOT NULL)))"
 )
 
+
+# An absence stands unless a correction withdrew it (the row is kept, marked).
+_STANDS = "withdrawn_at IS NULL"
 
 _KINDS = {kind.value: kind for kind in EventKind}
 
@@ -167,10 +172,11 @@ class AttendanceRepository:
         return found
 
     async def invalid_absences_between(self, case_ids: list[int], start: date, end: date) -> int:
-        """Absences ruled *tidak sah* on days in ``[start, end)``, over these cases."""
+        """Absences ruled *tidak sah* on days in ``[start, end)``, over these cases; one withdrawn
+        by a correction is not counted."""
         async with self._conn.execute(
             "SELECT COUNT(*) FROM absences WHERE ruling = 'tidak_sah' AND day >= ? AND day < ?"
-            " AND case_id IN (SELECT value FROM json_each(?))",
+            f" AND {_STANDS} AND case_id IN (SELECT value FROM json_each(?))",
             (start.isoformat(), end.isoformat(), json.dumps(case_ids)),
         ) as cur:
             row = await cur.fetchone()
@@ -355,8 +361,10 @@ class AttendanceRepository:
         return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
 
     async def absence(self, absence_id: int) -> dict[str, object] | None:
+        """The absence, withdrawn or not (``withdrawn_at`` says)."""
         async with self._conn.execute(
-            "SELECT id, case_id, day, category, reason, source, ruling FROM absences WHERE id = ?",
+            "SELECT id, case_id, day, category, reason, source, ruling, withdrawn_at"
+            " FROM absences WHERE id = ?",
             (absence_id,),
         ) as cur:
             row = await cur.fetchone()
@@ -371,18 +379,43 @@ class AttendanceRepository:
         by: int | None,
         now: datetime,
     ) -> bool:
-        """Rule once: False if someone ruled already."""
+        """Rule once: False if someone ruled already, or a correction withdrew it."""
         cur = await self._conn.execute(
             "UPDATE absences SET ruling = ?, consequence = ?, ruled_by = ?, ruled_at = ?"
-            " WHERE id = ? AND ruling IS NULL",
+            f" WHERE id = ? AND ruling IS NULL AND {_STANDS}",
             (ruling, consequence, by, ts(now), absence_id),
         )
         return cur.rowcount == 1
 
-    async def absences_of_case(self, case_id: int) -> list[dict[str, object]]:
+    async def withdraw_absence(
+        self,
+        absence_id: int,
+        *,
+        reason: str,
+        attendance_id: int,
+        by: int | None,
+        now: datetime,
+    ) -> bool:
+        """Mark a standing absence withdrawn by a correction, naming the attendance it became;
+        the row (its report and any ruling) is kept. False if it was withdrawn already."""
+        cur = await self._conn.execute(
+            "UPDATE absences SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?,"
+            f" became_attendance_id = ? WHERE id = ? AND {_STANDS}",
+            (ts(now), by, reason, attendance_id, absence_id),
+        )
+        return cur.rowcount == 1
+
+    async def absences_of_case(
+        self, case_id: int, *, withdrawn: bool = False
+    ) -> list[dict[str, object]]:
+        """The case's standing absences, by day; with ``withdrawn``, those a correction
+        withdrew too (the full record, for the data subject's export)."""
+        columns = "id, day, category, reason, source, ruling, consequence"
+        if withdrawn:
+            columns += ", withdrawn_at, withdrawn_reason, became_attendance_id"
         async with self._conn.execute(
-            "SELECT id, day, category, reason, source, ruling, consequence FROM absences"
-            " WHERE case_id = ? ORDER BY day",
+            f"SELECT {columns} FROM absences WHERE case_id = ?"
+            f"{'' if withdrawn else ' AND ' + _STANDS} ORDER BY day, id",
             (case_id,),
         ) as cur:
             return [dict(r) for r in await cur.fetchall()]

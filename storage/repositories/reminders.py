@@ -60,7 +60,8 @@ class ReminderRepository:
         async with self._conn.execute(
             "SELECT s.id, s.starts_at, s.status = 'planned' AND c.status = 'aktif' AS planned,"
             " EXISTS (SELECT 1 FROM attendances a WHERE a.session_id = s.id) AS attended,"
-            " EXISTS (SELECT 1 FROM absences b WHERE b.case_id = s.case_id AND b.day = s.day)"
+            " EXISTS (SELECT 1 FROM absences b WHERE b.case_id = s.case_id AND b.day = s.day"
+            " AND b.withdrawn_at IS NULL)"
             " AS excused"
             f" FROM sessions s JOIN cases c ON c.id = s.case_id WHERE s.id IN ({marks})",
             tuple(sorted(session_ids)),

@@ -1,12 +1,13 @@
 """Absences as use cases: who may flag, ask leave and rule, and what each leaves behind."""
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from domain.actor import Actor
 from domain.models import Case
 from domain.roles import Role
-from services import absences
+from domain.session_life import Life
+from services import absences, corrections
 from services.absences import Outcome
 from services.attendance import Message, Photo
 from services.origin import Origin
@@ -200,3 +201,59 @@ async def test_leave_is_asked_for_a_session_not_yet_begun(db: Database, now: dat
     )
     assert late.outcome is Outcome.STALE
     assert await db.reader().attendance.absences_of_case(case.id) == []
+
+
+async def _flagged(db: Database, now: datetime, case: Case) -> int:
+    flagged = await absences.flag_absence(
+        Origin(db, await actor_of(db, PENGAWAS), now),
+        case_id=case.id,
+        category="tanpa_keterangan",
+        reason="",
+        message=_message(now),
+    )
+    assert flagged.absence_id is not None
+    return flagged.absence_id
+
+
+async def test_a_ruled_absence_is_not_ruled_again_and_the_refusal_says_its_state(
+    db: Database, now: datetime
+) -> None:
+    [case] = await _case(db, now)
+    absence_id = await _flagged(db, now, case)
+    jaksa = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
+    first = await absences.rule_absence(jaksa, absence_id=absence_id, valid=True)
+    assert first.outcome is Outcome.DONE and first.life is None
+
+    again = await absences.rule_absence(jaksa, absence_id=absence_id, valid=False)
+
+    assert (again.outcome, again.life) == (Outcome.ALREADY, Life.ABSENT_VALID)
+    [absence] = await db.reader().attendance.absences_of_case(case.id)
+    assert (absence["ruling"], absence["consequence"]) == ("sah", None)
+    assert await db.reader().audit.count("absence.ruled") == 1
+
+
+async def test_an_absence_corrected_into_attendance_is_ruled_no_more(
+    db: Database, now: datetime
+) -> None:
+    [case] = await _case(db, now)
+    absence_id = await _flagged(db, now, case)
+    day = now.astimezone(ZoneInfo("Asia/Makassar")).date()
+    evening = max(now, datetime.combine(day, time(18), tzinfo=ZoneInfo("Asia/Makassar")))
+    jaksa = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), evening)
+    corrected = await corrections.absence_to_attendance(
+        jaksa,
+        absence_id=absence_id,
+        start=time(8),
+        end=time(10),
+        break_minutes=None,
+        reason="ternyata hadir, salah catat",
+        message=Message(JAKSA_TELEGRAM_ID, 30, evening),
+    )
+    assert corrected.outcome is corrections.Outcome.ABSENCE_CORRECTED
+
+    ruled = await absences.rule_absence(jaksa, absence_id=absence_id, valid=False)
+
+    assert (ruled.outcome, ruled.life) == (Outcome.STALE, Life.ATTENDED)
+    [kept] = await db.reader().attendance.absences_of_case(case.id, withdrawn=True)
+    assert (kept["ruling"], kept["consequence"]) == (None, None)
+    assert await db.reader().audit.count("absence.ruled") == 0

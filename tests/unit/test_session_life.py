@@ -27,6 +27,14 @@ def test_attendance_and_absence_never_both_lead_on(record: Facts) -> None:
         assert not allows(life, Step.CHECK_IN)
     if life is not Life.PLANNED:
         assert not allows(life, Step.MOVE) and not allows(life, Step.CANCEL)
+    # Only a standing, unruled absence is ruled; attendance is corrected only where there
+    # is some, an absence only where one stands; the check-out only while at work.
+    assert allows(life, Step.RULE) == (life is Life.ABSENT)
+    if allows(life, Step.CORRECT_ATTENDANCE) or allows(life, Step.VOID_ATTENDANCE):
+        assert record.checked_in and not record.cancelled
+    if allows(life, Step.CORRECT_ABSENCE):
+        assert record.absent and not record.checked_in and not record.cancelled
+    assert allows(life, Step.CHECK_OUT) == (life is Life.IN_PROGRESS)
 
 
 def test_the_paths_of_a_session() -> None:
@@ -40,3 +48,22 @@ def test_the_paths_of_a_session() -> None:
     assert allows(Life.IN_PROGRESS, Step.CHECK_OUT)
     assert not allows(Life.PLANNED, Step.CHECK_OUT)
     assert not allows(Life.CANCELLED, Step.CHECK_IN)
+
+
+def test_the_jaksas_steps() -> None:
+    assert allows(Life.ABSENT, Step.RULE)
+    for ruled in (Life.ABSENT_VALID, Life.ABSENT_INVALID):
+        assert not allows(ruled, Step.RULE)  # ruled once
+    for life in (Life.ABSENT, Life.ABSENT_VALID, Life.ABSENT_INVALID):
+        assert allows(life, Step.CORRECT_ABSENCE)
+        assert not allows(life, Step.CORRECT_ATTENDANCE)
+    for life in (Life.IN_PROGRESS, Life.ATTENDED):
+        assert allows(life, Step.CORRECT_ATTENDANCE) and allows(life, Step.VOID_ATTENDANCE)
+        assert not allows(life, Step.RULE) and not allows(life, Step.CORRECT_ABSENCE)
+    for life in (Life.PLANNED, Life.CANCELLED):
+        for step in (Step.RULE, Step.CORRECT_ABSENCE, Step.CORRECT_ATTENDANCE):
+            assert not allows(life, step)
+    assert not allows(Life.ATTENDED, Step.CHECK_OUT)
+    assert not allows(Life.CANCELLED, Step.CHECK_OUT)
+    # An absence withdrawn by the correction is no longer a fact: the day is attended.
+    assert life_of(Facts(checked_in=True, checked_out=True)) is Life.ATTENDED
