@@ -154,7 +154,7 @@ async def _report(db: Database, args: argparse.Namespace, now: datetime) -> int:
             print("kerjasosial: --month takes YYYY-MM, e.g. 2026-03", file=sys.stderr)
             return 2
         cases = await store.cases.for_agencies(None, active_only=False)
-        data = await reports.monthly_xlsx(store, cases, month, Texts("id"))
+        data = await reports.monthly_xlsx(store, cases, month, Texts("id"), now=now)
         target = Path(f"laporan-kerjasosial-{month.first:%Y-%m}.xlsx")
     target = args.out or target
     if target.exists():

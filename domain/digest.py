@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from domain.cases import CaseStatus
+from domain.figures import CaseFigures, Period, combined
 
 AT_RISK_DAYS = 14
 CHART_WEEKS = 8
@@ -16,15 +17,15 @@ CHART_WEEKS = 8
 
 @dataclass(frozen=True)
 class CaseStanding:
-    """One case as the digest needs it: where its ledger stands and what is planned ahead."""
+    """One case as the digest needs it: its figures over the reported week
+    (``domain.figures``) and what is planned ahead."""
 
     code: str
     offender_name: str
     status: CaseStatus
     completed_on: date | None  # the local day it was completed, if it was
     deadline: date
-    credited_minutes: int
-    total_minutes: int
+    figures: CaseFigures  # over the reported week, as of the digest's "now"
     planned_minutes_ahead: int  # planned sessions from today on
 
     @property
@@ -32,8 +33,16 @@ class CaseStanding:
         return self.status is CaseStatus.ACTIVE
 
     @property
+    def credited_minutes(self) -> int:
+        return self.figures.credited_minutes
+
+    @property
+    def total_minutes(self) -> int:
+        return self.figures.total_minutes
+
+    @property
     def remaining_minutes(self) -> int:
-        return self.total_minutes - self.credited_minutes
+        return self.figures.remaining_minutes
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,11 @@ def reported_week(today: date) -> date:
 def chart_weeks(week_start: date) -> list[date]:
     """The Mondays (or week starts) the chart shows, oldest first, ending with this week."""
     return [week_start - timedelta(days=7 * back) for back in range(CHART_WEEKS - 1, -1, -1)]
+
+
+def week_of(week_start: date) -> Period:
+    """The seven days from ``week_start``: the period of a digest's figures."""
+    return Period(week_start, week_start + timedelta(days=7))
 
 
 def counted(status: CaseStatus) -> bool:
@@ -104,33 +118,33 @@ def at_risk(case: CaseStanding, today: date) -> bool:
 
 def build_digest(
     cases: Iterable[CaseStanding],
-    weeks: Sequence[Week],
+    earlier: Sequence[Week],
     *,
-    sessions_planned: int,
-    absences_invalid: int,
+    week: Period,
     today: date,
 ) -> Digest:
-    """The digest of the last of ``weeks`` (the chart's weeks, oldest first); the sessions
-    planned and the absences ruled *tidak sah* are that week's."""
-    this_week = weeks[-1]
-    week_end = this_week.start + timedelta(days=7)
+    """The digest of ``week``: its numbers are the counted cases' figures over it, summed
+    (``domain.figures.combined``); ``earlier`` are the chart's weeks before it, oldest
+    first."""
     reported = [c for c in cases if counted(c.status)]
     active = [c for c in reported if c.active]
+    this_week = combined((c.figures for c in reported), week)
     return Digest(
-        week_start=this_week.start,
+        week_start=week.first,
         active_cases=len(active),
-        sessions_planned=sessions_planned,
+        sessions_planned=this_week.sessions_planned,
         sessions_held=this_week.days_held,
-        credited_minutes_week=this_week.credited_minutes,
-        credited_minutes_total=sum(c.credited_minutes for c in reported),
-        completions=sum(
-            1 for c in reported if c.completed_on and this_week.start <= c.completed_on < week_end
-        ),
-        absences_invalid=absences_invalid,
+        credited_minutes_week=this_week.credited_minutes_in_period,
+        credited_minutes_total=this_week.credited_minutes,
+        completions=sum(1 for c in reported if c.completed_on and c.completed_on in week),
+        absences_invalid=this_week.absences_invalid,
         at_risk=tuple(
             sorted((c.code, initials(c.offender_name)) for c in active if at_risk(c, today))
         ),
-        weekly_minutes=tuple((w.start, w.credited_minutes) for w in weeks),
+        weekly_minutes=(
+            *((w.start, w.credited_minutes) for w in earlier),
+            (week.first, this_week.credited_minutes_in_period),
+        ),
         progress=tuple(
             sorted(
                 (c.code, initials(c.offender_name), c.credited_minutes, c.total_minutes)

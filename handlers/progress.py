@@ -3,11 +3,11 @@
 from domain.permissions import Action
 from handlers.context import Request
 from handlers.guards import command
-from handlers.render import progress_line, session_line
+from handlers.render import left_text, progress_line, session_line
 from services import sessions
-from services.ledger import ledger_of
+from services.figures import figures_of
 from texts import join_lines
-from texts.formatting import format_day, format_duration
+from texts.formatting import format_day
 
 
 @command(Action.PROGRESS)
@@ -21,18 +21,19 @@ async def progress(req: Request) -> None:
     for case in cases:
         site = await store.sites.get(case.site_id)
         assert site is not None
-        ledger = await ledger_of(store, case, site)
+        # The same figures as the digest, the month's report and the case's PDF.
+        figures = await figures_of(store, case, now=req.now)
         upcoming = await sessions.ahead(store, case, site, req.now)
         lines = [
             req.texts("progress.header", code=case.code),
-            progress_line(req, ledger),
+            progress_line(req, figures),
             req.texts(
                 "progress.left",
-                left=format_duration(ledger.remaining_minutes, req.texts.lang),
+                left=left_text(req, figures),
                 deadline=format_day(case.deadline, req.texts.lang),
             ),
         ]
-        if ledger.completed:
+        if figures.completed:
             lines.append(req.texts("progress.done"))
         elif upcoming:
             lines.append(req.texts("progress.next", session=session_line(req, upcoming[0], site)))

@@ -14,7 +14,7 @@ import segno
 from telegram.constants import ParseMode
 
 from domain.cases import Problem
-from domain.ledger import Ledger
+from domain.figures import Progress
 from domain.models import Agency, Case, Session, Site
 from domain.roles import Role
 from domain.schedule import Plan
@@ -117,11 +117,18 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def progress_line(req: Request, ledger: Ledger) -> Html:
+def progress_line(req: Request, progress: Progress) -> Html:
+    """ "▓▓░░░░░░░░ 2 jam 3 menit dari 40 jam": a case's figures (``services.figures``), or
+    its ledger just after the change that moved it. Exact time, so that what is done and
+    what is left ("sisa", :func:`left_text`) always add up to the sentence."""
     return req.texts(
         "attendance.progress",
-        bar=progress_bar(ledger.credited_minutes, ledger.total_minutes),
-        # Exact, so that what is done and what is left always add up to the sentence.
-        done=format_duration(ledger.credited_minutes, req.texts.lang),
-        total=format_hours(ledger.total_minutes),
+        bar=progress_bar(progress.credited_minutes, progress.total_minutes),
+        done=format_duration(progress.credited_minutes, req.texts.lang),
+        total=format_hours(progress.total_minutes),
     )
+
+
+def left_text(req: Request, progress: Progress) -> str:
+    """What is left of the sentence, exact: "37 jam 57 menit"."""
+    return format_duration(progress.remaining_minutes, req.texts.lang)

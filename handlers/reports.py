@@ -52,7 +52,7 @@ async def report(req: Request) -> None:
     cases = await digests.cases_in_scope(store, scope)
     await req.context.bot.send_document(
         req.chat_id,
-        document=await reports.monthly_xlsx(store, cases, month, req.texts),
+        document=await reports.monthly_xlsx(store, cases, month, req.texts, now=req.now),
         filename=f"laporan-kerjasosial-{month.first:%Y-%m}.xlsx",
         caption=req.texts("report.month_caption", month=f"{month.first:%Y-%m}", cases=len(cases)),
         parse_mode="HTML",

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from domain import authority
 from domain import callback_data as callbacks
 from domain.callback_data import Prefix
+from domain.figures import CaseFigures
 from domain.models import Case, Site
 from domain.permissions import Action
 from handlers.context import Request
@@ -19,7 +20,7 @@ from handlers.keyboards import choices
 from handlers.render import session_line
 from services import cases
 from services.cases import Sight
-from services.ledger import ledger_of
+from services.figures import figures_of
 from services.sessions import ahead
 from texts import Html, join_lines
 from texts.formatting import format_day, format_duration, format_hours, progress_bar, weekday_names
@@ -35,7 +36,7 @@ async def case_view(req: Request, case: Case) -> Html:
     sessions = await store.cases.sessions_of(case.id)
     upcoming = (await ahead(store, case, site, req.now))[:NEXT_SESSIONS]
     planned_minutes = sum(s.minutes for s in sessions)
-    ledger = await ledger_of(store, case, site)
+    figures = await figures_of(store, case, now=req.now)
 
     lines = [
         req.texts(
@@ -49,8 +50,8 @@ async def case_view(req: Request, case: Case) -> Html:
             site=site.name,
             start=format_day(case.start_date, req.texts.lang),
             deadline=format_day(case.deadline, req.texts.lang),
-            bar=progress_bar(ledger.credited_minutes, ledger.total_minutes),
-            done=format_duration(ledger.credited_minutes, req.texts.lang),
+            bar=progress_bar(figures.credited_minutes, figures.total_minutes),
+            done=format_duration(figures.credited_minutes, req.texts.lang),
             sessions=len(sessions),
             planned=format_hours(planned_minutes),
         )
@@ -63,7 +64,7 @@ async def case_view(req: Request, case: Case) -> Html:
             )
         )
     if authority.follows_from_office(req.actor):
-        lines += await _staff_notes(req, case)
+        lines += await _staff_notes(req, case, figures)
     if upcoming:
         lines.append(req.texts("schedule.next_header"))
         lines += [session_line(req, s, site) for s in upcoming]
@@ -72,8 +73,9 @@ async def case_view(req: Request, case: Case) -> Html:
     return join_lines(lines)
 
 
-async def _staff_notes(req: Request, case: Case) -> list[Html]:
-    """What the jaksa and PK must see and the offender need not: flags and rulings."""
+async def _staff_notes(req: Request, case: Case, figures: CaseFigures) -> list[Html]:
+    """What the jaksa and PK must see and the offender need not: flags and rulings (the
+    counts are the case's figures, as its PDF gives them)."""
     store = req.db.reader()
     notes = []
     flags = await store.attendance.flags_of_case(case.id)
@@ -84,8 +86,8 @@ async def _staff_notes(req: Request, case: Case) -> list[Html]:
         notes.append(
             req.texts(
                 "schedule.absences",
-                count=len(absences),
-                invalid=sum(1 for a in absences if a["ruling"] == "tidak_sah"),
+                count=figures.absences,
+                invalid=figures.absences_invalid,
                 pending=sum(1 for a in absences if a["ruling"] is None),
             )
         )

@@ -6,11 +6,20 @@ from zoneinfo import ZoneInfo
 from domain.agencies import with_descendants
 from domain.authority import CaseFilter
 from domain.cases import CaseStatus
-from domain.digest import CaseStanding, Digest, Week, build_digest, chart_weeks, counted
+from domain.digest import (
+    CaseStanding,
+    Digest,
+    Week,
+    build_digest,
+    chart_weeks,
+    counted,
+    week_of,
+)
 from domain.models import Case, Site
+from services.figures import figures_by_case
 from storage.repositories import Store
 from texts import Html, Texts, join_lines
-from texts.formatting import format_day, format_hours
+from texts.formatting import format_day, format_duration
 
 
 async def agency_scope(store: Store, agency_id: int) -> set[int]:
@@ -33,13 +42,14 @@ async def cases_in_scope(store: Store, scope: set[int] | frozenset[int] | None) 
 async def compute(
     store: Store, cases: list[Case], *, week_start: date, today: date, now: datetime
 ) -> Digest:
-    """Sums from the database (a few queries whatever the number of cases), then the pure
-    digest. The hours come from the per-day ledger sums kept with every attendance change;
-    the rate counts only the sessions over by ``now``."""
+    """The week's figures of every counted case (``services.figures``: a few queries whatever
+    the number of cases), then the pure digest. Its rate counts only the sessions over by
+    ``now``; the chart's earlier weeks are the same per-day sums, week by week."""
     sites = {s.id: s for s in await store.sites.all()}
     reported = [case for case in cases if counted(case.status)]
     ids = [case.id for case in reported]
-    credited = await store.ledger_days.credited_by_case(ids)
+    week = week_of(week_start)
+    figures = await figures_by_case(store, reported, week, now=now)
     ahead = await store.cases.planned_minutes_from(ids, today)
     standings = [
         CaseStanding(
@@ -48,29 +58,19 @@ async def compute(
             status=case.status,
             completed_on=_completed_on(case, sites[case.site_id]),
             deadline=case.deadline,
-            credited_minutes=credited.get(case.id, 0),
-            total_minutes=case.hours_total * 60,
+            figures=figures[case.id],
             planned_minutes_ahead=ahead.get(case.id, 0),
         )
         for case in reported
     ]
-    starts = chart_weeks(week_start)
+    earlier = chart_weeks(week_start)[:-1]
     weeks = [
         Week(start=start, credited_minutes=minutes, days_held=held)
         for start, (minutes, held) in zip(
-            starts, await store.ledger_days.weekly(ids, starts), strict=True
+            earlier, await store.ledger_days.weekly(ids, earlier), strict=True
         )
     ]
-    week_end = week_start + timedelta(days=7)
-    return build_digest(
-        standings,
-        weeks,
-        sessions_planned=await store.cases.planned_sessions_between(
-            ids, week_start, week_end, ended_by=now
-        ),
-        absences_invalid=await store.attendance.invalid_absences_between(ids, week_start, week_end),
-        today=today,
-    )
+    return build_digest(standings, weeks, week=week, today=today)
 
 
 def _completed_on(case: Case, site: Site) -> date | None:
@@ -94,8 +94,9 @@ def render(texts: Texts, title: str, digest: Digest) -> Html:
             held=digest.sessions_held,
             planned=digest.sessions_planned,
             rate="—" if rate is None else f"{round(rate * 100)}%",
-            week_hours=format_hours(digest.credited_minutes_week),
-            total_hours=format_hours(digest.credited_minutes_total),
+            # A chat message: hours exact, as /progres shows them ("2 jam 3 menit").
+            week_hours=format_duration(digest.credited_minutes_week, texts.lang),
+            total_hours=format_duration(digest.credited_minutes_total, texts.lang),
             completions=digest.completions,
             invalid=digest.absences_invalid,
         ),

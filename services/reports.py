@@ -4,6 +4,13 @@
   case's sessions, hours, absences and status;
 - one case's summary as a one-page PDF, the basis of its completion record.
 
+Every number about a case is its figures (``services.figures``), as the digest and
+``/progres`` show them, and a site's row in the summary is its cases' figures summed
+(``domain.figures.combined``). "Sessions planned" counts the sessions over by the time the
+report is made, as the digest's rate does: a month in progress does not count the sessions
+still to come (the column says so). Hours are written one way in both reports: one decimal,
+never rounded up (``texts.formatting.hour_tenths``).
+
 Both are written in the reader's language (``texts.lang``): the words are in
 ``texts.reports_id`` and ``texts.reports_en``, which columns there are and what they count is
 here.
@@ -17,18 +24,21 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from domain.cases import CaseStatus
+from domain.figures import CaseFigures, Period, combined
 from domain.ledger import AttendanceEvent, EventKind, Ledger, fold, ledger_of_case
 from domain.models import Case, Session, Site
 from services import sessions
+from services.figures import figures_by_case, figures_of
 from storage.repositories import Store
 from texts import DEFAULT_LANGUAGE, Texts, reports_en, reports_id
-from texts.formatting import format_day, format_hours
+from texts.formatting import format_day, format_hours, hour_tenths
 
 SHEET_TITLE_MAX = 31  # Excel's limit
 LAST_ATTENDANCES = 40  # shown in a case's PDF
@@ -76,6 +86,7 @@ class _Words:
         return self._labels.get(f"{prefix}.{value}", value)
 
     def hours(self, minutes: int) -> str:
+        """Hours in the PDF's text: one decimal, never rounded up, as in the .xlsx."""
         return format_hours(minutes).replace(",", self("decimal"))
 
 
@@ -86,6 +97,10 @@ class Month:
     @property
     def end(self) -> date:
         return (self.first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+    @property
+    def period(self) -> Period:
+        return Period(self.first, self.end)
 
     @classmethod
     def parse(cls, text: str) -> "Month | None":
@@ -111,19 +126,16 @@ def _safe_title(name: str, used: set[str], unnamed: str) -> str:
     return title
 
 
-async def monthly_xlsx(store: Store, cases: list[Case], month: Month, texts: Texts) -> bytes:
-    """The month's implementation report for these cases, as an .xlsx file.
+async def monthly_xlsx(
+    store: Store, cases: list[Case], month: Month, texts: Texts, *, now: datetime
+) -> bytes:
+    """The month's implementation report for these cases, as an .xlsx file, as of ``now``.
 
-    The records are read here; the workbook is built in a worker thread (a province's month
+    The figures are read here; the workbook is built in a worker thread (a province's month
     takes seconds of openpyxl), so check-ins are not kept waiting behind it."""
     sites = {s.id: s for s in await store.sites.all()}
-    ids = [c.id for c in cases]
-    sessions = await store.cases.session_minutes_by_case(ids)
-    events = await store.attendance.events_by_case(ids)
-    absences = {case.id: await store.attendance.absences_of_case(case.id) for case in cases}
-    return await asyncio.to_thread(
-        _monthly_workbook, cases, month, texts, sites, sessions, events, absences
-    )
+    figures = await figures_by_case(store, cases, month.period, now=now)
+    return await asyncio.to_thread(_monthly_workbook, cases, month, texts, sites, figures)
 
 
 def _monthly_workbook(
@@ -131,9 +143,7 @@ def _monthly_workbook(
     month: Month,
     texts: Texts,
     sites: dict[int, Site],
-    sessions: dict[int, list[tuple[date, int]]],
-    events: dict[int, list[AttendanceEvent]],
-    absences_by_case: dict[int, list[dict[str, object]]],
+    figures: Mapping[int, CaseFigures],
 ) -> bytes:
     words = _Words(texts)
     workbook = openpyxl.Workbook()
@@ -157,57 +167,42 @@ def _monthly_workbook(
         sheet.append([words(key) for key in SITE_COLUMNS])
         for cell in sheet[1]:
             cell.font = bold
-        totals = [0, 0, 0, 0, 0, 0, 0]
         for case in site_cases:
-            ledger = ledger_of_case(case, site.timezone, events.get(case.id, []))
-            month_credits = [c for c in ledger.credits if month.first <= c.day < month.end]
-            held = len({c.day for c in month_credits if c.credited_minutes > 0})
-            minutes = sum(c.credited_minutes for c in month_credits)
-            planned = sum(
-                1 for day, _ in sessions.get(case.id, []) if month.first <= day < month.end
-            )
-            absences = [
-                a
-                for a in absences_by_case.get(case.id, [])
-                if month.first <= date.fromisoformat(str(a["day"])) < month.end
-            ]
-            invalid = sum(1 for a in absences if a["ruling"] == "tidak_sah")
-            done = case.status is CaseStatus.COMPLETED
+            case_month = figures[case.id]
             sheet.append(
                 [
                     case.code,
                     case.offender_name,
                     case.decision_number,
-                    planned,
-                    held,
-                    _hours(minutes),
-                    _hours(ledger.credited_minutes),
+                    case_month.sessions_planned,
+                    case_month.days_held,
+                    _hours(case_month.credited_minutes_in_period),
+                    _hours(case_month.credited_minutes),
                     case.hours_total,
-                    len(absences),
-                    invalid,
+                    case_month.absences,
+                    case_month.absences_invalid,
                     words.stored("status", case.status.value),
                 ]
             )
-            for i, value in enumerate(
-                (1, planned, held, minutes, len(absences), invalid, int(done))
-            ):
-                totals[i] += value
+            _one_decimal(sheet[sheet.max_row], SITE_COLUMNS)
+        site_month = combined((figures[c.id] for c in site_cases), month.period)
         summary.append(
             [
                 site.name,
-                totals[0],
-                totals[1],
-                totals[2],
-                _hours(totals[3]),
-                totals[4],
-                totals[5],
-                totals[6],
+                len(site_cases),
+                site_month.sessions_planned,
+                site_month.days_held,
+                _hours(site_month.credited_minutes_in_period),
+                site_month.absences,
+                site_month.absences_invalid,
+                sum(1 for c in site_cases if c.status is CaseStatus.COMPLETED),
             ]
         )
-        widths = (14, 28, 26, 14, 15, 13, 11, 12, 15, 10, 10)
+        _one_decimal(summary[summary.max_row], SUMMARY_COLUMNS)
+        widths = (14, 28, 26, 27, 15, 13, 11, 12, 15, 10, 10)
         for column, width in zip("ABCDEFGHIJK", widths, strict=True):
             sheet.column_dimensions[column].width = width
-    for column, width in zip("ABCDEFGH", (30, 8, 15, 16, 16, 15, 10, 9), strict=True):
+    for column, width in zip("ABCDEFGH", (30, 8, 27, 16, 16, 15, 10, 9), strict=True):
         summary.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -217,9 +212,12 @@ def _monthly_workbook(
 async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> bytes:
     """One case on one page: the decision, the hours ledger, absences and rulings, sessions.
 
-    ``now`` decides which sessions are still ahead, in the site's zone."""
+    ``now`` decides which sessions are still ahead, in the site's zone, and which are over.
+    The summary's numbers are the case's figures over its whole record; the table of days is
+    its ledger, day by day."""
     site = await store.sites.get(case.site_id)
     assert site is not None
+    figures = await figures_of(store, case, now=now)
     events = await store.attendance.events_of_case(case.id)
     ledger = ledger_of_case(case, site.timezone, events)
     absences = await store.attendance.absences_of_case(case.id)
@@ -229,7 +227,7 @@ async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> byt
     )
     # Laying out the page is CPU work: a worker thread, like the workbook.
     return await asyncio.to_thread(
-        _case_document, case, site, ledger, absences, upcoming, notes, texts
+        _case_document, case, site, figures, ledger, absences, upcoming, notes, texts
     )
 
 
@@ -269,6 +267,7 @@ def _record_notes(
 def _case_document(
     case: Case,
     site: Site,
+    figures: CaseFigures,
     ledger: Ledger,
     absences: list[dict[str, object]],
     upcoming: list[Session],
@@ -290,9 +289,16 @@ def _case_document(
     )
     credited = words(
         "pdf.credited_terms",
-        credited=words.hours(ledger.credited_minutes),
+        credited=words.hours(figures.credited_minutes),
         total=case.hours_total,
         status=words.stored("status", case.status.value),
+    )
+    held = words(
+        "pdf.sessions_terms",
+        held=figures.days_held,
+        planned=figures.sessions_planned,
+        absences=figures.absences,
+        invalid=figures.absences_invalid,
     )
     details = [
         line("pdf.offender", _escape(case.offender_name)),
@@ -312,6 +318,7 @@ def _case_document(
             f"({_escape(case.replaced_penalty)})",
         ),
         line("pdf.credited", _escape(credited)),
+        line("pdf.sessions", _escape(held)),
     ]
     story = [
         Paragraph(_escape(words("pdf.title", code=case.code)), styles["Title"]),
@@ -369,9 +376,19 @@ def _case_document(
 
 
 def _hours(minutes: int) -> float:
-    """Hours for a table cell, as everywhere: one decimal, never rounded up (``format_hours``),
+    """Hours for a table cell, as in the PDF: one decimal, never rounded up (``hour_tenths``),
     so a site's sheet and the summary show the same figure for the same minutes."""
-    return max(minutes, 0) * 10 // 60 / 10
+    return hour_tenths(minutes) / 10
+
+
+#: The columns that hold hours (``_hours``), shown with their one decimal: 2.0, not 2.
+HOUR_COLUMNS = frozenset({"xlsx.hours_credited", "xlsx.hours_month", "xlsx.hours_to_date"})
+
+
+def _one_decimal(row: tuple[Cell, ...], columns: tuple[str, ...]) -> None:
+    for cell, key in zip(row, columns, strict=True):
+        if key in HOUR_COLUMNS:
+            cell.number_format = "0.0"
 
 
 def _table(rows: list[list[str]]) -> Table:

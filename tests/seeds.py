@@ -52,10 +52,11 @@ async def seed_office(db: Database, now: datetime) -> Actor:
 
 
 async def seed_site_with_cases(
-    db: Database, now: datetime, *, cases: int, pengawas_telegram_id: int
+    db: Database, now: datetime, *, cases: int, pengawas_telegram_id: int, hours_per_day: int = 2
 ) -> list[str]:
-    """The office, one site with its pengawas and ``cases`` active cases working there every
-    day from today; returns the case codes. Opens and closes nothing: ``db`` is the caller's."""
+    """The office, one site with its pengawas and ``cases`` active cases of 40 hours working
+    there every day from today, ``hours_per_day`` from 08.00; returns the case codes. Opens
+    and closes nothing: ``db`` is the caller's."""
     jaksa = await seed_office(db, now)
     assert jaksa.person is not None
     zone = "Asia/Makassar"
@@ -77,7 +78,9 @@ async def seed_site_with_cases(
                     decision_number=f"{i}/Uji",
                     court="PN",
                     decision_date=today,
-                    terms=CaseTerms(40, 2, frozenset(range(7)), today, today + timedelta(days=90)),
+                    terms=CaseTerms(
+                        40, hours_per_day, frozenset(range(7)), today, today + timedelta(days=90)
+                    ),
                     site_id=site.id,
                     consequence=Consequence.PRISON,
                     replaced_penalty="1 bulan penjara",

@@ -63,10 +63,17 @@ def format_duration(minutes: int, lang: str) -> str:
     return f"{rest} {minute_word}"
 
 
+def hour_tenths(minutes: int) -> int:
+    """Tenths of an hour in ``minutes``, never rounded up (2 h 03 min is 20, not 21): the one
+    rounding of hours in a table, a report or a chart's figure, so none shows more hours
+    than were credited and two of them never differ for the same minutes. A person reading a
+    chat message gets the exact time instead (``format_duration``)."""
+    return max(minutes, 0) * 10 // 60
+
+
 def format_hours(minutes: int) -> str:
     """Hours for a running total, never rounded up: 96, or 95,5 with the Indonesian comma."""
-    tenths = max(minutes, 0) * 10 // 60
-    whole, tenth = divmod(tenths, 10)
+    whole, tenth = divmod(hour_tenths(minutes), 10)
     return str(whole) if tenth == 0 else f"{whole},{tenth}"
 
 

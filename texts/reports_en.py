@@ -11,7 +11,7 @@ LABELS: dict[str, str] = {
     "xlsx.code": "Code",
     "xlsx.offender": "Offender",
     "xlsx.decision": "Decision",
-    "xlsx.sessions_planned": "Sessions scheduled",
+    "xlsx.sessions_planned": "Sessions due so far",
     "xlsx.sessions_held": "Sessions held",
     "xlsx.hours_credited": "Hours credited",
     "xlsx.hours_month": "Hours this month",
@@ -32,6 +32,11 @@ LABELS: dict[str, str] = {
     "pdf.consequence": "If not carried out without a valid reason",
     "pdf.credited": "Hours credited",
     "pdf.credited_terms": "{credited} of {total} hours — status: {status}",
+    "pdf.sessions": "Sessions",
+    "pdf.sessions_terms": (
+        "{held} day(s) present, {planned} session(s) due so far, "
+        "{absences} absence(s) ({invalid} not valid)"
+    ),
     "pdf.attendance": "Attendance",
     "pdf.attendance_last": "(last {count})",
     "pdf.absences": "Absences",

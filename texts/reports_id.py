@@ -16,7 +16,7 @@ LABELS: dict[str, str] = {
     "xlsx.code": "Kode",
     "xlsx.offender": "Nama terpidana",
     "xlsx.decision": "Putusan",
-    "xlsx.sessions_planned": "Sesi terjadwal",
+    "xlsx.sessions_planned": "Sesi terjadwal (sudah lewat)",
     "xlsx.sessions_held": "Sesi terlaksana",
     "xlsx.hours_credited": "Jam dikreditkan",
     "xlsx.hours_month": "Jam bulan ini",
@@ -37,6 +37,11 @@ LABELS: dict[str, str] = {
     "pdf.consequence": "Bila tidak dilaksanakan tanpa alasan sah",
     "pdf.credited": "Jam dikreditkan",
     "pdf.credited_terms": "{credited} dari {total} jam — status: {status}",
+    "pdf.sessions": "Sesi",
+    "pdf.sessions_terms": (
+        "{held} hari hadir, {planned} sesi terjadwal sudah lewat, "
+        "{absences} ketidakhadiran ({invalid} tidak sah)"
+    ),
     "pdf.attendance": "Kehadiran",
     "pdf.attendance_last": "({count} terakhir)",
     "pdf.absences": "Ketidakhadiran",

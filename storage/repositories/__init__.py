@@ -7,6 +7,7 @@ from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.figures import FigureRepository
 from storage.repositories.groups import GroupRepository
 from storage.repositories.holidays import HolidayRepository
 from storage.repositories.inbox import InboxRepository
@@ -35,6 +36,7 @@ class Store:
         self.holidays = HolidayRepository(conn)
         self.attendance = AttendanceRepository(conn)
         self.ledger_days = LedgerDayRepository(conn)
+        self.figures = FigureRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.reminders = ReminderRepository(conn)
         self.groups = GroupRepository(conn)

@@ -195,22 +195,6 @@ class CaseRepository:
         ) as cur:
             return [Session.model_validate(dict(r)) for r in await cur.fetchall()]
 
-    async def session_minutes_by_case(
-        self, case_ids: list[int]
-    ) -> dict[int, list[tuple[date, int]]]:
-        """``(day, minutes)`` of every planned session of these cases, in one pass: the digest
-        needs only that, for thousands of cases at once."""
-        found: dict[int, list[tuple[date, int]]] = {}
-        for chunk in _chunks(case_ids):
-            async with self._conn.execute(
-                "SELECT case_id, day, minutes FROM sessions WHERE status = 'planned'"
-                f" AND case_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ) as cur:
-                for case_id, day, minutes in await cur.fetchall():
-                    found.setdefault(case_id, []).append((date.fromisoformat(day), minutes))
-        return found
-
     async def planned_minutes_from(self, case_ids: list[int], day: date) -> dict[int, int]:
         """Minutes of the sessions still planned from ``day`` on, per case."""
         async with self._conn.execute(
@@ -219,23 +203,6 @@ class CaseRepository:
             (day.isoformat(), json.dumps(case_ids)),
         ) as cur:
             return {int(case_id): int(minutes) for case_id, minutes in await cur.fetchall()}
-
-    async def planned_sessions_between(
-        self, case_ids: list[int], start: date, end: date, *, ended_by: datetime | None = None
-    ) -> int:
-        """Sessions planned on days in ``[start, end)``, over these cases; with ``ended_by``,
-        only those over by then (a session still to come is not yet missed)."""
-        sql = (
-            "SELECT COUNT(*) FROM sessions WHERE status = 'planned' AND day >= ? AND day < ?"
-            " AND case_id IN (SELECT value FROM json_each(?))"
-        )
-        args: list[object] = [start.isoformat(), end.isoformat(), json.dumps(case_ids)]
-        if ended_by is not None:
-            sql += " AND ends_at <= ?"
-            args.append(ts(ended_by))
-        async with self._conn.execute(sql, args) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
 
     async def session(self, session_id: int) -> Session | None:
         async with self._conn.execute(
@@ -442,8 +409,3 @@ class CaseRepository:
             "SELECT code FROM cases WHERE import_batch_id = ? ORDER BY id", (batch_id,)
         ) as cur:
             return [str(r[0]) for r in await cur.fetchall()]
-
-
-def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
-    """SQLite caps the parameters of one statement; large id lists go in pieces."""
-    return [ids[i : i + size] for i in range(0, len(ids), size)]

@@ -307,7 +307,7 @@ async def test_a_jaksa_corrects_a_record_and_the_ledger_follows(bot: Bot) -> Non
     await _photo(bot, pengawas, ago=timedelta(hours=3), caption=f"/hadir {case.code}")
     await bot.send(pengawas, f"/pulang {case.code}")
     await _photo(bot, pengawas, ago=timedelta(hours=2, minutes=30))  # 30 minutes credited
-    assert await _digest_hours(bot, jaksa) == ("1", "0,5 · total: 0,5")
+    assert await _digest_hours(bot, jaksa) == ("1", "30 menit · total: 30 menit")
     [choose] = await bot.send(jaksa, f"/koreksi {case.code}")
     assert "30 menit" in choose.button_texts()[0]
     [ask] = await bot.press(jaksa, choose, choose.callback_data()[0])
@@ -320,7 +320,7 @@ async def test_a_jaksa_corrects_a_record_and_the_ledger_follows(bot: Bot) -> Non
     [done] = await bot.send(jaksa, f"{start:%H.%M}-{end:%H.%M} jam pulang salah dicatat")
     assert "1 jam 30 menit" in (done.plain or "") and "dikoreksi" in (done.plain or "")
     # The digest's sums follow the correction at once.
-    assert await _digest_hours(bot, jaksa) == ("1", "1,5 · total: 1,5")
+    assert await _digest_hours(bot, jaksa) == ("1", "1 jam 30 menit · total: 1 jam 30 menit")
     events = await bot.db.reader().attendance.events_of_case(case.id)
     assert [e.kind.value for e in events] == ["check_in", "check_out", "correction"]
     # A break recorded by correction is not credited.
@@ -328,7 +328,7 @@ async def test_a_jaksa_corrects_a_record_and_the_ledger_follows(bot: Bot) -> Non
     await bot.press(jaksa, choose, choose.callback_data()[0])
     [done] = await bot.send(jaksa, f"{start:%H.%M}-{end:%H.%M} istirahat 30 istirahat siang")
     assert "1 jam dikreditkan" in (done.plain or "")
-    assert await _digest_hours(bot, jaksa) == ("1", "1 · total: 1")
+    assert await _digest_hours(bot, jaksa) == ("1", "1 jam · total: 1 jam")
     assert await bot.db.reader().audit.count("attendance.corrected") == 2
     # The pengawas may not correct.
     assert "tidak tersedia" in ((await bot.send(pengawas, f"/koreksi {case.code}"))[0].plain or "")

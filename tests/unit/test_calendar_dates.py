@@ -14,7 +14,16 @@ import pytest
 
 from domain import law
 from domain.cases import CaseStatus, CaseTerms, Problem, check_dates
-from domain.digest import CaseStanding, Week, at_risk, build_digest, chart_weeks, reported_week
+from domain.digest import (
+    CaseStanding,
+    Week,
+    at_risk,
+    build_digest,
+    chart_weeks,
+    reported_week,
+    week_of,
+)
+from domain.figures import WHOLE_CASE, CreditedDays, case_figures
 from domain.holiday_calendar import national_days_off
 from domain.ledger import AttendanceRecord, compute_ledger
 from domain.reminders import Due, Kind, Recipient, SessionFacts, plan_reminders
@@ -237,8 +246,14 @@ def test_fourteen_days_to_the_deadline_counts_from_the_local_today(
         status=CaseStatus.ACTIVE,
         completed_on=None,
         deadline=date(2028, 1, 15),
-        credited_minutes=0,
-        total_minutes=8 * 60,
+        figures=case_figures(
+            total_minutes=8 * 60,
+            credited=CreditedDays(0, {}),
+            sessions=(),
+            absences=(),
+            period=WHOLE_CASE,
+            now=NYE_2027,
+        ),
         planned_minutes_ahead=8 * 60,  # the hours fit: only the deadline can make it at risk
     )
     # 15 days to go on 31 December (WIB), 14 on 1 January (WITA, WIT).
@@ -470,22 +485,26 @@ def test_the_week_reported_is_the_agency_zones_last_seven_days(
 @pytest.mark.parametrize("zone", ZONES)
 def test_a_case_completed_at_nye_counts_in_the_week_of_its_local_day(zone: str) -> None:
     completed_on = local_today(NYE_2028, zone)  # how a case's completion day is read
-    standing = CaseStanding(
-        code="KS-2028-0001",
-        offender_name="Siti Rahma",
-        status=CaseStatus.COMPLETED,
-        completed_on=completed_on,
-        deadline=date(2029, 3, 1),
-        credited_minutes=40 * 60,
-        total_minutes=40 * 60,
-        planned_minutes_ahead=0,
-    )
 
     def completions(week: date) -> int:
-        weeks = [Week(start, 0, 0) for start in chart_weeks(week)]
-        return build_digest(
-            [standing], weeks, sessions_planned=0, absences_invalid=0, today=week
-        ).completions
+        standing = CaseStanding(
+            code="KS-2028-0001",
+            offender_name="Siti Rahma",
+            status=CaseStatus.COMPLETED,
+            completed_on=completed_on,
+            deadline=date(2029, 3, 1),
+            figures=case_figures(
+                total_minutes=40 * 60,
+                credited=CreditedDays.of({completed_on: 40 * 60}),
+                sessions=(),
+                absences=(),
+                period=week_of(week),
+                now=NYE_2028,
+            ),
+            planned_minutes_ahead=0,
+        )
+        earlier = [Week(start, 0, 0) for start in chart_weeks(week)[:-1]]
+        return build_digest([standing], earlier, week=week_of(week), today=week).completions
 
     if zone == WIB:  # still Sunday 31 December 2028: the last week of 2028
         assert (completions(date(2028, 12, 25)), completions(date(2029, 1, 1))) == (1, 0)

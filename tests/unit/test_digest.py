@@ -3,9 +3,40 @@
 from datetime import date, timedelta
 
 from domain.cases import CaseStatus
-from domain.digest import CaseStanding, Week, at_risk, build_digest, chart_weeks, initials
+from domain.digest import (
+    CaseStanding,
+    Week,
+    at_risk,
+    build_digest,
+    chart_weeks,
+    initials,
+    week_of,
+)
+from domain.figures import CaseFigures
 
 MONDAY = date(2026, 3, 2)
+WEEK = week_of(MONDAY)
+
+
+def figures(
+    *,
+    credited_hours: int,
+    week_hours: int = 0,
+    held: int = 0,
+    planned: int = 0,
+    invalid: int = 0,
+) -> CaseFigures:
+    return CaseFigures(
+        period=WEEK,
+        total_minutes=40 * 60,
+        credited_minutes=credited_hours * 60,
+        credited_minutes_in_period=week_hours * 60,
+        remaining_minutes=(40 - credited_hours) * 60,
+        days_held=held,
+        sessions_planned=planned,
+        absences=invalid,
+        absences_invalid=invalid,
+    )
 
 
 def case(
@@ -17,6 +48,7 @@ def case(
     deadline_in: int = 60,
     status: CaseStatus = CaseStatus.ACTIVE,
     completed_on: date | None = None,
+    **week: int,
 ) -> CaseStanding:
     return CaseStanding(
         code=code,
@@ -24,17 +56,14 @@ def case(
         status=status,
         completed_on=completed_on,
         deadline=MONDAY + timedelta(days=deadline_in),
-        credited_minutes=credited_hours * 60,
-        total_minutes=40 * 60,
+        figures=figures(credited_hours=credited_hours, **week),
         planned_minutes_ahead=ahead_hours * 60,
     )
 
 
-def weeks(this_week_minutes: int, held: int) -> list[Week]:
-    starts = chart_weeks(MONDAY)
-    return [
-        Week(s, 60 if s < MONDAY else this_week_minutes, 1 if s < MONDAY else held) for s in starts
-    ]
+def earlier_weeks() -> list[Week]:
+    """The chart's seven weeks before this one, an hour on one day each."""
+    return [Week(s, 60, 1) for s in chart_weeks(MONDAY)[:-1]]
 
 
 def test_initials_keep_names_out() -> None:
@@ -48,8 +77,25 @@ def test_the_chart_covers_eight_weeks_ending_with_this_one() -> None:
 
 
 def test_numbers_of_a_week() -> None:
-    on_track = case("KS-2026-0001", "Budi Santoso", credited_hours=4, ahead_hours=36)
-    behind = case("KS-2026-0002", "Siti Rahma", credited_hours=2, ahead_hours=10)
+    on_track = case(
+        "KS-2026-0001",
+        "Budi Santoso",
+        credited_hours=4,
+        ahead_hours=36,
+        week_hours=4,
+        held=2,
+        planned=3,
+    )
+    behind = case(
+        "KS-2026-0002",
+        "Siti Rahma",
+        credited_hours=2,
+        ahead_hours=10,
+        week_hours=2,
+        held=1,
+        planned=3,
+        invalid=1,
+    )
     done = case(
         "KS-2026-0003",
         "Andi Wijaya",
@@ -59,13 +105,20 @@ def test_numbers_of_a_week() -> None:
         completed_on=MONDAY + timedelta(days=2),
     )
     closed = case(
-        "KS-2026-0004", "Dewi Lestari", credited_hours=8, ahead_hours=0, status=CaseStatus.CLOSED
+        "KS-2026-0004",
+        "Dewi Lestari",
+        credited_hours=8,
+        ahead_hours=0,
+        status=CaseStatus.CLOSED,
+        week_hours=5,
+        held=2,
+        planned=2,
+        invalid=1,
     )
     digest = build_digest(
         [on_track, behind, done, closed],
-        weeks(6 * 60, 3),
-        sessions_planned=6,
-        absences_invalid=1,
+        earlier_weeks(),
+        week=WEEK,
         today=MONDAY + timedelta(days=6),
     )
     assert (digest.active_cases, digest.sessions_planned, digest.sessions_held) == (2, 6, 3)
@@ -82,7 +135,7 @@ def test_numbers_of_a_week() -> None:
 
 
 def test_a_week_with_nothing_planned_has_no_attendance_rate() -> None:
-    digest = build_digest([], weeks(0, 0), sessions_planned=0, absences_invalid=0, today=MONDAY)
+    digest = build_digest([], earlier_weeks(), week=WEEK, today=MONDAY)
     assert digest.attendance_rate is None and digest.active_cases == 0
 
 
