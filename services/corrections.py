@@ -96,16 +96,11 @@ async def correct_attendance(
         if isinstance(found, Corrected):
             return found
         case, site, record = found
-        zone = ZoneInfo(site.timezone)
-        day = record.start.astimezone(zone).date()
-        first = datetime.combine(day, start, tzinfo=zone)
-        last = datetime.combine(day, end, tzinfo=zone)
-        if last <= first:
-            return Corrected(Outcome.END_BEFORE_START, case=case)
-        if last > origin.now:
-            return Corrected(Outcome.END_IN_FUTURE, case=case)
-        if len(reason) < REASON_MIN:
-            return Corrected(Outcome.REASON_TOO_SHORT, case=case)
+        day = record.start.astimezone(ZoneInfo(site.timezone)).date()
+        times = _times_on(origin, case, site, day, start, end, reason)
+        if isinstance(times, Corrected):
+            return times
+        first, last = times
         return await _apply(
             store,
             origin,
@@ -164,15 +159,10 @@ async def absence_to_attendance(
             return Corrected(Outcome.STALE, case=case, life=life)
         if not allows(life, Step.CORRECT_ABSENCE):
             return Corrected(Outcome.NOT_NOW, case=case, life=life)
-        zone = ZoneInfo(site.timezone)
-        first = datetime.combine(day, start, tzinfo=zone)
-        last = datetime.combine(day, end, tzinfo=zone)
-        if last <= first:
-            return Corrected(Outcome.END_BEFORE_START, case=case)
-        if last > origin.now:
-            return Corrected(Outcome.END_IN_FUTURE, case=case)
-        if len(reason) < REASON_MIN:
-            return Corrected(Outcome.REASON_TOO_SHORT, case=case)
+        times = _times_on(origin, case, site, day, start, end, reason)
+        if isinstance(times, Corrected):
+            return times
+        first, last = times
         reason = reason[:REASON_MAX]
         planned = [
             s for s in await store.cases.case_sessions_on(case.id, day) if s.status == "planned"
@@ -241,6 +231,23 @@ async def absence_to_attendance(
         credited_minutes=credited,
         attendance_id=attendance_id,
     )
+
+
+def _times_on(
+    origin: Origin, case: Case, site: Site, day: date, start: time, end: time, reason: str
+) -> tuple[datetime, datetime] | Corrected:
+    """The corrected start and end, as instants on ``day`` in the site's zone, or why they
+    cannot be taken: both corrections, of a record and of an absence, ask the same."""
+    zone = ZoneInfo(site.timezone)
+    first = datetime.combine(day, start, tzinfo=zone)
+    last = datetime.combine(day, end, tzinfo=zone)
+    if last <= first:
+        return Corrected(Outcome.END_BEFORE_START, case=case)
+    if last > origin.now:
+        return Corrected(Outcome.END_IN_FUTURE, case=case)
+    if len(reason) < REASON_MIN:
+        return Corrected(Outcome.REASON_TOO_SHORT, case=case)
+    return first, last
 
 
 async def _record_to_change(
