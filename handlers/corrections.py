@@ -1,6 +1,7 @@
 """``/koreksi KS-…``: a jaksa or admin corrects an attendance record, or an absence, always
 with a reason.
 
+A flow of the engine in ``handlers.forms``: which record (or absence), then what to change.
 "08.00-12.00 alasan" (optionally "istirahat 30") sets the record's times on its own day;
 "hapus alasan" voids a record entered for the wrong person. For an absence, "08.00-12.00
 alasan" withdraws it and records the attendance on its day instead. What a correction does to
@@ -11,15 +12,7 @@ import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ContextTypes, ConversationHandler
 
 from domain import callback_data as callbacks
 from domain.callback_data import Prefix
@@ -27,9 +20,8 @@ from domain.ledger import credit_for
 from domain.parsing import parse_time
 from domain.permissions import Action
 from handlers.context import Request
-from handlers.filters import FOR_ME, PRIVATE
-from handlers.flows import cancel_fallback
-from handlers.guards import refuse_object, stale, step
+from handlers.forms import DONE, Choice, Draft, Finished, Form, Invalid, Next, Stale, Step, build
+from handlers.guards import refuse_object
 from handlers.registry import CORRECT
 from handlers.render import progress_line
 from handlers.supervision import CODE_RE
@@ -39,11 +31,9 @@ from services.corrections import REASON_MIN, Corrected, Outcome
 from texts import Html
 from texts.formatting import format_day, format_duration
 
-CHOOSE, CHANGE = range(2)
-END = ConversationHandler.END
 PREFIX = Prefix.CORRECTION
-FLOW = "correction"
 SHOWN = 10
+RECORD, ABSENCE = "a", "b"  # a choice's kind: an attendance record, an absence
 _RANGE = re.compile(
     r"^\s*(\S+)\s*[-–]\s*(\S+)\s+(?:(?:istirahat|break)\s+(\d{1,3})\s+)?(.+)$", re.I
 )
@@ -58,109 +48,108 @@ _REFUSED_TIMES = {
 }
 
 
-@step(Action.CORRECT)
-async def start(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    match = CODE_RE.search(" ".join(context.args or []))
+async def _case_named(req: Request, draft: Draft, args: list[str]) -> Next:
+    match = CODE_RE.search(" ".join(args))
     if match is None:
-        await req.reply(req.texts("correction.usage"))
-        return END
+        raise Finished(req.texts("correction.usage"))
     found = await corrections.correctable(req.db.reader(), req.origin, match.group(0))
     if found is None:
-        await req.reply(req.texts("schedule.case_not_found", code=match.group(0)))
-        return END
-    case, ledger = found.case, found.ledger
+        raise Finished(req.texts("schedule.case_not_found", code=match.group(0)))
     if not found.records and not found.absences:
-        await req.reply(req.texts("correction.none", code=case.code))
-        return END
+        raise Finished(req.texts("correction.none", code=found.case.code))
+    draft.update({"code": found.case.code, "case_id": found.case.id})
+    return None
+
+
+async def _records(req: Request, draft: Draft) -> list[Choice]:
+    """The last records and absences of the case, newest last, as buttons."""
+    found = await corrections.correctable(req.db.reader(), req.origin, draft["code"])
+    if found is None or (not found.records and not found.absences):
+        raise Finished(req.texts("correction.none", code=draft["code"]))
     zone = ZoneInfo(found.site.timezone)
-    rows = []
+    lang = req.texts.lang
+    choices = []
     for record in found.records[-SHOWN:]:
-        start_local = record.start.astimezone(zone)
+        start = record.start.astimezone(zone)
         end = f"{record.end.astimezone(zone):%H.%M}" if record.end else "…"
-        label = (
-            f"{format_day(start_local.date(), req.texts.lang)} {start_local:%H.%M}–{end}"
-            f" ({format_duration(credit_for(ledger, record.id), req.texts.lang)})"
-        )
-        rows.append(
-            [InlineKeyboardButton(label, callback_data=callbacks.encode(PREFIX, "a", record.id))]
-        )
+        credited = format_duration(credit_for(found.ledger, record.id), lang)
+        label = f"{format_day(start.date(), lang)} {start:%H.%M}–{end} ({credited})"
+        choices.append(Choice(label, f"{RECORD}{record.id}"))
     for absence in found.absences[-SHOWN:]:
         label = req.texts.plain("correction.absence_button").format(
-            day=format_day(date.fromisoformat(str(absence["day"])), req.texts.lang),
+            day=format_day(date.fromisoformat(str(absence["day"])), lang),
             ruling=req.texts.plain(f"correction.ruling.{absence['ruling'] or 'pending'}"),
         )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    label, callback_data=callbacks.encode(PREFIX, "b", int(str(absence["id"])))
-                )
-            ]
-        )
-    assert context.user_data is not None
-    context.user_data[FLOW] = {"case_id": case.id}
-    await req.reply(
-        req.texts("correction.choose", code=case.code), reply_markup=InlineKeyboardMarkup(rows)
-    )
-    return CHOOSE
+        choices.append(Choice(label, f"{ABSENCE}{absence['id']}"))
+    return choices
 
 
-@step(Action.CORRECT)
-async def chosen(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    query = update.callback_query
-    assert query is not None and context.user_data is not None
-    parts = callbacks.decode(query.data, PREFIX, 2)
-    chosen_id = callbacks.decode_int(parts[1]) if parts else None
-    flow = context.user_data.get(FLOW) or {}
+async def _chosen(req: Request, draft: Draft, value: str) -> Next:
+    """The record or absence must still be one of this case's; otherwise the press is stale."""
+    kind, chosen_id = value[:1], callbacks.decode_int(value[1:])
     reader = req.db.reader()
-    if parts is not None and parts[0] == "b" and chosen_id:
+    draft.pop("attendance_id", None)
+    draft.pop("absence_id", None)
+    if kind == ABSENCE and chosen_id:
         absence = await reader.attendance.absence(chosen_id)
-        if absence is None or absence["case_id"] != flow.get("case_id"):
-            await stale(req)
-            return CHOOSE
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-        flow.pop("attendance_id", None)
-        flow["absence_id"] = chosen_id
-        day = format_day(date.fromisoformat(str(absence["day"])), req.texts.lang)
-        await req.reply(req.texts("correction.ask_absence", day=day, min=REASON_MIN))
-        return CHANGE
-    found = await reader.attendance.attendance(chosen_id) if chosen_id else None
-    if found is None or found[0] != flow.get("case_id"):
-        await stale(req)
-        return CHOOSE
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    flow.pop("absence_id", None)
-    flow["attendance_id"] = chosen_id
-    await req.reply(req.texts("correction.ask", min=REASON_MIN))
-    return CHANGE
+        if absence is None or absence["case_id"] != draft.get("case_id"):
+            raise Stale
+        draft["absence_id"] = chosen_id
+        draft["absence_day"] = str(absence["day"])
+        return None
+    found = await reader.attendance.attendance(chosen_id) if kind == RECORD and chosen_id else None
+    if found is None or found[0] != draft.get("case_id"):
+        raise Stale
+    draft["attendance_id"] = chosen_id
+    return None
 
 
-@step(Action.CORRECT)
-async def change(req: Request, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    message = update.message
-    assert message is not None and context.user_data is not None
-    flow = context.user_data.get(FLOW) or {}
-    attendance_id = int(flow.get("attendance_id", 0))
-    absence_id = int(flow.get("absence_id", 0))
-    text = message.text or ""
+def _ask_change(req: Request, draft: Draft) -> Html:
+    if draft.get("absence_id"):
+        day = format_day(date.fromisoformat(draft["absence_day"]), req.texts.lang)
+        return req.texts("correction.ask_absence", day=day, min=REASON_MIN)
+    return req.texts("correction.ask", min=REASON_MIN)
+
+
+def _ask_again(req: Request, draft: Draft) -> Html:
+    key = "correction.ask_absence_again" if draft.get("absence_id") else "correction.ask"
+    return req.texts(key, min=REASON_MIN)
+
+
+async def _change(req: Request, draft: Draft, text: str) -> Next:
+    message = req.update.message
+    assert message is not None
     where = Message(message.chat_id, message.message_id, message.date)
-    if absence_id:
-        return await _change_absence(req, context, absence_id, text, where)
-    if not attendance_id:
-        return END
-    if void := _VOID.match(text):
-        result = await corrections.void_attendance(
-            req.origin, attendance_id=attendance_id, reason=void.group(2).strip(), message=where
+    found = _RANGE.match(text)
+    first = parse_time(found.group(1)) if found else None
+    last = parse_time(found.group(2)) if found else None
+    times = found is not None and first is not None and last is not None
+    if draft.get("absence_id"):
+        # Times and a reason turn the absence into attendance; there is nothing to void.
+        if not times:
+            raise Invalid(_ask_again(req, draft))
+        assert found is not None and first is not None and last is not None
+        result = await corrections.absence_to_attendance(
+            req.origin,
+            absence_id=int(draft["absence_id"]),
+            start=first,
+            end=last,
+            break_minutes=int(found.group(3)) if found.group(3) else None,
+            reason=found.group(4).strip(),
+            message=where,
         )
-    elif (
-        (found := _RANGE.match(text))
-        and (first := parse_time(found.group(1)))
-        and (last := parse_time(found.group(2)))
-    ):
+    elif void := _VOID.match(text):
+        result = await corrections.void_attendance(
+            req.origin,
+            attendance_id=int(draft["attendance_id"]),
+            reason=void.group(2).strip(),
+            message=where,
+        )
+    elif times:
+        assert found is not None and first is not None and last is not None
         result = await corrections.correct_attendance(
             req.origin,
-            attendance_id=attendance_id,
+            attendance_id=int(draft["attendance_id"]),
             start=first,
             end=last,
             break_minutes=int(found.group(3)) if found.group(3) else None,
@@ -168,89 +157,51 @@ async def change(req: Request, update: Update, context: ContextTypes.DEFAULT_TYP
             message=where,
         )
     else:
-        await req.reply(req.texts("correction.ask", min=REASON_MIN))
-        return CHANGE
-    return await _answer(req, context, result)
+        raise Invalid(_ask_again(req, draft))
+    return await _answer(req, draft, result)
 
 
-async def _change_absence(
-    req: Request, context: ContextTypes.DEFAULT_TYPE, absence_id: int, text: str, where: Message
-) -> int:
-    """Times and a reason turn the absence into attendance; there is nothing to void."""
-    if (
-        (found := _RANGE.match(text))
-        and (first := parse_time(found.group(1)))
-        and (last := parse_time(found.group(2)))
-    ):
-        result = await corrections.absence_to_attendance(
-            req.origin,
-            absence_id=absence_id,
-            start=first,
-            end=last,
-            break_minutes=int(found.group(3)) if found.group(3) else None,
-            reason=found.group(4).strip(),
-            message=where,
-        )
-        return await _answer(req, context, result)
-    await req.reply(req.texts("correction.ask_absence_again", min=REASON_MIN))
-    return CHANGE
-
-
-async def _answer(req: Request, context: ContextTypes.DEFAULT_TYPE, result: Corrected) -> int:
+async def _answer(req: Request, draft: Draft, result: Corrected) -> Next:
     case, ledger = result.case, result.ledger
     if result.outcome in _REFUSED_TIMES:
-        await req.reply(req.texts(_REFUSED_TIMES[result.outcome]))
-        return CHANGE
+        raise Invalid(req.texts(_REFUSED_TIMES[result.outcome]))
     if result.outcome is Outcome.REASON_TOO_SHORT:
-        assert context.user_data is not None
-        again = (
-            "correction.ask_absence_again"
-            if (context.user_data.get(FLOW) or {}).get("absence_id")
-            else "correction.ask"
-        )
-        await req.reply(req.texts(again, min=REASON_MIN))
-        return CHANGE
+        raise Invalid(_ask_again(req, draft))
     if result.outcome is Outcome.NOT_YOURS and case is not None:
         await refuse_object(req, f"case:{case.id}")
-        return END
-    assert context.user_data is not None
+        raise Finished()
     if result.life is not None and case is not None:
         # Refused by what the session is now (attended after all, cancelled...): say so.
-        context.user_data.pop(FLOW, None)
         state = req.texts.plain(f"life.{result.life}")
-        await req.reply(req.texts("correction.not_now", code=case.code, state=state))
-        return END
-    if result.outcome is Outcome.STALE:
-        return END
-    assert case is not None and ledger is not None
-    context.user_data.pop(FLOW, None)
+        raise Finished(req.texts("correction.not_now", code=case.code, state=state))
+    if result.outcome is Outcome.STALE or case is None or ledger is None:
+        raise Finished(req.texts("stale_button"))
     key = _DONE.get(result.outcome, "correction.done")
+    credited = format_duration(result.credited_minutes, req.texts.lang)
     await req.reply(
-        Html(
-            req.texts(
-                key,
-                code=case.code,
-                credited=format_duration(result.credited_minutes, req.texts.lang),
-            )
-            + "\n"
-            + progress_line(req, ledger)
-        )
+        Html(req.texts(key, code=case.code, credited=credited) + "\n" + progress_line(req, ledger))
     )
-    return END
+    return DONE
+
+
+CORRECTION_FLOW = Form(
+    name="correction",
+    prefix=PREFIX,
+    command=CORRECT,
+    action=Action.CORRECT,
+    start=_case_named,
+    steps=(
+        Step(
+            "record",
+            lambda r, d: r.texts("correction.choose", code=d["code"]),
+            on_choice=_chosen,
+            choices=_records,
+            tag="r",
+        ),
+        Step("change", _ask_change, on_text=_change, again=_ask_again, tag="c"),
+    ),
+)
 
 
 def conversation() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
-    text = PRIVATE & filters.TEXT & ~filters.COMMAND
-    fallbacks = cancel_fallback(FLOW)
-    return ConversationHandler(
-        entry_points=[CommandHandler(list(CORRECT.names), start, filters=FOR_ME)],
-        states={
-            CHOOSE: [CallbackQueryHandler(chosen, pattern=rf"^{PREFIX}:")],
-            CHANGE: [MessageHandler(text, change)],
-        },
-        fallbacks=fallbacks,
-        conversation_timeout=20 * 60,
-        name="correction",
-        persistent=True,
-        allow_reentry=True,
-    )
+    return build(CORRECTION_FLOW)

@@ -79,3 +79,43 @@ async def test_batal_forgets_a_check_out_half_done(bot: Bot) -> None:
     ) as cur:
         row = await cur.fetchone()
     assert row is not None and row[0] == 0
+
+
+async def test_a_correction_survives_a_restart_and_takes_only_its_own_answers(bot: Bot) -> None:
+    """/koreksi runs on the engine: a forged button (a record of no case of this flow), a
+    photo where the times are asked and a reason too short are each refused and write
+    nothing; the flow's step is kept across a restart, and /batal forgets it."""
+    day = await _site_day(bot)
+    pengawas, jaksa, case = day["pengawas"], day["jaksa"], day["case"]
+    await _photo(bot, pengawas, ago=timedelta(hours=3), caption=f"/hadir {case.code}")
+    await bot.send(pengawas, f"/pulang {case.code}")
+    await _photo(bot, pengawas, ago=timedelta(hours=2, minutes=30))
+    events = len(await bot.db.reader().attendance.events_of_case(case.id))
+
+    [choose] = await bot.send(jaksa, f"/koreksi {case.code}")
+    [data] = choose.callback_data()
+    forged = data.rsplit(":", 1)[0] + ":a999999"
+    update = bot.fake.press(jaksa, choose, forged)
+    await bot.handled(update)
+    assert "tidak berlaku" in bot.answers(update)[0].get("text", "")
+    [ask] = await bot.press(jaksa, choose, data)
+    assert "alasan" in (ask.plain or "").lower()
+
+    await bot.restart()
+    [again] = await _photo(bot, jaksa, ago=timedelta(minutes=1))
+    assert "hapus" in (again.plain or "")  # the question of the step it was at
+    assert "paling sedikit" in ((await bot.send(jaksa, "hapus x"))[0].plain or "")
+    assert len(await bot.db.reader().attendance.events_of_case(case.id)) == events
+
+    await bot.send(jaksa, "/batal")
+    # Text now is no correction: nothing is written.
+    await bot.send(jaksa, "hapus salah orang sama sekali")
+    assert len(await bot.db.reader().attendance.events_of_case(case.id)) == events
+
+    # Started again, it goes through.
+    [choose] = await bot.send(jaksa, f"/koreksi {case.code}")
+    await bot.press(jaksa, choose, choose.callback_data()[0])
+    [done] = await bot.send(jaksa, "hapus foto orang lain yang terkirim")
+    assert "dibatalkan" in (done.plain or "")
+    kinds = [e.kind.value for e in await bot.db.reader().attendance.events_of_case(case.id)]
+    assert kinds[-1] == "void" and len(kinds) == events + 1
