@@ -334,6 +334,9 @@ async def rule(req: Request) -> None:
     if result.outcome is Outcome.ALREADY:
         await query.answer(req.texts.plain("absence.already_ruled"), show_alert=True)
         return
+    if result.outcome is not Outcome.DONE:
+        await stale(req)  # any other refusal: the press no longer holds
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
     key = "absence.ruled_valid" if result.ruling == "sah" else "absence.ruled_invalid"
