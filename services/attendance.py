@@ -141,58 +141,73 @@ async def check_in(
 ) -> Recorded:
     """Open an attendance at the photo message's time, with the photo as its evidence."""
     async with origin.transaction() as store:
-        allowed = await case_to_record(store, origin, await store.cases.get(case_id))
-        if allowed.outcome is not Outcome.RECORDED:
-            return allowed
-        case, site = allowed.case, allowed.site
-        assert case is not None and site is not None
-        if await store.attendance.open_for_case(case.id) is not None:
-            return Recorded(Outcome.ALREADY_IN, case=case, site=site)
-        if await store.attendance.evidence_seen(photo.file_unique_id):
-            return Recorded(Outcome.PHOTO_USED, case=case, site=site)
-        life = await sessions.life_on(
-            store, case, site, message.sent_at.astimezone(ZoneInfo(site.timezone)).date()
+        return await record_check_in(
+            store, origin, case_id=case_id, photo=photo, message=message, location=location
         )
-        if not allows(life, Step.CHECK_IN):
-            refused = (
-                Outcome.SESSION_CANCELLED if life is Life.CANCELLED else Outcome.SESSION_ABSENT
-            )
-            return Recorded(refused, case=case, site=site, life=life)
-        distance = outside = None
-        pin = None
-        if location is not None:
-            distance = distance_m(location[0], location[1], site.latitude, site.longitude)
-            outside = distance > site.radius_m
-            pin = (location[0], location[1], distance, outside)
-        start = message.sent_at
-        attendance_id, event_id = await store.attendance.check_in(
-            case_id=case.id,
-            session_id=await _session_on_day_of(store, case, site, start),
-            site_id=site.id,
-            by=origin.person_id,
-            start=start,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            location=pin,
-            now=origin.now,
-        )
-        evidence_id = await _add_evidence(store, origin, photo, event_id)
-        await store.audit.append(
-            action="attendance.check_in",
-            subject=f"case:{case.id}",
-            detail={"attendance_id": attendance_id, "outside_geofence": bool(outside)},
-            **origin.audit_fields(),
-        )
-        await notices.tell(
-            store,
-            case.offender_person_id,
-            key="attendance.offender_in",
-            kind=NOTICE_KIND,
-            about=f"check_in:{attendance_id}",
-            now=origin.now,
-            time=Clock(start, site.timezone),
-            site=site.name,
-        )
+
+
+async def record_check_in(
+    store: Store,
+    origin: Origin,
+    *,
+    case_id: int,
+    photo: Photo,
+    message: Message,
+    location: tuple[float, float] | None = None,
+    shared_with: int | None = None,
+) -> Recorded:
+    """A check-in inside the caller's transaction; ``shared_with``, the evidence of the same
+    photo recorded a moment ago for another person of a roll-call (``services.roll_call``)."""
+    allowed = await case_to_record(store, origin, await store.cases.get(case_id))
+    if allowed.outcome is not Outcome.RECORDED:
+        return allowed
+    case, site = allowed.case, allowed.site
+    assert case is not None and site is not None
+    if await store.attendance.open_for_case(case.id) is not None:
+        return Recorded(Outcome.ALREADY_IN, case=case, site=site)
+    if shared_with is None and await store.attendance.evidence_seen(photo.file_unique_id):
+        return Recorded(Outcome.PHOTO_USED, case=case, site=site)
+    life = await sessions.life_on(
+        store, case, site, message.sent_at.astimezone(ZoneInfo(site.timezone)).date()
+    )
+    if not allows(life, Step.CHECK_IN):
+        refused = Outcome.SESSION_CANCELLED if life is Life.CANCELLED else Outcome.SESSION_ABSENT
+        return Recorded(refused, case=case, site=site, life=life)
+    distance = outside = None
+    pin = None
+    if location is not None:
+        distance = distance_m(location[0], location[1], site.latitude, site.longitude)
+        outside = distance > site.radius_m
+        pin = (location[0], location[1], distance, outside)
+    start = message.sent_at
+    attendance_id, event_id = await store.attendance.check_in(
+        case_id=case.id,
+        session_id=await _session_on_day_of(store, case, site, start),
+        site_id=site.id,
+        by=origin.person_id,
+        start=start,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        location=pin,
+        now=origin.now,
+    )
+    evidence_id = await _add_evidence(store, origin, photo, event_id, shared_with)
+    await store.audit.append(
+        action="attendance.check_in",
+        subject=f"case:{case.id}",
+        detail={"attendance_id": attendance_id, "outside_geofence": bool(outside)},
+        **origin.audit_fields(),
+    )
+    await notices.tell(
+        store,
+        case.offender_person_id,
+        key="attendance.offender_in",
+        kind=NOTICE_KIND,
+        about=f"check_in:{attendance_id}",
+        now=origin.now,
+        time=Clock(start, site.timezone),
+        site=site.name,
+    )
     return Recorded(
         Outcome.RECORDED,
         case=case,
@@ -219,67 +234,96 @@ async def check_out(
     The ledger is recomputed in the same transaction and the case settled against it.
     """
     async with origin.transaction() as store:
-        found = await store.attendance.attendance(attendance_id)
-        case = await store.cases.get(found[0]) if found else None
-        allowed = await case_to_record(store, origin, case)
-        if allowed.outcome is not Outcome.RECORDED:
-            return allowed
-        case, site = allowed.case, allowed.site
-        assert case is not None and site is not None
-        start = await start_of(store, attendance_id)
-        if start is None or await store.attendance.open_for_case(case.id) != attendance_id:
-            return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site)
-        # The session of the check-in's day must be under way: not closed by the jaksa's
-        # correction meanwhile, nor cancelled.
-        life = await sessions.life_on(
-            store, case, site, start.astimezone(ZoneInfo(site.timezone)).date()
-        )
-        if not allows(life, Step.CHECK_OUT):
-            return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site, life=life)
-        if photo is not None and await store.attendance.evidence_seen(photo.file_unique_id):
-            return Recorded(Outcome.PHOTO_USED, case=case, site=site)
-        if end <= start:
-            return Recorded(Outcome.END_BEFORE_START, case=case, site=site)
-        if end > origin.now + FUTURE_TOLERANCE:
-            return Recorded(Outcome.END_IN_FUTURE, case=case, site=site)
-        event_id = await store.attendance.add_event(
-            attendance_id=attendance_id,
-            kind=EventKind.CHECK_OUT,
-            by=origin.person_id,
-            now=origin.now,
-            end=end,
-            manual=manual_reason is not None,
-            reason=manual_reason,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-        )
-        evidence_id = (
-            await _add_evidence(store, origin, photo, event_id) if photo is not None else None
-        )
-        ledger = await record_ledger(store, case, site)
-        await completion.settle(store, case, ledger, now=origin.now)
-        credited = credit_for(ledger, attendance_id)
-        await store.audit.append(
-            action="attendance.check_out",
-            subject=f"case:{case.id}",
-            detail={
-                "attendance_id": attendance_id,
-                "manual": manual_reason is not None,
-                "credited_minutes": credited,
-            },
-            **origin.audit_fields(),
-        )
-        await notices.tell(
+        return await record_check_out(
             store,
-            case.offender_person_id,
-            key="attendance.offender_out",
-            kind=NOTICE_KIND,
-            about=f"check_out:{attendance_id}",
-            now=origin.now,
-            credited=Duration(credited),
-            done=Duration(ledger.credited_minutes),
-            total=format_hours(ledger.total_minutes),
+            origin,
+            attendance_id=attendance_id,
+            end=end,
+            message=message,
+            photo=photo,
+            manual_reason=manual_reason,
         )
+
+
+async def record_check_out(
+    store: Store,
+    origin: Origin,
+    *,
+    attendance_id: int,
+    end: datetime,
+    message: Message,
+    photo: Photo | None = None,
+    manual_reason: str | None = None,
+    shared_with: int | None = None,
+) -> Recorded:
+    """A check-out inside the caller's transaction; ``shared_with`` as for a check-in."""
+    found = await store.attendance.attendance(attendance_id)
+    case = await store.cases.get(found[0]) if found else None
+    allowed = await case_to_record(store, origin, case)
+    if allowed.outcome is not Outcome.RECORDED:
+        return allowed
+    case, site = allowed.case, allowed.site
+    assert case is not None and site is not None
+    start = await start_of(store, attendance_id)
+    if start is None or await store.attendance.open_for_case(case.id) != attendance_id:
+        return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site)
+    # The session of the check-in's day must be under way: not closed by the jaksa's
+    # correction meanwhile, nor cancelled.
+    life = await sessions.life_on(
+        store, case, site, start.astimezone(ZoneInfo(site.timezone)).date()
+    )
+    if not allows(life, Step.CHECK_OUT):
+        return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site, life=life)
+    if (
+        photo is not None
+        and shared_with is None
+        and await store.attendance.evidence_seen(photo.file_unique_id)
+    ):
+        return Recorded(Outcome.PHOTO_USED, case=case, site=site)
+    if end <= start:
+        return Recorded(Outcome.END_BEFORE_START, case=case, site=site)
+    if end > origin.now + FUTURE_TOLERANCE:
+        return Recorded(Outcome.END_IN_FUTURE, case=case, site=site)
+    event_id = await store.attendance.add_event(
+        attendance_id=attendance_id,
+        kind=EventKind.CHECK_OUT,
+        by=origin.person_id,
+        now=origin.now,
+        end=end,
+        manual=manual_reason is not None,
+        reason=manual_reason,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+    )
+    evidence_id = (
+        await _add_evidence(store, origin, photo, event_id, shared_with)
+        if photo is not None
+        else None
+    )
+    ledger = await record_ledger(store, case, site)
+    await completion.settle(store, case, ledger, now=origin.now)
+    credited = credit_for(ledger, attendance_id)
+    await store.audit.append(
+        action="attendance.check_out",
+        subject=f"case:{case.id}",
+        detail={
+            "attendance_id": attendance_id,
+            "manual": manual_reason is not None,
+            "credited_minutes": credited,
+        },
+        **origin.audit_fields(),
+    )
+    await notices.tell(
+        store,
+        case.offender_person_id,
+        key="attendance.offender_out",
+        kind=NOTICE_KIND,
+        about=f"check_out:{attendance_id}",
+        now=origin.now,
+        credited=Duration(credited),
+        done=Duration(ledger.credited_minutes),
+        total=format_hours(ledger.total_minutes),
+    )
     return Recorded(
         Outcome.RECORDED,
         case=case,
@@ -298,13 +342,16 @@ async def _my_sites(store: Store, origin: Origin) -> list[Site]:
     return await store.sites.supervised_by(origin.actor.person.id)
 
 
-async def _add_evidence(store: Store, origin: Origin, photo: Photo, event_id: int) -> int | None:
+async def _add_evidence(
+    store: Store, origin: Origin, photo: Photo, event_id: int, shared_with: int | None
+) -> int | None:
     return await store.attendance.add_evidence(
         file_id=photo.file_id,
         file_unique_id=photo.file_unique_id,
         size=photo.size,
         now=origin.now,
         event_id=event_id,
+        shared_with=shared_with,
     )
 
 

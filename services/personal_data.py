@@ -104,7 +104,8 @@ async def purge_case(store: Store, case: Case, *, retention: timedelta, now: dat
         await store.people.anonymise_if_unattached(case.offender_person_id)
     deleted = 0
     for path in paths:
-        if path.exists():
+        # A group photo, or the same image kept for another case, stays theirs.
+        if path.exists() and not await store.attendance.path_in_use(str(path)):
             path.unlink()
             deleted += 1
     return deleted

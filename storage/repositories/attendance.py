@@ -219,13 +219,16 @@ class AttendanceRepository:
         now: datetime,
         event_id: int | None = None,
         absence_id: int | None = None,
+        shared_with: int | None = None,
     ) -> int | None:
-        """Record a photo to keep; None if this very photo was recorded before."""
+        """Record a photo to keep; None if this very photo was recorded before. With
+        ``shared_with``, the photo is that evidence's, shown again for another person of the
+        same roll-call: its row points at the first, which alone is downloaded."""
         cur = await self._conn.execute(
             "INSERT INTO evidence (attendance_event_id, absence_id, file_id, file_unique_id,"
-            " size, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (file_unique_id) DO NOTHING",
-            (event_id, absence_id, file_id, file_unique_id, size, ts(now)),
+            " size, created_at, shared_with) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (file_unique_id) WHERE shared_with IS NULL DO NOTHING",
+            (event_id, absence_id, file_id, file_unique_id, size, ts(now), shared_with),
         )
         return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
 
@@ -238,7 +241,7 @@ class AttendanceRepository:
     async def evidence_to_download(self, max_attempts: int) -> list[tuple[int, str]]:
         async with self._conn.execute(
             "SELECT id, file_id FROM evidence WHERE downloaded_at IS NULL AND attempts < ?"
-            " ORDER BY id",
+            " AND shared_with IS NULL ORDER BY id",
             (max_attempts,),
         ) as cur:
             return [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
@@ -248,22 +251,24 @@ class AttendanceRepository:
     ) -> None:
         await self._conn.execute(
             "UPDATE evidence SET sha256 = ?, path = ?, size = ?, downloaded_at = ?,"
-            " attempts = attempts + 1 WHERE id = ?",
-            (sha256, path, size, ts(now), evidence_id),
+            " attempts = attempts + 1 WHERE id = ? OR shared_with = ?",
+            (sha256, path, size, ts(now), evidence_id, evidence_id),
         )
 
     async def flag_repeated_evidence(self, evidence_id: int, sha256: str) -> dict[str, Any] | None:
         """If other evidence already has these bytes, mark this one as repeating it and return
         who must hear of it: the case, its jaksa and the supervisor who recorded it."""
         async with self._conn.execute(
-            "SELECT id FROM evidence WHERE sha256 = ? AND id != ? ORDER BY id LIMIT 1",
-            (sha256, evidence_id),
+            "SELECT id FROM evidence WHERE sha256 = ? AND id != ?"
+            " AND COALESCE(shared_with, 0) != ? ORDER BY id LIMIT 1",
+            (sha256, evidence_id, evidence_id),
         ) as cur:
             earlier = await cur.fetchone()
         if earlier is None:
             return None
         await self._conn.execute(
-            "UPDATE evidence SET duplicate_of = ? WHERE id = ?", (earlier["id"], evidence_id)
+            "UPDATE evidence SET duplicate_of = ? WHERE id = ? OR shared_with = ?",
+            (earlier["id"], evidence_id, evidence_id),
         )
         async with self._conn.execute(
             "SELECT c.id AS case_id, c.code, c.offender_name, c.jaksa_person_id,"
@@ -288,13 +293,14 @@ class AttendanceRepository:
     ) -> None:
         await self._conn.execute(
             "UPDATE evidence SET exif_taken_at = ?, exif_latitude = ?, exif_longitude = ?,"
-            " exif_distance_m = ?, exif_outside_geofence = ? WHERE id = ?",
+            " exif_distance_m = ?, exif_outside_geofence = ? WHERE id = ? OR shared_with = ?",
             (
                 taken_at.isoformat() if taken_at else None,
                 latitude,
                 longitude,
                 distance_m,
                 int(outside),
+                evidence_id,
                 evidence_id,
             ),
         )
@@ -325,6 +331,12 @@ class AttendanceRepository:
             (case_id, case_id),
         ) as cur:
             return [str(r[0]) for r in await cur.fetchall()]
+
+    async def path_in_use(self, path: str) -> bool:
+        """Whether some evidence still names this file (a group photo of other offenders, the
+        same bytes sent for another case): a purge must keep it."""
+        async with self._conn.execute("SELECT 1 FROM evidence WHERE path = ?", (path,)) as cur:
+            return await cur.fetchone() is not None
 
     async def forget_evidence_of_case(self, case_id: int) -> None:
         """Drop the file references of a purged case (the files are deleted by the caller)."""
