@@ -14,12 +14,14 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message as TgMessage
+from telegram import ReplyKeyboardRemove
 from telegram.ext import ContextTypes, ConversationHandler, filters
 
 from domain.callback_data import Prefix
 from domain.models import Case, Site
 from domain.parsing import parse_time
 from domain.permissions import Action
+from handlers import roll_call
 from handlers.context import Request
 from handlers.filters import PRIVATE
 from handlers.forms import (
@@ -40,8 +42,9 @@ from handlers.registry import CHECK_IN, CHECK_OUT
 from handlers.render import progress_line
 from handlers.supervision import CODE_RE, photo_of
 from services import attendance, evidence
+from services import roll_call as roll_call_service
 from services.attendance import Message, Outcome, Photo, Recorded
-from texts import Html
+from texts import Html, join_lines
 from texts.formatting import format_clock, format_duration
 
 IN, OUT = Prefix.CHECK_IN, Prefix.CHECK_OUT
@@ -105,29 +108,49 @@ async def _check_in_args(req: Request, draft: Draft, args: list[str]) -> Next:
     return None
 
 
-async def _expected(req: Request, draft: Draft) -> list[Choice]:
+async def _expected_options(req: Request) -> tuple[str, list[tuple[str, str]]]:
+    """Today's local day and ``(value, label)`` of everyone expected and not yet in."""
     expected = await attendance.expected_today(req.db.reader(), req.origin)
     if not expected:
         raise Finished(req.texts("attendance.nobody_expected"))
-    # Each list is today's: the local day is in the button, and yesterday's is stale.
-    return [
-        Choice(
-            f"{case.offender_name} · {case.code}",
+    # Each card is today's: the local day is in its buttons, and yesterday's is stale.
+    day = f"{attendance.local_midnight(req.now, expected[0][1]):%Y%m%d}"
+    return day, [
+        (
             f"{attendance.local_midnight(req.now, site):%Y%m%d}.{case.id}",
+            f"{case.offender_name} · {case.code}",
         )
         for case, site in expected
     ]
 
 
+async def _expected(req: Request, draft: Draft) -> list[Choice]:
+    day, options = await _expected_options(req)
+    if "card" not in draft:  # asked the first time; a tap changes only the buttons
+        draft["_card"] = await roll_call.card(req, "roll.pick_in")
+    return roll_call.toggles(req, draft, options, day=day, all_key="roll.all_in")
+
+
 async def _expected_chosen(req: Request, draft: Draft, value: str) -> Next:
-    day, _, raw_id = value.partition(".")
-    store = req.db.reader()
-    case = await store.cases.get(int(raw_id)) if raw_id.isdigit() else None
-    site = await store.sites.get(case.site_id) if case else None
-    if case is None or site is None or day != f"{attendance.local_midnight(req.now, site):%Y%m%d}":
-        raise Stale
-    _chose(draft, await _case_at_my_site(req, case.code))
+    day, options = await _expected_options(req)
+    roll_call.remember_card(req, draft)
+    if not roll_call.toggled(draft, value, [v for v, _ in options], day=day):
+        return None
+    draft["_done"] = True
+    labels = dict(options)
+    case_ids = [int(v.partition(".")[2]) for v in draft["picked"]]
+    draft["case_ids"] = case_ids
+    if len(case_ids) == 1:
+        draft.update({"case_id": case_ids[0], "name": labels[draft["picked"][0]].split(" · ")[0]})
+    else:
+        draft["name"] = req.texts.plain("roll.group").format(n=len(case_ids))
     return None
+
+
+def _ask_photo(req: Request, draft: Draft) -> Html:
+    if len(draft.get("case_ids") or []) > 1:
+        return req.texts("roll.ask_group_photo", n=len(draft["case_ids"]))
+    return req.texts("attendance.ask_photo", name=draft["name"])
 
 
 async def _location_noted(req: Request, draft: Draft, latitude: float, longitude: float) -> Next:
@@ -137,7 +160,66 @@ async def _location_noted(req: Request, draft: Draft, latitude: float, longitude
 
 
 async def _check_in_photo(req: Request, draft: Draft, photo: Photo) -> Next:
-    return await _record_check_in(req, int(draft["case_id"]), photo, draft.get("location"))
+    if len(draft.get("case_ids") or []) > 1:
+        return await _record_check_ins(req, draft, photo)
+    return await _record_check_in(req, draft, int(draft["case_id"]), photo, draft.get("location"))
+
+
+async def _record_check_ins(req: Request, draft: Draft, photo: Photo) -> Next:
+    """One photo of the group: everyone chosen is checked in with it, the card rewritten."""
+    if photo.size is not None and photo.size > evidence.MAX_DOWNLOAD_BYTES:
+        raise Invalid(req.texts("attendance.photo_too_big"))
+    results = await roll_call_service.check_in_all(
+        req.origin,
+        case_ids=[int(i) for i in draft["case_ids"]],
+        photo=photo,
+        message=_message(req.update.message),
+        location=draft.get("location"),
+    )
+    recorded = [r for r in results if r.outcome is Outcome.RECORDED]
+    if not recorded and all(r.outcome is Outcome.PHOTO_USED for r in results):
+        raise Invalid(req.texts("attendance.photo_used"))
+    lines = [_refusal(req, r) for r in results if r not in recorded]
+    if recorded:
+        first = recorded[0]
+        assert first.site is not None and first.at is not None
+        clock = format_clock(first.at, first.site.timezone, req.texts.lang)
+        lines.insert(0, req.texts("roll.in_done", n=len(recorded), time=clock))
+        if first.outside_geofence and first.distance_m is not None:
+            distance = round(first.distance_m)
+            lines.append(req.texts("attendance.outside_geofence", distance=distance))
+    await roll_call.refresh(req, draft)
+    await req.reply(join_lines(lines), reply_markup=ReplyKeyboardRemove())
+    kept = next((r for r in recorded if r.evidence_id is not None), None)
+    if kept is not None and kept.evidence_id is not None:
+        await _keep_evidence(req, kept.evidence_id, photo, kept.site)
+    return DONE
+
+
+def _checked_in_lines(req: Request, result: Recorded) -> Html:
+    case, site = result.case, result.site
+    assert case is not None and site is not None and result.at is not None
+    clock = format_clock(result.at, site.timezone, req.texts.lang)
+    lines = [
+        req.texts("attendance.checked_in", name=case.offender_name, code=case.code, time=clock)
+    ]
+    if result.outside_geofence and result.distance_m is not None:
+        lines.append(req.texts("attendance.outside_geofence", distance=round(result.distance_m)))
+    return join_lines(lines)
+
+
+def _refusal(req: Request, result: Recorded) -> Html:
+    """Why one person of a roll-call was not recorded, in one line."""
+    case = result.case
+    if result.outcome is Outcome.ALREADY_IN and case is not None:
+        return req.texts("attendance.already_in", code=case.code, name=case.offender_name)
+    key, _ = _NOT_RECORDED[result.outcome]
+    return req.texts(
+        key,
+        code=case.code if case else "",
+        name=case.offender_name if case else "",
+        state=req.texts.plain(f"life.{result.life}") if result.life else "",
+    )
 
 
 async def _captioned(req: Request, draft: Draft, args: list[str]) -> Next:
@@ -153,11 +235,11 @@ async def _captioned(req: Request, draft: Draft, args: list[str]) -> Next:
     if case is None:
         raise Finished(req.texts("attendance.not_your_case", code=match.group(0)))
     _chose(draft, case)
-    return await _record_check_in(req, case.id, photo, None)
+    return await _record_check_in(req, draft, case.id, photo, None)
 
 
 async def _record_check_in(
-    req: Request, case_id: int, photo: Photo, location: tuple[float, float] | None
+    req: Request, draft: Draft, case_id: int, photo: Photo, location: tuple[float, float] | None
 ) -> Next:
     if photo.size is not None and photo.size > evidence.MAX_DOWNLOAD_BYTES:
         raise Invalid(req.texts("attendance.photo_too_big"))
@@ -173,14 +255,9 @@ async def _record_check_in(
         raise Finished(req.texts("attendance.already_in", code=case.code, name=case.offender_name))
     if result.outcome is not Outcome.RECORDED:
         raise _not_recorded(req, result)
-    assert case is not None and site is not None and result.at is not None
-    clock = format_clock(result.at, site.timezone, req.texts.lang)
-    lines = [
-        req.texts("attendance.checked_in", name=case.offender_name, code=case.code, time=clock)
-    ]
-    if result.outside_geofence and result.distance_m is not None:
-        lines.append(req.texts("attendance.outside_geofence", distance=round(result.distance_m)))
-    await req.reply(Html("\n".join(lines)))
+    assert case is not None and site is not None
+    await req.reply(_checked_in_lines(req, result), reply_markup=ReplyKeyboardRemove())
+    await roll_call.refresh(req, draft)
     if result.evidence_id is not None:
         await _keep_evidence(req, result.evidence_id, photo, site)
     return DONE
@@ -214,30 +291,54 @@ async def _check_out_args(req: Request, draft: Draft, args: list[str]) -> Next:
     return None
 
 
-async def _open_here(req: Request, draft: Draft) -> list[Choice]:
+async def _open_options(req: Request) -> tuple[str, list[tuple[str, str]]]:
+    """Today's local day and ``(attendance id, label)`` of everyone still in at my sites."""
     open_now = await attendance.open_here(req.db.reader(), req.origin)
     if not open_now:
         raise Finished(req.texts("attendance.nobody_open"))
     since = req.texts.plain("attendance.since")
-    return [
-        Choice(
-            f"{case.offender_name} · {since} {format_clock(start, site.timezone, req.texts.lang)}",
+    day = f"{attendance.local_midnight(req.now, open_now[0][2]):%Y%m%d}"
+    return day, [
+        (
             str(attendance_id),
+            f"{case.offender_name} · {since} {format_clock(start, site.timezone, req.texts.lang)}",
         )
         for attendance_id, case, site, start in open_now
     ]
 
 
+async def _open_here(req: Request, draft: Draft) -> list[Choice]:
+    day, options = await _open_options(req)
+    if "card" not in draft:  # asked the first time; a tap changes only the buttons
+        draft["_card"] = await roll_call.card(req, "roll.pick_out")
+    return roll_call.toggles(req, draft, options, day=day, all_key="roll.all_out")
+
+
 async def _open_chosen(req: Request, draft: Draft, value: str) -> Next:
-    store = req.db.reader()
-    attendance_id = int(value) if value.isdigit() else None
-    found = await store.attendance.attendance(attendance_id) if attendance_id else None
-    case = await store.cases.get(found[0]) if found else None
-    if case is None or await store.attendance.open_for_case(case.id) != attendance_id:
-        raise Stale
-    _chose(draft, await _case_at_my_site(req, case.code))
-    draft["attendance_id"] = attendance_id
+    day, options = await _open_options(req)
+    roll_call.remember_card(req, draft)
+    if not roll_call.toggled(draft, value, [v for v, _ in options], day=day):
+        return None
+    draft["_done"] = True
+    ids = [int(v) for v in draft["picked"]]
+    draft["attendance_ids"] = ids
+    if len(ids) == 1:
+        store = req.db.reader()
+        found = await store.attendance.attendance(ids[0])
+        case = await store.cases.get(found[0]) if found else None
+        if case is None:
+            raise Stale
+        _chose(draft, case)
+        draft["attendance_id"] = ids[0]
+    else:
+        draft["name"] = req.texts.plain("roll.group").format(n=len(ids))
     return None
+
+
+def _ask_out(req: Request, draft: Draft) -> Html:
+    if len(draft.get("attendance_ids") or []) > 1:
+        return req.texts("roll.ask_group_out", n=len(draft["attendance_ids"]))
+    return req.texts("attendance.ask_out_photo", name=draft["name"])
 
 
 async def _has_attendance(req: Request, draft: Draft) -> bool:
@@ -259,13 +360,19 @@ async def _check_out_typed(req: Request, draft: Draft, text: str) -> Next:
     if clock is None or len(reason.strip()) < REASON_MIN:
         raise Invalid(req.texts("attendance.manual_usage", min=REASON_MIN))
     store = req.db.reader()
-    case = await store.cases.get(int(draft["case_id"]))
+    first_id = int(_attendance_ids(draft)[0])
+    found = await store.attendance.attendance(first_id)
+    case = await store.cases.get(found[0]) if found else None
     site = await store.sites.get(case.site_id) if case else None
-    start = await attendance.start_of(store, int(draft["attendance_id"]))
+    start = await attendance.start_of(store, first_id)
     if site is None or start is None:
         raise Finished()
     end = _on_day_of(start, clock, site)
     return await _record_check_out(req, draft, end, None, reason.strip()[:300])
+
+
+def _attendance_ids(draft: Draft) -> list[int]:
+    return [int(i) for i in draft.get("attendance_ids") or [draft["attendance_id"]]]
 
 
 def _on_day_of(start: datetime, clock: time, site: Site) -> datetime:
@@ -279,32 +386,47 @@ def _on_day_of(start: datetime, clock: time, site: Site) -> datetime:
 async def _record_check_out(
     req: Request, draft: Draft, end: datetime, photo: Photo | None, manual_reason: str | None
 ) -> Next:
-    result = await attendance.check_out(
+    """Everyone chosen checked out at ``end`` with the one photo (or by hand), the card
+    rewritten; one person's refusal is said on their line."""
+    ids = _attendance_ids(draft)
+    results = await roll_call_service.check_out_all(
         req.origin,
-        attendance_id=int(draft["attendance_id"]),
+        attendance_ids=ids,
         end=end,
         message=_message(req.update.message),
         photo=photo,
         manual_reason=manual_reason,
     )
-    if result.outcome is not Outcome.RECORDED:
-        raise _not_recorded(req, result)
-    case, site, ledger = result.case, result.site, result.ledger
-    assert case is not None and site is not None and ledger is not None
-    lines = [
-        req.texts(
-            "attendance.checked_out",
-            name=case.offender_name,
-            time=format_clock(end, site.timezone, req.texts.lang),
-            credited=format_duration(result.credited_minutes, req.texts.lang),
-        ),
-        progress_line(req, ledger),
-    ]
-    if manual_reason is not None:
+    recorded = [r for r in results if r.outcome is Outcome.RECORDED]
+    if len(results) == 1 and not recorded:
+        raise _not_recorded(req, results[0])
+    if not recorded and all(_NOT_RECORDED[r.outcome][1] for r in results):
+        raise _not_recorded(req, results[0])  # a better photo or time can still be sent
+    lines = [_refusal(req, r) for r in results if r not in recorded]
+    if len(results) == 1:
+        [result] = results
+        case, site, ledger = result.case, result.site, result.ledger
+        assert case is not None and site is not None and ledger is not None
+        lines.append(
+            req.texts(
+                "attendance.checked_out",
+                name=case.offender_name,
+                time=format_clock(end, site.timezone, req.texts.lang),
+                credited=format_duration(result.credited_minutes, req.texts.lang),
+            )
+        )
+        lines.append(progress_line(req, ledger))
+    elif recorded:
+        assert recorded[0].site is not None
+        clock = format_clock(end, recorded[0].site.timezone, req.texts.lang)
+        lines.insert(0, req.texts("roll.out_done", n=len(recorded), time=clock))
+    if manual_reason is not None and recorded:
         lines.append(req.texts("attendance.marked_manual"))
-    await req.reply(Html("\n".join(lines)))
-    if result.evidence_id is not None and photo is not None:
-        await _keep_evidence(req, result.evidence_id, photo, None)
+    await roll_call.refresh(req, draft)
+    await req.reply(join_lines(lines))
+    first = next((r for r in recorded if r.evidence_id is not None), None)
+    if first is not None and first.evidence_id is not None and photo is not None:
+        await _keep_evidence(req, first.evidence_id, photo, None)
     return DONE
 
 
@@ -328,18 +450,20 @@ CHECK_IN_FLOW = Form(
     steps=(
         Step(
             "case",
-            lambda r, d: r.texts("attendance.choose_in"),
+            lambda r, d: d["_card"],  # the session card, read by the choices just before
             on_choice=_expected_chosen,
             choices=_expected,
             skip=_has_case,
+            repeat_until_done=True,
             tag="c",
         ),
         Step(
             "photo",
-            lambda r, d: r.texts("attendance.ask_photo", name=d["name"]),
+            _ask_photo,
             on_photo=_check_in_photo,
             on_location=_location_noted,
             again=lambda r, d: r.texts("attendance.expected_photo"),
+            location_button=lambda r, d: r.texts.plain("roll.share_location"),
             tag="p",
         ),
     ),
@@ -355,15 +479,16 @@ CHECK_OUT_FLOW = Form(
     steps=(
         Step(
             "attendance",
-            lambda r, d: r.texts("attendance.choose_out"),
+            lambda r, d: d["_card"],  # the session card, read by the choices just before
             on_choice=_open_chosen,
             choices=_open_here,
             skip=_has_attendance,
+            repeat_until_done=True,
             tag="a",
         ),
         Step(
             "end",
-            lambda r, d: r.texts("attendance.ask_out_photo", name=d["name"]),
+            _ask_out,
             on_photo=_check_out_photo,
             on_text=_check_out_typed,
             again=lambda r, d: r.texts("attendance.expected_photo_or_time"),

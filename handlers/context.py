@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+    User,
+)
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -104,7 +111,14 @@ class Request:
     def db(self) -> Database:
         return self.services.db
 
-    async def reply(self, text: Html, reply_markup: InlineKeyboardMarkup | None = None) -> Message:
+    async def reply(
+        self,
+        text: Html,
+        reply_markup: InlineKeyboardMarkup
+        | ReplyKeyboardMarkup
+        | ReplyKeyboardRemove
+        | None = None,
+    ) -> Message:
         """Send ``text`` to the chat, split at line breaks if it is too long for one message.
 
         The keyboard goes on the last part, under the text it belongs to.

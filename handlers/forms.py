@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -133,6 +139,9 @@ class Step:
     in_place: bool = False
     #: What to say to an answer of the wrong kind (a sticker where a photo is asked).
     again: Prompt | None = None
+    #: A one-tap "send my location" button under the chat's text box while the step asks
+    #: (a step with no buttons of its own); the flow's last reply takes it away.
+    location_button: Callable[[Request, Draft], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -218,7 +227,15 @@ async def _ask(form: Form, req: Request, draft: Draft, in_place: Any = None) -> 
         if step.skip is not None and await step.skip(req, draft):
             draft["_step"] += 1
             continue
-        keyboard = await _keyboard(form, req, draft)
+        keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = await _keyboard(
+            form, req, draft
+        )
+        if keyboard is None and step.location_button is not None:
+            keyboard = ReplyKeyboardMarkup(
+                [[KeyboardButton(step.location_button(req, draft), request_location=True)]],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            )
         if in_place is not None and step.in_place:
             text = getattr(in_place, "text_html", None) or ""
             await in_place.edit_text(

@@ -69,12 +69,21 @@ async def _photo(
     return bot.fake.sent[mark:]
 
 
+async def _choose_one(bot: Bot, user: dict[str, Any], card: Any, index: int = 0) -> list[Any]:
+    """On a session card, tap one name (the card's buttons change in place), then continue:
+    what the bot asks next."""
+    assert await bot.press(user, card, card.callback_data()[index]) == []
+    return await bot.press(user, card, card.callback_data()[-1])
+
+
 async def test_check_in_and_out_credit_the_hours(bot: Bot) -> None:
     day = await _site_day(bot)
     pengawas, case = day["pengawas"], day["case"]
     [choose] = await bot.send(pengawas, "/hadir")
-    assert choose.button_texts() == [f"Budi Santoso · {case.code}"]
-    [ask] = await bot.press(pengawas, choose, choose.callback_data()[0])
+    # The session card: everyone expected today with where they stand, a toggle each.
+    assert "Budi Santoso" in (choose.plain or "") and "belum datang" in (choose.plain or "")
+    assert choose.button_texts() == [f"☐ Budi Santoso · {case.code}"]
+    [ask] = await _choose_one(bot, pengawas, choose)
     assert "Kirim foto" in (ask.plain or "")
     # Text where a photo is expected: asked again, nothing recorded.
     assert "foto" in ((await bot.send(pengawas, "sudah datang"))[0].plain or "")
@@ -94,7 +103,7 @@ async def test_check_in_and_out_credit_the_hours(bot: Bot) -> None:
     del replies
 
     [choose] = await bot.send(pengawas, "/pulang")
-    [ask] = await bot.press(pengawas, choose, choose.callback_data()[0])
+    [ask] = await _choose_one(bot, pengawas, choose)
     sent = await _photo(bot, pengawas, ago=timedelta(minutes=0))
     reply = next(m for m in sent if m.chat_id == pengawas["id"])
     # 2.5 hours on site, the decision allows 2 hours a day.
@@ -467,7 +476,7 @@ async def test_a_check_in_half_done_goes_on_after_a_restart(bot: Bot) -> None:
     day = await _site_day(bot)
     pengawas, case = day["pengawas"], day["case"]
     [choose] = await bot.send(pengawas, "/hadir")
-    [ask] = await bot.press(pengawas, choose, choose.callback_data()[0])
+    [ask] = await _choose_one(bot, pengawas, choose)
     assert "Kirim foto" in (ask.plain or "")
     await bot.restart()
     sent = await _photo(bot, pengawas, ago=timedelta(minutes=5))

@@ -5,7 +5,7 @@ showed it, a question may be asked in place of the card that answered the last o
 from datetime import timedelta
 
 from tests.e2e.conftest import Bot
-from tests.e2e.test_attendance import _photo, _site_day
+from tests.e2e.test_attendance import _choose_one, _photo, _site_day
 
 
 async def _check_ins(bot: Bot) -> int:
@@ -21,10 +21,11 @@ async def test_a_button_of_an_earlier_step_no_longer_counts(bot: Bot) -> None:
     day = await _site_day(bot)
     pengawas, case = day["pengawas"], day["case"]
     [choose] = await bot.send(pengawas, "/hadir")
-    data = choose.callback_data()[0]
+    assert await bot.press(pengawas, choose, choose.callback_data()[0]) == []
+    data = choose.callback_data()[-1]  # "continue", once someone is chosen
     [ask] = await bot.press(pengawas, choose, data)
     assert "Kirim foto" in (ask.plain or "")
-    # The list now shows the choice instead of its buttons.
+    # The card keeps its text and loses its buttons.
     assert choose.callback_data() == [] and case.offender_name in (choose.plain or "")
     # The same payload again (a double tap that arrived late, or a forged one): refused.
     mark = bot.fake.mark()
@@ -68,7 +69,7 @@ async def test_batal_forgets_a_check_out_half_done(bot: Bot) -> None:
     await bot.send(pengawas, f"/hadir {case.code}")
     await _photo(bot, pengawas, ago=timedelta(hours=2))
     [choose] = await bot.send(pengawas, "/pulang")
-    await bot.press(pengawas, choose, choose.callback_data()[0])
+    await _choose_one(bot, pengawas, choose)
     [cancelled] = await bot.send(pengawas, "/batal")
     assert "dibatalkan" in (cancelled.plain or "").lower()
     # A photo now is no check-out: the attendance stays open, nothing is credited.

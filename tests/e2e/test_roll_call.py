@@ -1,0 +1,128 @@
+"""The session card: ten offenders checked in with one group photo and out with another, in a
+few taps, the card rewritten in place; the group photo is evidence once, for everyone."""
+
+from datetime import time, timedelta
+from typing import Any
+
+from tests.clock import is_day_off, working_days
+from tests.e2e.conftest import Bot
+from tests.seeds import seed_site_with_cases
+
+PENGAWAS = 4300
+OFFENDERS = 10
+
+
+async def _session_of_ten(bot: Bot) -> tuple[dict[str, Any], list[str]]:
+    """Ten offenders expected at 08.00 today at one site; the clock at 08.10 there."""
+    day = next(d for d in working_days(bot.clock.today(), weekdays=range(7)) if not is_day_off(d))
+    bot.clock.set_local(day, time(7, 0))
+    codes = await seed_site_with_cases(
+        bot.db, bot.clock(), cases=OFFENDERS, pengawas_telegram_id=PENGAWAS
+    )
+    bot.clock.set_local(day, time(8, 10))
+    return bot.user(PENGAWAS, "Pak", "Pengawas"), codes
+
+
+async def _group_photo(bot: Bot, user: dict[str, Any], *, ago: timedelta) -> list[Any]:
+    mark = bot.fake.mark()
+    taken = int((bot.clock.now - ago).timestamp()) // 60 * 60
+    await bot.handled(bot.fake.send_photo(user, date=taken))
+    return [m for m in bot.fake.sent[mark:] if m.chat_id == user["id"]]
+
+
+async def _evidence(bot: Bot) -> list[dict[str, Any]]:
+    async with bot.db.reader().conn.execute(
+        "SELECT id, shared_with, file_unique_id FROM evidence ORDER BY id"
+    ) as cur:
+        return [dict(r) for r in await cur.fetchall()]
+
+
+def _button(card: Any, starts: str) -> str:
+    return next(b["callback_data"] for b in card.buttons() if b["text"].startswith(starts))
+
+
+async def test_ten_offenders_in_and_out_with_one_group_photo_each(bot: Bot) -> None:
+    pengawas, codes = await _session_of_ten(bot)
+    [card] = await bot.send(pengawas, "/hadir")
+    assert all(code in (card.plain or "") for code in codes)
+    assert (card.plain or "").count("belum datang") == OFFENDERS
+    # Tap 1: everyone. The card loses its buttons and asks for one photo.
+    [ask] = await bot.press(pengawas, card, _button(card, "✅ Semua hadir"))
+    assert "satu foto 10 peserta" in (ask.plain or "")
+    assert card.callback_data() == []
+    # The one-tap location button sits under the text box while the photo is asked.
+    keyboard = ask.reply_markup or {}
+    assert keyboard["keyboard"][0][0]["request_location"] is True
+    # The photo: everyone checked in at its time, the card rewritten, the button taken away.
+    replies = await _group_photo(bot, pengawas, ago=timedelta(minutes=5))
+    [summary] = [m for m in replies if m is not card]
+    assert "10 peserta tercatat hadir pukul 08.05" in (summary.plain or "")
+    assert (summary.reply_markup or {}).get("remove_keyboard") is True
+    assert (card.plain or "").count("hadir 08.05") == OFFENDERS
+    store = bot.db.reader()
+    open_ids = []
+    for code in codes:
+        case = await store.cases.by_code(code)
+        assert case is not None
+        attendance_id = await store.attendance.open_for_case(case.id)
+        assert attendance_id is not None
+        open_ids.append(attendance_id)
+    # One photo kept once, shared by the other nine records.
+    evidence = await _evidence(bot)
+    assert len(evidence) == OFFENDERS
+    assert evidence[0]["shared_with"] is None
+    assert {e["shared_with"] for e in evidence[1:]} == {evidence[0]["id"]}
+    assert await store.audit.count("attendance.check_in") == OFFENDERS
+
+    # Two hours later, all leave with one more photo: two taps and a photo.
+    bot.clock.advance(timedelta(hours=2))
+    [card_out] = await bot.send(pengawas, "/pulang")
+    assert (card_out.plain or "").count("hadir 08.05") == OFFENDERS
+    [ask_out] = await bot.press(pengawas, card_out, _button(card_out, "✅ Semua pulang"))
+    assert "satu foto 10 peserta" in (ask_out.plain or "")
+    replies = await _group_photo(bot, pengawas, ago=timedelta(minutes=0))
+    [done] = [m for m in replies if m is not card_out]
+    # 08.05 to 10.10, the decision allows two hours a day: two credited each, on the card.
+    assert "10 peserta pulang pukul 10.10" in (done.plain or "")
+    assert (card_out.plain or "").count("pulang 10.10 WITA · 2 jam") == OFFENDERS
+    for code in codes:
+        case = await store.cases.by_code(code)
+        assert case is not None and await store.attendance.open_for_case(case.id) is None
+    assert len(await _evidence(bot)) == 2 * OFFENDERS
+
+
+async def test_a_card_choice_a_stale_card_and_a_photo_used_again(bot: Bot) -> None:
+    pengawas, codes = await _session_of_ten(bot)
+    [card] = await bot.send(pengawas, "/hadir")
+    first, second = card.callback_data()[:2]
+    # Two names tapped, the first tapped again: one chosen.
+    for data in (first, second, first):
+        assert await bot.press(pengawas, card, data) == []
+    assert [t for t in card.button_texts() if t.startswith("☑")] == [card.button_texts()[1]]
+    [ask] = await bot.press(pengawas, card, _button(card, "📷 Lanjut (1"))
+    assert "Kirim foto" in (ask.plain or "")
+    taken = int((bot.clock.now - timedelta(minutes=1)).timestamp()) // 60 * 60
+    update = bot.fake.send_photo(pengawas, date=taken)
+    await bot.handled(update)
+    assert (card.plain or "").count("belum datang") == OFFENDERS - 1
+
+    # The same photo again for all the others: refused, asked for a new one, nothing written.
+    [again] = await bot.send(pengawas, "/hadir")
+    await bot.press(pengawas, again, _button(again, "✅ Semua hadir"))
+    mark = bot.fake.mark()
+    await bot.handled(bot.fake.inject({"message": {**update["message"], "message_id": 9999}}))
+    [refused] = [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]]
+    assert "sudah pernah dipakai" in (refused.plain or "")
+    assert await bot.db.reader().audit.count("attendance.check_in") == 1
+    # A new photo still goes through: the flow waited at its photo step.
+    await _group_photo(bot, pengawas, ago=timedelta(minutes=0))
+    assert await bot.db.reader().audit.count("attendance.check_in") == OFFENDERS
+
+    # Yesterday's card is stale: its buttons carry its day.
+    bot.clock.advance(timedelta(days=1))
+    mark = bot.fake.mark()
+    update = bot.fake.press(pengawas, card, first)
+    await bot.handled(update)
+    assert "tidak berlaku" in bot.answers(update)[0].get("text", "")
+    assert [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]] == []
+    del codes
