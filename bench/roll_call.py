@@ -64,18 +64,26 @@ async def _edit_after(fake: FakeBotApi, method: str, seen: int) -> None:
     await fake.wait_for(lambda: len(fake.calls_of(method)) > seen, timeout=10)
 
 
+async def _answer(fake: FakeBotApi, user: Any, mark: int) -> Any:
+    """The bot's first message to ``user`` since ``mark`` (others are being answered too)."""
+
+    def found() -> Any:
+        return next((m for m in fake.sent[mark:] if m.chat_id == user["id"]), None)
+
+    return await fake.wait_for(found, timeout=10)
+
+
 async def work_the_card(fake: FakeBotApi, user: Any) -> dict[str, Any]:
     """Ten in and out with the card; then the toggles, timed."""
     taps = 0
     mark = fake.mark()
     fake.send_text(user, "/hadir")
-    await fake.wait_for(lambda: len(fake.sent) > mark, timeout=10)
-    card = fake.sent[mark]
+    card = await _answer(fake, user, mark)
     everyone = next(b for b in card.buttons() if b["text"].startswith("✅"))["callback_data"]
     mark = fake.mark()
     fake.press(user, card, everyone)
     taps += 1
-    await fake.wait_for(lambda: len(fake.sent) > mark, timeout=10)
+    await _answer(fake, user, mark)
     edits = len(fake.calls_of("editMessageText"))
     began = time.perf_counter()
     fake.send_photo(user, data=os.urandom(PHOTO_BYTES))
@@ -87,8 +95,7 @@ async def work_the_card(fake: FakeBotApi, user: Any) -> dict[str, Any]:
 
     mark = fake.mark()
     fake.send_text(user, "/pulang")
-    await fake.wait_for(lambda: len(fake.sent) > mark, timeout=10)
-    card_out = fake.sent[mark]
+    card_out = await _answer(fake, user, mark)
     # The toggles, timed, on the check-out card (the names stay there all along).
     toggle = card_out.callback_data()[0]
     toggle_ms = []
@@ -107,7 +114,7 @@ async def work_the_card(fake: FakeBotApi, user: Any) -> dict[str, Any]:
     mark = fake.mark()
     fake.press(user, card_out, everyone)
     taps += 1
-    await fake.wait_for(lambda: len(fake.sent) > mark, timeout=10)
+    await _answer(fake, user, mark)
     edits = len(fake.calls_of("editMessageText"))
     began = time.perf_counter()
     fake.send_photo(user, data=os.urandom(PHOTO_BYTES))
