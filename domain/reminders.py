@@ -133,8 +133,13 @@ def plan_reminders(
             continue
         before = session.starts_at - settings.before
         evening = _local(session.day - timedelta(days=1), settings.evening_at, session.timezone)
-        if now < before and evening < before:
-            # Planned after 19.00 for tomorrow morning: the evening reminder goes at once.
+        if (
+            now < before
+            and evening < before
+            and now.astimezone(ZoneInfo(session.timezone)).date() < session.day
+        ):
+            # Planned after 19.00 for tomorrow morning: the evening reminder goes at once;
+            # never on the day itself, which it would call "tomorrow".
             planned.append(
                 Due(
                     f"remind:offender:{_stamp(session)}:evening",

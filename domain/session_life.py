@@ -77,7 +77,9 @@ _ALLOWED: dict[Life, frozenset[Step]] = {
     Life.CANCELLED: frozenset(),
     # An absence stands until the jaksa rules it, or corrects it into attendance; it is not
     # overwritten by a check-in. It is ruled once.
-    Life.ABSENT: frozenset({Step.RULE}) | _ABSENCE_CORRECTION,
+    # The other side's report of a day still waiting for the jaksa (the pengawas's beside
+    # the offender's) is kept beside it; a ruled, excused or cancelled day takes none.
+    Life.ABSENT: frozenset({Step.RULE, Step.REPORT_ABSENCE}) | _ABSENCE_CORRECTION,
     Life.ABSENT_VALID: _ABSENCE_CORRECTION,
     Life.ABSENT_INVALID: _ABSENCE_CORRECTION,
 }

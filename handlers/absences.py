@@ -232,6 +232,10 @@ async def _reported(
     if result.outcome is Outcome.PRESENT:
         await req.reply(req.texts("session.already_present", name=case.offender_name))
         return
+    if result.outcome is Outcome.NOT_NOW and result.life is not None:
+        state = req.texts.plain(f"life.{result.life}")
+        await req.reply(req.texts("absence.not_now", name=case.offender_name, state=state))
+        return
     if result.outcome is Outcome.STALE:  # the chosen session began while the reason was typed
         await req.reply(req.texts("schedule.no_upcoming"))
         return

@@ -43,6 +43,7 @@ class Outcome(StrEnum):
     PRESENT = "present"  # checked in that day: an absence would contradict the record
     STALE = "stale"  # no such absence or session: an old or forged button; with ``life``
     # when the session has moved on (the absence was corrected into attendance)
+    NOT_NOW = "not_now"  # the day's session is cancelled, excused or ruled: ``life`` says
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Reported:
     day: date | None = None
     absence_id: int | None = None
     evidence_id: int | None = None
+    life: Life | None = None  # the session's state, when that is why nothing was recorded
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,8 @@ async def flag_absence(
             return Reported(Outcome.BAD_REASON, case=case)
         assert allowed.site is not None
         day = _today(origin, allowed.site)
-        if await _present(store, case, allowed.site, day):
-            return Reported(Outcome.PRESENT, case=case, day=day)
+        if refused := await _refused_by_life(store, case, allowed.site, day):
+            return refused
         return await _report(store, origin, case, day, category, SUPERVISOR, reason, message, photo)
 
 
@@ -354,6 +356,17 @@ async def _present(store: Store, case: Case, site: Site, day: date) -> bool:
     """Checked in that day (still there, or gone home): no absence can be recorded for it."""
     life = await sessions.life_on(store, case, site, day)
     return life in (Life.IN_PROGRESS, Life.ATTENDED)
+
+
+async def _refused_by_life(store: Store, case: Case, site: Site, day: date) -> Reported | None:
+    """Why the day's session takes no absence report, if it does not: someone checked in,
+    or it is cancelled, excused or ruled already."""
+    life = await sessions.life_on(store, case, site, day)
+    if life in (Life.IN_PROGRESS, Life.ATTENDED):
+        return Reported(Outcome.PRESENT, case=case, day=day)
+    if not allows(life, Step.REPORT_ABSENCE):
+        return Reported(Outcome.NOT_NOW, case=case, day=day, life=life)
+    return None
 
 
 def _today(origin: Origin, site: Site) -> date:

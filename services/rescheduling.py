@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from domain import authority
 from domain.models import Case, Session, Site
-from domain.session_life import Step, allows
+from domain.session_life import Life, Step, allows
 from services import notices, sessions
 from services.origin import Origin
 from services.scheduling import days_off_between
@@ -144,6 +144,10 @@ async def _problem_with_move(
     if day in await days_off_between(store, day, day):
         return Outcome.DAY_OFF
     if any(s.day == day and s.id != session.id for s in await store.cases.sessions_of(case.id)):
+        return Outcome.ALREADY_THAT_DAY
+    if await sessions.life_on(store, case, site, day) is not Life.PLANNED:
+        # The offender was checked in or reported absent that day already (without a
+        # session): a session moved onto it would contradict the record.
         return Outcome.ALREADY_THAT_DAY
     bookings = await store.cases.site_bookings(site.id, day, day, excluding_case=case.id)
     if bookings.get(day, 0) >= site.capacity:

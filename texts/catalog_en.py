@@ -242,7 +242,7 @@ MESSAGES: dict[str, str] = {
     "reschedule.ask_date": "Move it to which date? (for example 12-01-2026)",
     "reschedule.outside_period": "That date is outside the period (deadline {deadline}) or already past. Choose another date.",
     "reschedule.day_off": "That date is a day off. Choose another date.",
-    "reschedule.already_that_day": "The offender already has a session that day. Choose another date.",
+    "reschedule.already_that_day": "The offender already has a session or a record (attended or absent) that day. Choose another date.",
     "reschedule.site_full": "The site is full that day. Choose another date.",
     "reschedule.moved": "Session of {code} moved: {session}",
     "reschedule.cancelled": "Session of {code} cancelled: {session}",
@@ -440,4 +440,5 @@ MESSAGES: dict[str, str] = {
     "roll.none_recorded": "Nothing was recorded:",
     "roll.in_done": "✅ {n} participants recorded as here at {time}. The session card above is updated.",
     "roll.out_done": "✅ {n} participants left at {time}; the hours credited are on the session card above.",
+    "absence.not_now": "⛔ {name}'s session today is already <b>{state}</b>: no absence is recorded over it. If that is wrong, ask the prosecutor to correct it.",
 }

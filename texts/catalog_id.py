@@ -254,7 +254,7 @@ MESSAGES: dict[str, str] = {
     "reschedule.ask_date": "Pindah ke tanggal berapa? (misalnya 12-01-2026)",
     "reschedule.outside_period": "Tanggal itu di luar masa pelaksanaan (paling lambat {deadline}) atau sudah lewat. Pilih tanggal lain.",
     "reschedule.day_off": "Tanggal itu hari libur. Pilih tanggal lain.",
-    "reschedule.already_that_day": "Terpidana sudah punya sesi pada tanggal itu. Pilih tanggal lain.",
+    "reschedule.already_that_day": "Terpidana sudah punya sesi atau catatan (hadir atau tidak hadir) pada tanggal itu. Pilih tanggal lain.",
     "reschedule.site_full": "Lokasi sudah penuh pada tanggal itu. Pilih tanggal lain.",
     "reschedule.moved": "Sesi {code} dipindahkan: {session}",
     "reschedule.cancelled": "Sesi {code} dibatalkan: {session}",
@@ -452,4 +452,5 @@ MESSAGES: dict[str, str] = {
     "roll.none_recorded": "Tidak ada yang dicatat:",
     "roll.in_done": "✅ {n} peserta tercatat hadir pukul {time}. Kartu sesi di atas sudah diperbarui.",
     "roll.out_done": "✅ {n} peserta pulang pukul {time}; jam yang dikreditkan ada di kartu sesi di atas.",
+    "absence.not_now": "⛔ Sesi {name} hari ini sudah <b>{state}</b>: tidak ada ketidakhadiran yang dicatat di atasnya. Jika itu keliru, minta jaksa mengoreksinya.",
 }
