@@ -1,10 +1,10 @@
 """A case's sessions as the record stands: which are still ahead ("next session"), and
 what state a day's session is in (``domain.session_life``)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.ledger import fold
+from domain.ledger import AttendanceRecord, fold
 from domain.models import Case, Session, Site
 from domain.schedule import still_ahead
 from domain.session_life import Facts, Life, life_of
@@ -16,9 +16,10 @@ async def ahead(store: Store, case: Case, site: Site, now: datetime) -> list[Ses
     correction withdrew does not count), in order."""
     zone = ZoneInfo(site.timezone)
     checked_in = {
-        record.start.astimezone(zone).date()
+        day
         for record in fold(await store.attendance.events_of_case(case.id))
         if not record.void  # a voided record held nothing
+        for day in days_covered(record, zone)
     }
     absent = {str(a["day"]) for a in await store.attendance.absences_of_case(case.id)}
     sessions = await store.cases.sessions_of(case.id)
@@ -35,7 +36,7 @@ async def life_on(store: Store, case: Case, site: Site, day: date) -> Life:
     records = [
         r
         for r in fold(await store.attendance.events_of_case(case.id))
-        if not r.void and r.start.astimezone(zone).date() == day
+        if not r.void and day in days_covered(r, zone)
     ]
     absences = [
         a for a in await store.attendance.absences_of_case(case.id) if str(a["day"]) == str(day)
@@ -51,6 +52,17 @@ async def life_on(store: Store, case: Case, site: Site, day: date) -> Life:
             absence_ruling=_ruling(absences) if absences else None,
         )
     )
+
+
+def days_covered(record: AttendanceRecord, zone: ZoneInfo) -> list[date]:
+    """The local days a record has time on: its check-in's, and each later one its check-out
+    reaches into (the ledger credits a record past midnight on both days, so both are
+    attended). An open record covers its first day."""
+    first = record.start.astimezone(zone).date()
+    if record.end is None or record.end <= record.start:
+        return [first]
+    last = (record.end - timedelta(microseconds=1)).astimezone(zone).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _ruling(absences: list[dict[str, object]]) -> str:
