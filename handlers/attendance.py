@@ -27,6 +27,7 @@ from handlers.filters import PRIVATE
 from handlers.forms import (
     DONE,
     STAY,
+    ButtonEntry,
     Choice,
     Draft,
     Finished,
@@ -151,6 +152,14 @@ def _ask_photo(req: Request, draft: Draft) -> Html:
     if len(draft.get("case_ids") or []) > 1:
         return req.texts("roll.ask_group_photo", n=len(draft["case_ids"]))
     return req.texts("attendance.ask_photo", name=draft["name"])
+
+
+async def _from_day_list(req: Request, draft: Draft, parts: list[str]) -> Next:
+    """The button under the pengawas's morning list opens the card, on that list's day only."""
+    day, _ = await _expected_options(req)
+    if parts != [day]:
+        raise Stale
+    return None
 
 
 async def _location_noted(req: Request, draft: Draft, latitude: float, longitude: float) -> Next:
@@ -440,6 +449,7 @@ CHECK_IN_FLOW = Form(
     action=Action.ATTENDANCE,
     start=_check_in_args,
     entries=(
+        ButtonEntry(Prefix.SESSION_CARD, 1, _from_day_list),
         MessageEntry(
             PRIVATE
             & (filters.PHOTO | filters.Document.IMAGE)

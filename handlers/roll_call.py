@@ -46,6 +46,9 @@ async def card(req: Request, pick_key: str | None) -> Html:
             left=format_clock(row.left, zone, lang) if row.left else "",
             credited=format_duration(row.credited_minutes, lang),
         )
+        if row.late and row.life in (Life.IN_PROGRESS, Life.ATTENDED):
+            late = format_duration(row.late_minutes, lang)
+            state += req.texts.plain("roll.late").format(minutes=late)
         parts.append(
             req.texts(
                 "roll.line",

@@ -58,7 +58,12 @@ def _message(due: Due) -> dict[str, object]:
                 )
             )
         lines.append(texts("reminder.supervisor_footer"))
-        return {"text": join_lines(lines)}
+        # The list's day is in its button: tomorrow, yesterday's list opens nothing.
+        card = callbacks.encode(Prefix.SESSION_CARD, f"{due.sessions[0].day:%Y%m%d}")
+        return {
+            "text": join_lines(lines),
+            "buttons": [[[texts.plain("reminder.open_card"), card]]],
+        }
     key = "reminder.evening" if due.kind == Kind.OFFENDER_EVENING else "reminder.before"
     session_id = due.sessions[0].session_id
     return {

@@ -9,7 +9,7 @@ hash), and the photo is refused for any later roll-call as it is for a single ch
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.cases import CaseStatus
@@ -30,6 +30,9 @@ from services.ledger import ledger_of
 from services.origin import Origin
 from storage.repositories import Store
 
+#: An arrival within this of the session's start is on time; later, the card says how late.
+LATE_GRACE = timedelta(minutes=5)
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -41,6 +44,11 @@ class Expected:
     arrived: datetime | None = None  # the day's first check-in
     left: datetime | None = None  # the day's last check-out, once nobody is still in
     credited_minutes: int = 0  # credited for the day's records
+    late_minutes: int = 0  # arrived this long after the session's start, past the grace
+
+    @property
+    def late(self) -> bool:
+        return self.late_minutes > 0
 
 
 async def today(store: Store, origin: Origin) -> list[Expected]:
@@ -63,6 +71,7 @@ async def today(store: Store, origin: Origin) -> list[Expected]:
                 if not r.void and r.start.astimezone(zone).date() == day
             ]
             ledger = await ledger_of(store, case, site) if records else None
+            late = (records[0].start - session.starts_at) if records else timedelta(0)
             found.append(
                 Expected(
                     case=case,
@@ -73,6 +82,7 @@ async def today(store: Store, origin: Origin) -> list[Expected]:
                     credited_minutes=sum(credit_for(ledger, r.id) for r in records)
                     if ledger
                     else 0,
+                    late_minutes=int(late.total_seconds() // 60) if late > LATE_GRACE else 0,
                 )
             )
     return found

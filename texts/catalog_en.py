@@ -441,4 +441,6 @@ MESSAGES: dict[str, str] = {
     "roll.in_done": "✅ {n} participants recorded as here at {time}. The session card above is updated.",
     "roll.out_done": "✅ {n} participants left at {time}; the hours credited are on the session card above.",
     "absence.not_now": "⛔ {name}'s session today is already <b>{state}</b>: no absence is recorded over it. If that is wrong, ask the prosecutor to correct it.",
+    "reminder.open_card": "📋 Open the session card",
+    "roll.late": " · {minutes} late",
 }

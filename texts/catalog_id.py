@@ -453,4 +453,6 @@ MESSAGES: dict[str, str] = {
     "roll.in_done": "✅ {n} peserta tercatat hadir pukul {time}. Kartu sesi di atas sudah diperbarui.",
     "roll.out_done": "✅ {n} peserta pulang pukul {time}; jam yang dikreditkan ada di kartu sesi di atas.",
     "absence.not_now": "⛔ Sesi {name} hari ini sudah <b>{state}</b>: tidak ada ketidakhadiran yang dicatat di atasnya. Jika itu keliru, minta jaksa mengoreksinya.",
+    "reminder.open_card": "📋 Buka kartu sesi",
+    "roll.late": " · terlambat {minutes}",
 }

@@ -4,8 +4,11 @@ few taps, the card rewritten in place; the group photo is evidence once, for eve
 from datetime import time, timedelta
 from typing import Any
 
+from scheduler.dispatcher import dispatch
+from scheduler.planning import plan_outbox
 from tests.clock import is_day_off, working_days
 from tests.e2e.conftest import Bot
+from tests.e2e.test_reminders import _starting_tomorrow, at
 from tests.seeds import seed_site_with_cases
 
 PENGAWAS = 4300
@@ -58,6 +61,7 @@ async def test_ten_offenders_in_and_out_with_one_group_photo_each(bot: Bot) -> N
     [summary] = [m for m in replies if m is not card]
     assert "10 peserta tercatat hadir pukul 08.05" in (summary.plain or "")
     assert (summary.reply_markup or {}).get("remove_keyboard") is True
+    assert "terlambat" not in (card.plain or "")  # 08.05: within the grace
     assert (card.plain or "").count("hadir 08.05") == OFFENDERS
     store = bot.db.reader()
     open_ids = []
@@ -105,6 +109,8 @@ async def test_a_card_choice_a_stale_card_and_a_photo_used_again(bot: Bot) -> No
     update = bot.fake.send_photo(pengawas, date=taken)
     await bot.handled(update)
     assert (card.plain or "").count("belum datang") == OFFENDERS - 1
+    # 08.09 for a session from 08.00: past the five minutes' grace, the card says how late.
+    assert "hadir 08.09 WITA · terlambat 9 menit" in (card.plain or "")
 
     # The same photo again for all the others: refused, asked for a new one, nothing written.
     [again] = await bot.send(pengawas, "/hadir")
@@ -126,3 +132,24 @@ async def test_a_card_choice_a_stale_card_and_a_photo_used_again(bot: Bot) -> No
     assert "tidak berlaku" in bot.answers(update)[0].get("text", "")
     assert [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]] == []
     del codes
+
+
+async def test_the_morning_list_opens_the_card_on_its_day_only(bot: Bot) -> None:
+    world = await _starting_tomorrow(bot)
+    pengawas, first_day = world["pengawas"], world["first_day"]
+    await plan_outbox(bot.db, at(first_day - timedelta(days=1), time(12, 0)))
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, at(first_day, time(6, 30)))
+    [listing] = [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]]
+    [open_card] = listing.callback_data()
+    bot.clock.set_local(first_day, time(7, 50))
+    [card] = await bot.press(pengawas, listing, open_card)
+    assert "Budi Santoso" in (card.plain or "") and "belum datang" in (card.plain or "")
+    assert card.button_texts()[0].startswith("☐ Budi Santoso")
+    # The next morning, that list opens nothing: its day is over.
+    bot.clock.set_local(first_day + timedelta(days=1), time(7, 50))
+    mark = bot.fake.mark()
+    update = bot.fake.press(pengawas, listing, open_card)
+    await bot.handled(update)
+    assert "tidak berlaku" in bot.answers(update)[0].get("text", "")
+    assert [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]] == []
