@@ -10,11 +10,13 @@ The reply shows the hours credited and the case's progress. Both are flows of th
 engine in ``handlers.forms``; what a check-in or check-out records is ``services.attendance``'s.
 """
 
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message as TgMessage
-from telegram import ReplyKeyboardRemove
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes, ConversationHandler, filters
 
 from domain.callback_data import Prefix
@@ -509,5 +511,98 @@ CHECK_OUT_FLOW = Form(
 )
 
 
+# -- a photo with no command ---------------------------------------------------------------
+
+
+async def _stray_photo(req: Request, draft: Draft, args: list[str]) -> Next:
+    """Keep the photo and its message; the next step asks whom it shows."""
+    message = req.update.message
+    assert message is not None
+    photo = photo_of(message)
+    if photo is None:
+        raise Finished()
+    draft["photo"] = [photo.file_id, photo.file_unique_id, photo.size]
+    draft["message"] = [message.chat_id, message.message_id, message.date.isoformat()]
+    return None
+
+
+async def _whose(req: Request, draft: Draft) -> list[Choice]:
+    """Everyone expected today who has not come (their check-in) and everyone still in
+    (their check-out)."""
+    store = req.db.reader()
+    arriving = await attendance.expected_today(store, req.origin)
+    leaving = await attendance.open_here(store, req.origin)
+    if not arriving and not leaving:
+        raise Finished(req.texts("roll.photo_nobody"))
+    came, goes = req.texts.plain("roll.photo_in"), req.texts.plain("roll.photo_out")
+    return [
+        *(Choice(f"{came}: {case.offender_name}", f"i{case.id}") for case, _ in arriving),
+        *(Choice(f"{goes}: {case.offender_name}", f"o{a}") for a, case, _, _ in leaving),
+    ]
+
+
+async def _photo_for(req: Request, draft: Draft, value: str) -> Next:
+    """Record the kept photo for the person chosen: a check-in or a check-out, as if the
+    photo had been sent at that step (its own time is the record's)."""
+    kind, raw = value[:1], value[1:]
+    if kind not in ("i", "o") or not raw.isdigit():
+        raise Stale
+    file_id, unique_id, size = draft["photo"]
+    photo = Photo(file_id, unique_id, size)
+    chat_id, message_id, sent_at = draft["message"]
+    where = Message(int(chat_id), int(message_id), datetime.fromisoformat(sent_at))
+    if kind == "i":
+        result = await attendance.check_in(req.origin, case_id=int(raw), photo=photo, message=where)
+        if result.outcome is not Outcome.RECORDED:
+            raise Finished(_refusal(req, result))
+        await req.reply(_checked_in_lines(req, result))
+    else:
+        result = await attendance.check_out(
+            req.origin, attendance_id=int(raw), end=where.sent_at, message=where, photo=photo
+        )
+        if result.outcome is not Outcome.RECORDED:
+            raise Finished(_refusal(req, result))
+        case, site, ledger = result.case, result.site, result.ledger
+        assert case is not None and site is not None and ledger is not None
+        checked_out = req.texts(
+            "attendance.checked_out",
+            name=case.offender_name,
+            time=format_clock(where.sent_at, site.timezone, req.texts.lang),
+            credited=format_duration(result.credited_minutes, req.texts.lang),
+        )
+        await req.reply(join_lines([checked_out, progress_line(req, ledger)]))
+    if result.evidence_id is not None:
+        await _keep_evidence(req, result.evidence_id, photo, result.site)
+    return DONE
+
+
+STRAY_PHOTO_FLOW = Form(
+    name="stray_photo",
+    prefix=Prefix.STRAY_PHOTO,
+    command=None,
+    action=Action.ATTENDANCE,
+    steps=(
+        Step(
+            "whose",
+            lambda r, d: r.texts("roll.photo_whose"),
+            on_choice=_photo_for,
+            choices=_whose,
+            tag="w",
+        ),
+    ),
+    timeout_seconds=TIMEOUT_SECONDS,
+)
+
+
 def conversations() -> list[ConversationHandler[ContextTypes.DEFAULT_TYPE]]:
     return [build(CHECK_IN_FLOW), build(CHECK_OUT_FLOW)]
+
+
+def stray_photos(
+    otherwise: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]],
+) -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
+    """A photo sent with no command and outside every flow: "Foto ini untuk siapa?", with
+    today's people as buttons. Registered after every other flow, so a photo a flow is
+    waiting for never lands here; ``otherwise`` answers those who record nothing."""
+    entry = MessageEntry(PRIVATE & filters.PHOTO, _stray_photo, otherwise)
+    return build(replace(STRAY_PHOTO_FLOW, entries=(entry,)))

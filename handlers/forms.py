@@ -43,6 +43,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from domain import authority
 from domain import callback_data as callbacks
 from domain.permissions import Action
 from handlers.context import Request
@@ -161,6 +162,9 @@ class MessageEntry:
 
     filter: filters.BaseFilter
     begin: Begin
+    #: Who may not run the flow gets this instead of a refusal (a stray photo from someone
+    #: who records nothing is a message not understood, not a request refused).
+    otherwise: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -369,6 +373,11 @@ def build(form: Form) -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
 
     def from_message(entry: MessageEntry) -> EntryHandler:
         async def received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+            if entry.otherwise is not None:
+                asker = await Request.load(update, context)
+                if not authority.may(asker.actor, form.action):
+                    await entry.otherwise(update, context)
+                    return END
             req = await _checked(form, update, context)
             if req is None:
                 return END

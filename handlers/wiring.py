@@ -81,6 +81,8 @@ def register(app: Application) -> None:
             *attendance.conversations(),
             *absences.conversations(),
             corrections.conversation(),
+            # After every flow: a photo one of them waits for never reaches it.
+            attendance.stray_photos(otherwise=help.unknown_message),
             _command(START, start.start),
             _command(HELP, help.help_command),
             _command(ME, help.me),

@@ -443,4 +443,8 @@ MESSAGES: dict[str, str] = {
     "absence.not_now": "⛔ {name}'s session today is already <b>{state}</b>: no absence is recorded over it. If that is wrong, ask the prosecutor to correct it.",
     "reminder.open_card": "📋 Open the session card",
     "roll.late": " · {minutes} late",
+    "roll.photo_whose": "📷 Whose photo is this?",
+    "roll.photo_in": "Arrived",
+    "roll.photo_out": "Leaving",
+    "roll.photo_nobody": "Nobody is scheduled today or still here at your sites, so this photo is not recorded. For another participant, send the photo captioned <code>/checkin KS-2026-0001</code>.",
 }

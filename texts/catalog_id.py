@@ -455,4 +455,8 @@ MESSAGES: dict[str, str] = {
     "absence.not_now": "⛔ Sesi {name} hari ini sudah <b>{state}</b>: tidak ada ketidakhadiran yang dicatat di atasnya. Jika itu keliru, minta jaksa mengoreksinya.",
     "reminder.open_card": "📋 Buka kartu sesi",
     "roll.late": " · terlambat {minutes}",
+    "roll.photo_whose": "📷 Foto ini untuk siapa?",
+    "roll.photo_in": "Hadir",
+    "roll.photo_out": "Pulang",
+    "roll.photo_nobody": "Tidak ada peserta yang dijadwalkan hari ini atau sedang hadir di lokasi Anda, jadi foto ini tidak dicatat. Untuk peserta lain, kirim foto dengan keterangan <code>/hadir KS-2026-0001</code>.",
 }

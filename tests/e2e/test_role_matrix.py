@@ -39,6 +39,7 @@ ENTRY_BUTTONS: dict[str, tuple[str, CommandSpec | Action]] = {
     "grp": (f"grp:v1:{MISSING}", Action.LINK_GROUP),
     "rsv": (f"rsv:v1:{MISSING}:y", registry.LEAVE),
     "abn": (f"abn:v1:{MISSING}", registry.ABSENT),
+    "kts": ("kts:v1:20000101", registry.CHECK_IN),
 }
 
 

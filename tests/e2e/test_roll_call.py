@@ -153,3 +153,37 @@ async def test_the_morning_list_opens_the_card_on_its_day_only(bot: Bot) -> None
     await bot.handled(update)
     assert "tidak berlaku" in bot.answers(update)[0].get("text", "")
     assert [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]] == []
+
+
+async def test_a_photo_with_no_command_asks_whose_it_is(bot: Bot) -> None:
+    pengawas, codes = await _session_of_ten(bot)
+    taken = int((bot.clock.now - timedelta(minutes=2)).timestamp()) // 60 * 60
+    mark = bot.fake.mark()
+    await bot.handled(bot.fake.send_photo(pengawas, date=taken))
+    [ask] = [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]]
+    assert "untuk siapa" in (ask.plain or "")
+    assert len(ask.button_texts()) == OFFENDERS and ask.button_texts()[0] == "Hadir: Peserta 0"
+    [done] = await bot.press(pengawas, ask, ask.callback_data()[3])
+    assert "Peserta 3" in (done.plain or "") and "hadir pukul 08.08" in (done.plain or "")
+    assert "→ Hadir: Peserta 3" in (ask.plain or "")  # the choice written under the question
+    case = await bot.db.reader().cases.by_code(codes[3])
+    assert case is not None and await bot.db.reader().attendance.open_for_case(case.id)
+    # Later, a bare photo offers Peserta 3's check-out beside the others' check-ins.
+    bot.clock.advance(timedelta(hours=2))
+    mark = bot.fake.mark()
+    await bot.handled(bot.fake.send_photo(pengawas))
+    [ask] = [m for m in bot.fake.sent[mark:] if m.chat_id == pengawas["id"]]
+    assert ask.button_texts()[-1] == "Pulang: Peserta 3"
+    [done] = await bot.press(pengawas, ask, ask.callback_data()[-1])
+    assert "Jam dikreditkan: 2 jam" in (done.plain or "")
+    assert await bot.db.reader().attendance.open_for_case(case.id) is None
+
+
+async def test_a_photo_from_someone_who_records_nothing_is_not_understood(bot: Bot) -> None:
+    await _session_of_ten(bot)
+    stranger = bot.user(4999, "Orang", "Lain")
+    mark = bot.fake.mark()
+    await bot.handled(bot.fake.send_photo(stranger))
+    [reply] = [m for m in bot.fake.sent[mark:] if m.chat_id == stranger["id"]]
+    assert "untuk siapa" not in (reply.plain or "")
+    assert await bot.db.reader().audit.count("refused") == 0
