@@ -111,9 +111,16 @@ async def _check_in_args(req: Request, draft: Draft, args: list[str]) -> Next:
     return None
 
 
-async def _expected_options(req: Request) -> tuple[str, list[tuple[str, str]]]:
-    """Today's local day and ``(value, label)`` of everyone expected and not yet in."""
-    expected = await attendance.expected_today(req.db.reader(), req.origin)
+async def _expected_options(
+    req: Request, site_id: int | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """Today's local day and ``(value, label)`` of everyone expected and not yet in (at the
+    site chosen, if one was)."""
+    expected = [
+        (case, site)
+        for case, site in await attendance.expected_today(req.db.reader(), req.origin)
+        if site_id is None or site.id == site_id
+    ]
     if not expected:
         raise Finished(req.texts("attendance.nobody_expected"))
     # Each card is today's: the local day is in its buttons, and yesterday's is stale.
@@ -128,14 +135,14 @@ async def _expected_options(req: Request) -> tuple[str, list[tuple[str, str]]]:
 
 
 async def _expected(req: Request, draft: Draft) -> list[Choice]:
-    day, options = await _expected_options(req)
+    day, options = await _expected_options(req, draft.get("site_id"))
     if "card" not in draft:  # asked the first time; a tap changes only the buttons
-        draft["_card"] = await roll_call.card(req, "roll.pick_in")
+        draft["_card"] = await roll_call.card(req, "roll.pick_in", draft.get("site_id"))
     return roll_call.toggles(req, draft, options, day=day, all_key="roll.all_in")
 
 
 async def _expected_chosen(req: Request, draft: Draft, value: str) -> Next:
-    day, options = await _expected_options(req)
+    day, options = await _expected_options(req, draft.get("site_id"))
     roll_call.remember_card(req, draft)
     if not roll_call.toggled(draft, value, [v for v, _ in options], day=day):
         return None
@@ -154,6 +161,11 @@ def _ask_photo(req: Request, draft: Draft) -> Html:
     if len(draft.get("case_ids") or []) > 1:
         return req.texts("roll.ask_group_photo", n=len(draft["case_ids"]))
     return req.texts("attendance.ask_photo", name=draft["name"])
+
+
+async def _site_chosen(req: Request, draft: Draft, value: str) -> Next:
+    await roll_call.site_chosen(req, draft, value)
+    return None
 
 
 async def _from_day_list(req: Request, draft: Draft, parts: list[str]) -> Next:
@@ -302,9 +314,16 @@ async def _check_out_args(req: Request, draft: Draft, args: list[str]) -> Next:
     return None
 
 
-async def _open_options(req: Request) -> tuple[str, list[tuple[str, str]]]:
-    """Today's local day and ``(attendance id, label)`` of everyone still in at my sites."""
-    open_now = await attendance.open_here(req.db.reader(), req.origin)
+async def _open_options(
+    req: Request, site_id: int | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """Today's local day and ``(attendance id, label)`` of everyone still in at my sites
+    (at the site chosen, if one was)."""
+    open_now = [
+        row
+        for row in await attendance.open_here(req.db.reader(), req.origin)
+        if site_id is None or row[2].id == site_id
+    ]
     if not open_now:
         raise Finished(req.texts("attendance.nobody_open"))
     since = req.texts.plain("attendance.since")
@@ -319,14 +338,14 @@ async def _open_options(req: Request) -> tuple[str, list[tuple[str, str]]]:
 
 
 async def _open_here(req: Request, draft: Draft) -> list[Choice]:
-    day, options = await _open_options(req)
+    day, options = await _open_options(req, draft.get("site_id"))
     if "card" not in draft:  # asked the first time; a tap changes only the buttons
-        draft["_card"] = await roll_call.card(req, "roll.pick_out")
+        draft["_card"] = await roll_call.card(req, "roll.pick_out", draft.get("site_id"))
     return roll_call.toggles(req, draft, options, day=day, all_key="roll.all_out")
 
 
 async def _open_chosen(req: Request, draft: Draft, value: str) -> Next:
-    day, options = await _open_options(req)
+    day, options = await _open_options(req, draft.get("site_id"))
     roll_call.remember_card(req, draft)
     if not roll_call.toggled(draft, value, [v for v, _ in options], day=day):
         return None
@@ -461,6 +480,14 @@ CHECK_IN_FLOW = Form(
     ),
     steps=(
         Step(
+            "site",
+            lambda r, d: r.texts("roll.choose_site"),
+            on_choice=_site_chosen,
+            choices=roll_call.site_choices,
+            skip=roll_call.one_site,
+            tag="s",
+        ),
+        Step(
             "case",
             lambda r, d: d["_card"],  # the session card, read by the choices just before
             on_choice=_expected_chosen,
@@ -489,6 +516,14 @@ CHECK_OUT_FLOW = Form(
     action=Action.ATTENDANCE,
     start=_check_out_args,
     steps=(
+        Step(
+            "site",
+            lambda r, d: r.texts("roll.choose_site"),
+            on_choice=_site_chosen,
+            choices=roll_call.site_choices,
+            skip=roll_call.one_site,
+            tag="s",
+        ),
         Step(
             "attendance",
             lambda r, d: d["_card"],  # the session card, read by the choices just before

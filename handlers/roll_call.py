@@ -29,9 +29,11 @@ _MARKS = {
 }
 
 
-async def card(req: Request, pick_key: str | None) -> Html:
-    """Today's session at my sites, a line per offender; ``pick_key`` says what to tap."""
+async def card(req: Request, pick_key: str | None, site_id: int | None = None) -> Html:
+    """Today's session at my sites (or the one chosen), a line per offender; ``pick_key``
+    says what to tap."""
     rows = await roll_call.today(req.db.reader(), req.origin)
+    rows = [r for r in rows if site_id is None or r.site.id == site_id]
     lang = req.texts.lang
     parts: list[Html] = []
     site_id = None
@@ -62,6 +64,27 @@ async def card(req: Request, pick_key: str | None) -> Html:
         parts.append(Html(""))
         parts.append(req.texts(pick_key))
     return join_lines(parts)
+
+
+async def _sites_today(req: Request) -> dict[str, str]:
+    """My sites with someone expected today: id -> name, in the card's order."""
+    rows = await roll_call.today(req.db.reader(), req.origin)
+    return {str(r.site.id): r.site.name for r in rows}
+
+
+async def site_choices(req: Request, draft: Draft) -> list[Choice]:
+    return [Choice(name, site_id) for site_id, name in (await _sites_today(req)).items()]
+
+
+async def one_site(req: Request, draft: Draft) -> bool:
+    """A pengawas with one site today (most of them) goes straight to its card."""
+    return "case_id" in draft or "attendance_id" in draft or len(await _sites_today(req)) < 2
+
+
+async def site_chosen(req: Request, draft: Draft, value: str) -> None:
+    if value not in await _sites_today(req):
+        raise Stale
+    draft["site_id"] = int(value)
 
 
 def toggles(

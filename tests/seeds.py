@@ -58,19 +58,45 @@ async def seed_site_with_cases(
     there every day from today, ``hours_per_day`` from 08.00; returns the case codes. Opens
     and closes nothing: ``db`` is the caller's."""
     jaksa = await seed_office(db, now)
+    return await seed_site(
+        db,
+        now,
+        jaksa,
+        name="Taman Uji",
+        cases=cases,
+        pengawas_telegram_id=pengawas_telegram_id,
+        hours_per_day=hours_per_day,
+    )
+
+
+async def seed_site(
+    db: Database,
+    now: datetime,
+    jaksa: Actor,
+    *,
+    name: str,
+    cases: int,
+    pengawas_telegram_id: int,
+    hours_per_day: int = 2,
+    first_offender: int = 0,
+) -> list[str]:
+    """Another site of the seeded office, supervised by this pengawas (made one if need
+    be), with ``cases`` cases as :func:`seed_site_with_cases` makes them."""
     assert jaksa.person is not None
     zone = "Asia/Makassar"
     today = now.astimezone(ZoneInfo(zone)).date()
     codes = []
     async with db.transaction() as store:
         site = await store.sites.add(
-            SiteDraft("Taman Uji", 2, "Jl. 1", -0.5, 117.1, 150, zone, ("menyapu",), cases, True),
+            SiteDraft(name, 2, "Jl. 1", -0.5, 117.1, 150, zone, ("menyapu",), cases, True),
             declared_by=None,
             now=now,
         )
-        pengawas = await _member(store, pengawas_telegram_id, "Pengawas", 1, Role.PENGAWAS, now)
+        pengawas = await store.people.by_telegram_id(pengawas_telegram_id)
+        if pengawas is None:
+            pengawas = await _member(store, pengawas_telegram_id, "Pengawas", 1, Role.PENGAWAS, now)
         await store.sites.add_supervisor(site.id, pengawas.id, now)
-        for i in range(cases):
+        for i in range(first_offender, first_offender + cases):
             created = await create_case(
                 store,
                 CaseDraft(

@@ -447,4 +447,5 @@ MESSAGES: dict[str, str] = {
     "roll.photo_in": "Arrived",
     "roll.photo_out": "Leaving",
     "roll.photo_nobody": "Nobody is scheduled today or still here at your sites, so this photo is not recorded. For another participant, send the photo captioned <code>/checkin KS-2026-0001</code>.",
+    "roll.choose_site": "You have sessions at several sites today. Which site?",
 }

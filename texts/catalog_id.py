@@ -459,4 +459,5 @@ MESSAGES: dict[str, str] = {
     "roll.photo_in": "Hadir",
     "roll.photo_out": "Pulang",
     "roll.photo_nobody": "Tidak ada peserta yang dijadwalkan hari ini atau sedang hadir di lokasi Anda, jadi foto ini tidak dicatat. Untuk peserta lain, kirim foto dengan keterangan <code>/hadir KS-2026-0001</code>.",
+    "roll.choose_site": "Hari ini ada sesi di beberapa lokasi Anda. Lokasi mana?",
 }

@@ -8,8 +8,9 @@ from scheduler.dispatcher import dispatch
 from scheduler.planning import plan_outbox
 from tests.clock import is_day_off, working_days
 from tests.e2e.conftest import Bot
+from tests.e2e.test_attendance import _choose_one
 from tests.e2e.test_reminders import _starting_tomorrow, at
-from tests.seeds import seed_site_with_cases
+from tests.seeds import JAKSA_TELEGRAM_ID, actor_of, seed_site, seed_site_with_cases
 
 PENGAWAS = 4300
 OFFENDERS = 10
@@ -187,3 +188,28 @@ async def test_a_photo_from_someone_who_records_nothing_is_not_understood(bot: B
     [reply] = [m for m in bot.fake.sent[mark:] if m.chat_id == stranger["id"]]
     assert "untuk siapa" not in (reply.plain or "")
     assert await bot.db.reader().audit.count("refused") == 0
+
+
+async def test_with_two_sites_today_the_first_tap_chooses_the_site(bot: Bot) -> None:
+    pengawas, _ = await _session_of_ten(bot)
+    jaksa = await actor_of(bot.db, JAKSA_TELEGRAM_ID)
+    [other] = await seed_site(
+        bot.db,
+        bot.clock() - timedelta(hours=2),
+        jaksa,
+        name="Pasar Pagi",
+        cases=1,
+        pengawas_telegram_id=PENGAWAS,
+        first_offender=OFFENDERS,
+    )
+    [ask_site] = await bot.send(pengawas, "/hadir")
+    assert sorted(ask_site.button_texts()) == ["Pasar Pagi", "Taman Uji"]
+    [card] = await bot.press(pengawas, ask_site, _button(ask_site, "Pasar Pagi"))
+    # Only that site's session: its one offender, with no "all" button for one person.
+    assert "Pasar Pagi" in (card.plain or "") and "Taman Uji" not in (card.plain or "")
+    assert card.button_texts() == [f"☐ Peserta {OFFENDERS} · {other}"]
+    [ask] = await _choose_one(bot, pengawas, card)
+    assert "Kirim foto Peserta 10" in (ask.plain or "")
+    # Naming the case skips both questions.
+    [ask] = await bot.send(pengawas, f"/hadir {other}")
+    assert "Kirim foto Peserta 10" in (ask.plain or "")
