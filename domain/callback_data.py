@@ -20,6 +20,8 @@ class Prefix(StrEnum):
     CHECK_OUT = "plg"  # plg:v1:a:<attendance id>
     SESSION_CARD = "kts"  # kts:v1:<local yyyymmdd>, under the pengawas's day list
     STRAY_PHOTO = "fto"  # fto:v1:w:<i|o><case or attendance id>, "whose photo is this?"
+    RATING_CARD = "nlk"  # nlk:v1:<local yyyymmdd>, under a check-out's answer
+    RATING = "nil"  # nil:v1:r:<attendance id> | nil:v1:r:ok, the rating card's own
     ABSENCE = "tdh"  # tdh:v1:c:<case id> | tdh:v1:k:<category>
     RSVP = "rsv"  # rsv:v1:<session id>:y|n, under a reminder
     MARK_ABSENT = "abn"  # abn:v1:<case id>, under a supervisor's follow-up

@@ -15,10 +15,11 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram import Message as TgMessage
-from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes, ConversationHandler, filters
 
+from domain import callback_data as callbacks
 from domain.callback_data import Prefix
 from domain.models import Case, Site
 from domain.parsing import parse_time
@@ -401,6 +402,17 @@ async def _check_out_typed(req: Request, draft: Draft, text: str) -> Next:
     return await _record_check_out(req, draft, end, None, reason.strip()[:300])
 
 
+def _rate_button(req: Request, recorded: list[Recorded]) -> InlineKeyboardMarkup | None:
+    """Under a check-out's answer: the day's rating card (``handlers.ratings``)."""
+    site = recorded[0].site if recorded else None
+    if site is None:
+        return None
+    day = f"{attendance.local_midnight(req.now, site):%Y%m%d}"
+    label = req.texts.plain("rating.open")
+    data = callbacks.encode(Prefix.RATING_CARD, day)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+
+
 def _attendance_ids(draft: Draft) -> list[int]:
     return [int(i) for i in draft.get("attendance_ids") or [draft["attendance_id"]]]
 
@@ -453,7 +465,7 @@ async def _record_check_out(
     if manual_reason is not None and recorded:
         lines.append(req.texts("attendance.marked_manual"))
     await roll_call.refresh(req, draft)
-    await req.reply(join_lines(lines))
+    await req.reply(join_lines(lines), reply_markup=_rate_button(req, recorded))
     first = next((r for r in recorded if r.evidence_id is not None), None)
     if first is not None and first.evidence_id is not None and photo is not None:
         await _keep_evidence(req, first.evidence_id, photo, None)

@@ -26,6 +26,7 @@ from handlers import (
     invite,
     people,
     progress,
+    ratings,
     reports,
     reschedule,
     schedule,
@@ -81,6 +82,7 @@ def register(app: Application) -> None:
             *attendance.conversations(),
             *absences.conversations(),
             corrections.conversation(),
+            ratings.conversation(),
             # After every flow: a photo one of them waits for never reaches it.
             attendance.stray_photos(otherwise=help.unknown_message),
             _command(START, start.start),

@@ -223,7 +223,11 @@ async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> byt
     absences = await store.attendance.absences_of_case(case.id)
     upcoming = (await sessions.ahead(store, case, site, now))[:NEXT_SESSIONS]
     notes = _record_notes(
-        events, await store.attendance.flags_of_case(case.id), site.timezone, _Words(texts)
+        events,
+        await store.attendance.flags_of_case(case.id),
+        site.timezone,
+        _Words(texts),
+        await store.attendance.ratings_of_case(case.id),
     )
     # Laying out the page is CPU work: a worker thread, like the workbook.
     return await asyncio.to_thread(
@@ -232,10 +236,15 @@ async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> byt
 
 
 def _record_notes(
-    events: list[AttendanceEvent], flags: Mapping[int, float], zone: str, words: "_Words"
+    events: list[AttendanceEvent],
+    flags: Mapping[int, float],
+    zone: str,
+    words: "_Words",
+    ratings: Mapping[int, str] | None = None,
 ) -> list[tuple[date, str]]:
     """What the record says beyond its hours, per attendance: still open, typed by hand,
-    corrected or voided (with the reason given), outside the site's geofence."""
+    corrected or voided (with the reason given), outside the site's geofence, and the
+    pengawas's rating of the day's work and behaviour."""
     started = {e.attendance_id: e.start for e in events if e.kind is EventKind.CHECK_IN}
     notes: list[tuple[date, str]] = []
 
@@ -261,6 +270,9 @@ def _record_notes(
     for attendance_id, distance in flags.items():
         if (day := day_of(attendance_id)) is not None:
             notes.append((day, words("pdf.note_geofence", distance=round(distance))))
+    for attendance_id, rating in (ratings or {}).items():
+        if (day := day_of(attendance_id)) is not None:
+            notes.append((day, words("pdf.note_rating", rating=words(f"rating.{rating}"))))
     return sorted(notes, key=lambda note: note[0])
 
 

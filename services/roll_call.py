@@ -45,6 +45,7 @@ class Expected:
     left: datetime | None = None  # the day's last check-out, once nobody is still in
     credited_minutes: int = 0  # credited for the day's records
     late_minutes: int = 0  # arrived this long after the session's start, past the grace
+    attendance_ids: tuple[int, ...] = ()  # the day's records, first to last
 
     @property
     def late(self) -> bool:
@@ -83,6 +84,7 @@ async def today(store: Store, origin: Origin) -> list[Expected]:
                     if ledger
                     else 0,
                     late_minutes=int(late.total_seconds() // 60) if late > LATE_GRACE else 0,
+                    attendance_ids=tuple(r.id for r in records),
                 )
             )
     return found

@@ -40,6 +40,7 @@ ENTRY_BUTTONS: dict[str, tuple[str, CommandSpec | Action]] = {
     "rsv": (f"rsv:v1:{MISSING}:y", registry.LEAVE),
     "abn": (f"abn:v1:{MISSING}", registry.ABSENT),
     "kts": ("kts:v1:20000101", registry.CHECK_IN),
+    "nlk": ("nlk:v1:20000101", registry.CHECK_OUT),
 }
 
 

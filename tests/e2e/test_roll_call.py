@@ -213,3 +213,41 @@ async def test_with_two_sites_today_the_first_tap_chooses_the_site(bot: Bot) -> 
     # Naming the case skips both questions.
     [ask] = await bot.send(pengawas, f"/hadir {other}")
     assert "Kirim foto Peserta 10" in (ask.plain or "")
+
+
+async def test_the_day_is_rated_in_one_tap_and_a_poor_rating_reaches_the_jaksa(bot: Bot) -> None:
+    pengawas, codes = await _session_of_ten(bot)
+    await bot.send(bot.user(JAKSA_TELEGRAM_ID, "Jaksa", "Konsol"), "/start")  # a chat to tell
+    [card] = await bot.send(pengawas, "/hadir")
+    await bot.press(pengawas, card, _button(card, "✅ Semua hadir"))
+    await _group_photo(bot, pengawas, ago=timedelta(minutes=5))
+    bot.clock.advance(timedelta(hours=2))
+    [out] = await bot.send(pengawas, "/pulang")
+    await bot.press(pengawas, out, _button(out, "✅ Semua pulang"))
+    [done] = [m for m in await _group_photo(bot, pengawas, ago=timedelta(0)) if m is not out]
+    [rate] = done.callback_data()
+    [ratings] = await bot.press(pengawas, done, rate)
+    assert ratings.button_texts()[0] == "👍 Peserta 0: baik"
+    assert ratings.button_texts()[-1] == "💾 Simpan (10)"
+    # Peserta 3 worked poorly: two taps (baik → cukup → kurang), then save.
+    for _ in range(2):
+        assert await bot.press(pengawas, ratings, ratings.callback_data()[3]) == []
+    assert ratings.button_texts()[3] == "👎 Peserta 3: kurang"
+    mark = bot.fake.mark()
+    [saved] = await bot.press(pengawas, ratings, ratings.callback_data()[-1])
+    assert "10 peserta disimpan" in (saved.plain or "") and "1 dinilai kurang" in (
+        saved.plain or ""
+    )
+    async with bot.db.reader().conn.execute(
+        "SELECT rating, COUNT(*) FROM attendance_ratings GROUP BY rating ORDER BY rating"
+    ) as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("baik", 9), ("kurang", 1)]
+    assert await bot.db.reader().audit.count("attendance.rated") == 10
+    # The jaksa hears of the poor one, through the outbox.
+    await dispatch(bot.app.bot, bot.db, bot.clock())
+    told = [m.plain or "" for m in bot.fake.sent[mark:] if m.chat_id == JAKSA_TELEGRAM_ID]
+    assert len(told) == 1 and codes[3] in told[0] and "kurang" in told[0]
+    # Rated once: the button again finds nobody left to rate, and writes nothing.
+    [again] = await bot.press(pengawas, done, rate)
+    assert "belum dinilai" in (again.plain or "")
+    assert await bot.db.reader().audit.count("attendance.rated") == 10
