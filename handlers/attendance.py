@@ -35,6 +35,7 @@ from handlers.forms import (
     Draft,
     Finished,
     Form,
+    Goto,
     Invalid,
     MessageEntry,
     Next,
@@ -402,6 +403,38 @@ async def _check_out_typed(req: Request, draft: Draft, text: str) -> Next:
     return await _record_check_out(req, draft, end, None, reason.strip()[:300])
 
 
+async def _home_button(req: Request, draft: Draft) -> list[Choice]:
+    return [Choice(req.texts.plain("sent_home.button"), "home")]
+
+
+async def _home_early(req: Request, draft: Draft, value: str) -> Next:
+    """Sent home before the end: why, then the reason; the time is now."""
+    if value != "home":
+        raise Stale
+    return Goto("cause")
+
+
+async def _causes(req: Request, draft: Draft) -> list[Choice]:
+    return [
+        Choice(req.texts.plain(f"sent_home.{c}"), c) for c in roll_call_service.SENT_HOME_CAUSES
+    ]
+
+
+async def _cause_chosen(req: Request, draft: Draft, value: str) -> Next:
+    if value not in roll_call_service.SENT_HOME_CAUSES:
+        raise Stale
+    draft["cause"] = value
+    return None
+
+
+async def _sent_home_because(req: Request, draft: Draft, text: str) -> Next:
+    reason = " ".join(text.split())
+    if len(reason) < REASON_MIN:
+        raise Invalid(req.texts("sent_home.ask_reason", min=REASON_MIN))
+    cause = str(draft["cause"])
+    return await _record_check_out(req, draft, req.now, None, None, (cause, reason[:300]))
+
+
 def _rate_button(req: Request, recorded: list[Recorded]) -> InlineKeyboardMarkup | None:
     """Under a check-out's answer: the day's rating card (``handlers.ratings``)."""
     site = recorded[0].site if recorded else None
@@ -426,10 +459,15 @@ def _on_day_of(start: datetime, clock: time, site: Site) -> datetime:
 
 
 async def _record_check_out(
-    req: Request, draft: Draft, end: datetime, photo: Photo | None, manual_reason: str | None
+    req: Request,
+    draft: Draft,
+    end: datetime,
+    photo: Photo | None,
+    manual_reason: str | None,
+    sent_home: tuple[str, str] | None = None,
 ) -> Next:
-    """Everyone chosen checked out at ``end`` with the one photo (or by hand), the card
-    rewritten; one person's refusal is said on their line."""
+    """Everyone chosen checked out at ``end`` with the one photo (or by hand, or sent home),
+    the card rewritten; one person's refusal is said on their line."""
     ids = _attendance_ids(draft)
     results = await roll_call_service.check_out_all(
         req.origin,
@@ -438,6 +476,7 @@ async def _record_check_out(
         message=_message(req.update.message),
         photo=photo,
         manual_reason=manual_reason,
+        sent_home=sent_home,
     )
     recorded = [r for r in results if r.outcome is Outcome.RECORDED]
     if len(results) == 1 and not recorded:
@@ -461,9 +500,14 @@ async def _record_check_out(
     elif recorded:
         assert recorded[0].site is not None
         clock = format_clock(end, recorded[0].site.timezone, req.texts.lang)
-        lines.insert(0, req.texts("roll.out_done", n=len(recorded), time=clock))
+        if sent_home is None:  # sent home: said below, once
+            lines.insert(0, req.texts("roll.out_done", n=len(recorded), time=clock))
     if manual_reason is not None and recorded:
         lines.append(req.texts("attendance.marked_manual"))
+    if sent_home is not None and recorded:
+        assert recorded[0].site is not None
+        clock = format_clock(end, recorded[0].site.timezone, req.texts.lang)
+        lines.append(req.texts("sent_home.done", n=len(recorded), time=clock))
     await roll_call.refresh(req, draft)
     await req.reply(join_lines(lines), reply_markup=_rate_button(req, recorded))
     first = next((r for r in recorded if r.evidence_id is not None), None)
@@ -550,8 +594,24 @@ CHECK_OUT_FLOW = Form(
             _ask_out,
             on_photo=_check_out_photo,
             on_text=_check_out_typed,
+            on_choice=_home_early,
+            choices=_home_button,
             again=lambda r, d: r.texts("attendance.expected_photo_or_time"),
             tag="p",
+        ),
+        Step(
+            "cause",
+            lambda r, d: r.texts("sent_home.ask_cause"),
+            on_choice=_cause_chosen,
+            choices=_causes,
+            in_place=True,
+            tag="h",
+        ),
+        Step(
+            "why",
+            lambda r, d: r.texts("sent_home.ask_reason", min=REASON_MIN),
+            on_text=_sent_home_because,
+            tag="w",
         ),
     ),
     timeout_seconds=TIMEOUT_SECONDS,

@@ -228,6 +228,7 @@ async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> byt
         site.timezone,
         _Words(texts),
         await store.attendance.ratings_of_case(case.id),
+        await store.attendance.sent_home_of_case(case.id),
     )
     # Laying out the page is CPU work: a worker thread, like the workbook.
     return await asyncio.to_thread(
@@ -241,10 +242,11 @@ def _record_notes(
     zone: str,
     words: "_Words",
     ratings: Mapping[int, str] | None = None,
+    sent_home: Mapping[int, tuple[str, str]] | None = None,
 ) -> list[tuple[date, str]]:
     """What the record says beyond its hours, per attendance: still open, typed by hand,
-    corrected or voided (with the reason given), outside the site's geofence, and the
-    pengawas's rating of the day's work and behaviour."""
+    corrected or voided (with the reason given), outside the site's geofence, sent home
+    early by the pengawas (why), and the pengawas's rating of the day's work and behaviour."""
     started = {e.attendance_id: e.start for e in events if e.kind is EventKind.CHECK_IN}
     notes: list[tuple[date, str]] = []
 
@@ -273,6 +275,10 @@ def _record_notes(
     for attendance_id, rating in (ratings or {}).items():
         if (day := day_of(attendance_id)) is not None:
             notes.append((day, words("pdf.note_rating", rating=words(f"rating.{rating}"))))
+    for attendance_id, (cause, reason) in (sent_home or {}).items():
+        if (day := day_of(attendance_id)) is not None:
+            cause_words = words(f"sent_home.{cause}")
+            notes.append((day, words("pdf.note_sent_home", cause=cause_words, reason=reason)))
     return sorted(notes, key=lambda note: note[0])
 
 

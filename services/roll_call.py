@@ -16,7 +16,7 @@ from domain.cases import CaseStatus
 from domain.ledger import credit_for, fold
 from domain.models import Case, Site
 from domain.session_life import Life
-from services import sessions
+from services import notices, sessions
 from services.attendance import (
     Message,
     Outcome,
@@ -30,6 +30,9 @@ from services.ledger import ledger_of
 from services.origin import Origin
 from storage.repositories import Store
 
+#: Why a day was cut short: behaviour, the weather, no tools or work, another reason.
+SENT_HOME_CAUSES = ("perilaku", "cuaca", "sarana", "lainnya")
+BEHAVIOUR = "perilaku"
 #: An arrival within this of the session's start is on time; later, the card says how late.
 LATE_GRACE = timedelta(minutes=5)
 
@@ -128,9 +131,14 @@ async def check_out_all(
     message: Message,
     photo: Photo | None = None,
     manual_reason: str | None = None,
+    sent_home: tuple[str, str] | None = None,
 ) -> list[Recorded]:
     """Check out everyone chosen at ``end``, with one photo (or by hand, with one reason):
-    each credited under the law's caps as a single check-out would be."""
+    each credited under the law's caps as a single check-out would be. ``sent_home`` is
+    ``(cause, reason)`` when the pengawas cut the day short (``SENT_HOME_CAUSES``): it is
+    kept with each check-out, and one for behaviour is told to the jaksa and the PK."""
+    if sent_home is not None and sent_home[0] not in SENT_HOME_CAUSES:
+        raise ValueError(f"unknown cause {sent_home[0]!r}")
     results: list[Recorded] = []
     async with origin.transaction() as store:
         shared: int | None = None
@@ -147,5 +155,36 @@ async def check_out_all(
             )
             if result.outcome is Outcome.RECORDED and shared is None:
                 shared = result.evidence_id
+            if result.outcome is Outcome.RECORDED and sent_home is not None:
+                await _send_home(store, origin, attendance_id, result, *sent_home)
             results.append(result)
     return results
+
+
+async def _send_home(
+    store: Store, origin: Origin, attendance_id: int, result: Recorded, cause: str, reason: str
+) -> None:
+    case = result.case
+    assert case is not None
+    await store.attendance.send_home(
+        attendance_id, cause, reason, by=origin.person_id, now=origin.now
+    )
+    await store.audit.append(
+        action="attendance.sent_home",
+        subject=f"case:{case.id}",
+        detail={"attendance_id": attendance_id, "cause": cause},
+        **origin.audit_fields(),
+    )
+    if cause == BEHAVIOUR:
+        for person_id in (case.jaksa_person_id, case.pk_person_id):
+            await notices.tell(
+                store,
+                person_id,
+                key="sent_home.behaviour_staff",
+                kind="sent_home",
+                about=f"sent_home:{attendance_id}",
+                now=origin.now,
+                name=case.offender_name,
+                code=case.code,
+                reason=reason,
+            )

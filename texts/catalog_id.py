@@ -470,4 +470,13 @@ MESSAGES: dict[str, str] = {
     "rating.saved": "Penilaian {n} peserta disimpan.",
     "rating.saved_told": "Penilaian {n} peserta disimpan; {poor} dinilai kurang, dan jaksa serta PK-nya diberi tahu.",
     "rating.poor_staff": "⚠️ Pengawas menilai kerja dan sikap {name} ({code}) hari ini <b>kurang</b>. Penilaian ini tidak mengubah jam; jaksa yang memutuskan artinya.",
+    "sent_home.button": "🏠 Dipulangkan lebih awal",
+    "sent_home.ask_cause": "Mengapa dipulangkan lebih awal? Jam sampai sekarang tetap dikreditkan.",
+    "sent_home.perilaku": "Perilaku",
+    "sent_home.cuaca": "Cuaca (hujan, panas)",
+    "sent_home.sarana": "Tidak ada alat atau pekerjaan",
+    "sent_home.lainnya": "Alasan lain",
+    "sent_home.ask_reason": "Tulis alasannya singkat (paling sedikit {min} karakter), misalnya <code>hujan deras sejak 10.00</code>.",
+    "sent_home.done": "🏠 {n} peserta dipulangkan pukul {time}; alasannya dicatat.",
+    "sent_home.behaviour_staff": "⚠️ {name} ({code}) <b>dipulangkan lebih awal karena perilaku</b> oleh pengawas. Alasan: {reason}. Jam sampai saat itu dikreditkan; jaksa yang memutuskan akibatnya.",
 }

@@ -228,6 +228,24 @@ class AttendanceRepository:
         ) as cur:
             return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
 
+    async def send_home(
+        self, attendance_id: int, cause: str, reason: str, *, by: int | None, now: datetime
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO sent_home (attendance_id, cause, reason, by_person_id, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (attendance_id, cause, reason, by, ts(now)),
+        )
+
+    async def sent_home_of_case(self, case_id: int) -> dict[int, tuple[str, str]]:
+        """Attendance id -> (cause, reason), for the case's days cut short by the pengawas."""
+        async with self._conn.execute(
+            "SELECT h.attendance_id, h.cause, h.reason FROM sent_home h"
+            " JOIN attendances a ON a.id = h.attendance_id WHERE a.case_id = ?",
+            (case_id,),
+        ) as cur:
+            return {int(r[0]): (str(r[1]), str(r[2])) for r in await cur.fetchall()}
+
     # -- evidence -------------------------------------------------------------------------
 
     async def add_evidence(

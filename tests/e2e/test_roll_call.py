@@ -251,3 +251,51 @@ async def test_the_day_is_rated_in_one_tap_and_a_poor_rating_reaches_the_jaksa(b
     [again] = await bot.press(pengawas, done, rate)
     assert "belum dinilai" in (again.plain or "")
     assert await bot.db.reader().audit.count("attendance.rated") == 10
+
+
+async def test_sent_home_early_credits_the_hours_worked_and_keeps_why(bot: Bot) -> None:
+    pengawas, codes = await _session_of_ten(bot)
+    await bot.send(bot.user(JAKSA_TELEGRAM_ID, "Jaksa", "Konsol"), "/start")  # a chat to tell
+    [card] = await bot.send(pengawas, "/hadir")
+    await bot.press(pengawas, card, _button(card, "✅ Semua hadir"))
+    await _group_photo(bot, pengawas, ago=timedelta(minutes=10))  # 08.00
+    # Rain at 09.00: everyone goes home after an hour.
+    bot.clock.advance(timedelta(minutes=50))
+    [out] = await bot.send(pengawas, "/pulang")
+    [ask] = await bot.press(pengawas, out, _button(out, "✅ Semua pulang"))
+    assert await bot.press(pengawas, ask, _button(ask, "🏠")) == []  # asked on the same card
+    assert "Mengapa" in (ask.plain or "")
+    [why] = await bot.press(pengawas, ask, _button(ask, "Cuaca"))
+    assert "alasannya" in (why.plain or "")
+    assert "paling sedikit" in ((await bot.send(pengawas, "ya"))[0].plain or "")
+    mark = bot.fake.mark()
+    [done] = await bot.send(pengawas, "hujan deras sejak 09.00")
+    assert (done.plain or "").startswith("🏠 10 peserta dipulangkan pukul 09.00")
+    assert (out.plain or "").count("pulang 09.00 WITA · 1 jam") == OFFENDERS
+    async with bot.db.reader().conn.execute("SELECT cause, reason FROM sent_home") as cur:
+        rows = [tuple(r) for r in await cur.fetchall()]
+    assert rows == [("cuaca", "hujan deras sejak 09.00")] * OFFENDERS
+    # Weather is the site's matter: the jaksa is not told of it.
+    await dispatch(bot.app.bot, bot.db, bot.clock())
+    assert [m for m in bot.fake.sent[mark:] if m.chat_id == JAKSA_TELEGRAM_ID] == []
+    del codes
+
+
+async def test_sent_home_for_behaviour_is_told_to_the_jaksa(bot: Bot) -> None:
+    pengawas, codes = await _session_of_ten(bot)
+    await bot.send(bot.user(JAKSA_TELEGRAM_ID, "Jaksa", "Konsol"), "/start")
+    await _group_photo(bot, pengawas, ago=timedelta(minutes=10))
+    [ask] = [m for m in bot.fake.sent if m.chat_id == pengawas["id"]][-1:]
+    await bot.press(pengawas, ask, _button(ask, "Hadir: Peserta 0"))
+    bot.clock.advance(timedelta(minutes=30))
+    [photo_asked] = await bot.send(pengawas, f"/pulang {codes[0]}")
+    await bot.press(pengawas, photo_asked, _button(photo_asked, "🏠"))
+    await bot.press(pengawas, photo_asked, _button(photo_asked, "Perilaku"))
+    mark = bot.fake.mark()
+    [done] = await bot.send(pengawas, "menolak bekerja dan bertengkar")
+    # 08.00 to 08.40: the 40 minutes worked are credited.
+    assert "dipulangkan" in (done.plain or "") and "Jam dikreditkan: 40 menit" in (done.plain or "")
+    await dispatch(bot.app.bot, bot.db, bot.clock())
+    [told] = [m.plain or "" for m in bot.fake.sent[mark:] if m.chat_id == JAKSA_TELEGRAM_ID]
+    assert codes[0] in told and "perilaku" in told and "bertengkar" in told
+    assert await bot.db.reader().audit.count("attendance.sent_home") == 1
