@@ -1,6 +1,7 @@
 """The rating card, opened from the check-out's answer: today's people whose day is over,
-each marked 👍 baik until tapped (baik → cukup → kurang → baik), and "Simpan". One tap for a
-group that worked well. What a rating means and who hears of it is ``services.ratings``'s.
+each marked 👍 baik until tapped (baik → cukup → kurang → baik), and "Simpan"; then a short
+note for the jaksa and the PK, or "Tanpa catatan". Two taps for a group that worked well.
+What a rating means and who hears of it is ``services.ratings``'s.
 """
 
 from telegram.ext import ContextTypes, ConversationHandler
@@ -8,11 +9,23 @@ from telegram.ext import ContextTypes, ConversationHandler
 from domain.callback_data import Prefix
 from domain.permissions import Action
 from handlers.context import Request
-from handlers.forms import ButtonEntry, Choice, Draft, Finished, Form, Next, Stale, Step, build
+from handlers.forms import (
+    DONE,
+    ButtonEntry,
+    Choice,
+    Draft,
+    Finished,
+    Form,
+    Invalid,
+    Next,
+    Stale,
+    Step,
+    build,
+)
 from services import ratings
 from services.attendance import local_midnight
 
-SAVE = "ok"
+SAVE, SKIP = "ok", "skip"
 _MARKS = {"baik": "👍", "cukup": "👌", "kurang": "👎"}
 
 
@@ -55,17 +68,38 @@ async def _choices(req: Request, draft: Draft) -> list[Choice]:
 async def _tapped(req: Request, draft: Draft, value: str) -> Next:
     given: dict[str, str] = draft["ratings"]
     if value == SAVE:
-        result = await ratings.rate_all(req.origin, {int(k): v for k, v in given.items()})
-        draft["_done"] = True
-        poor = sum(1 for v in given.values() if v == ratings.POOR)
-        key = "rating.saved_told" if result.told else "rating.saved"
-        await req.reply(req.texts(key, n=result.saved, poor=poor))
+        draft["_done"] = True  # the ratings are kept with the note, or without one
         return None
     if value not in given:
         raise Stale
     order = ratings.RATINGS
     given[value] = order[(order.index(given[value]) + 1) % len(order)]
     return None
+
+
+async def _save(req: Request, draft: Draft, note: str | None) -> Next:
+    given: dict[str, str] = draft["ratings"]
+    result = await ratings.rate_all(req.origin, {int(k): v for k, v in given.items()}, note)
+    poor = sum(1 for v in given.values() if v == ratings.POOR)
+    key = "rating.saved_told" if result.told else "rating.saved"
+    await req.reply(req.texts(key, n=result.saved, poor=poor))
+    return DONE
+
+
+async def _noted(req: Request, draft: Draft, text: str) -> Next:
+    if len(text) > ratings.NOTE_MAX:
+        raise Invalid(req.texts("rating.note_too_long", max=ratings.NOTE_MAX))
+    return await _save(req, draft, text)
+
+
+async def _skip_note(req: Request, draft: Draft, value: str) -> Next:
+    if value != SKIP:
+        raise Stale
+    return await _save(req, draft, None)
+
+
+async def _skip_choice(req: Request, draft: Draft) -> list[Choice]:
+    return [Choice(req.texts.plain("rating.no_note"), SKIP)]
 
 
 RATING_FLOW = Form(
@@ -82,6 +116,14 @@ RATING_FLOW = Form(
             choices=_choices,
             repeat_until_done=True,
             tag="r",
+        ),
+        Step(
+            "note",
+            lambda r, d: r.texts("rating.ask_note", max=ratings.NOTE_MAX),
+            on_text=_noted,
+            on_choice=_skip_note,
+            choices=_skip_choice,
+            tag="n",
         ),
     ),
 )

@@ -19,6 +19,7 @@ from storage.repositories import Store
 RATINGS = ("baik", "cukup", "kurang")
 POOR = "kurang"
 NOTICE_KIND = "rating"
+NOTE_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,11 @@ async def to_rate(store: Store, origin: Origin) -> list[ToRate]:
     return found
 
 
-async def rate_all(origin: Origin, ratings: Mapping[int, str]) -> Rated:
-    """Keep each rating, in one transaction: only for a closed attendance at a site of mine,
-    once; a *kurang* is told to the case's jaksa and PK."""
+async def rate_all(origin: Origin, ratings: Mapping[int, str], note: str | None = None) -> Rated:
+    """Keep each rating, with the card's note if one was written, in one transaction: only
+    for a closed attendance at a site of mine, once; a *kurang* is told to the case's jaksa
+    and PK, with the note."""
+    note = " ".join(note.split())[:NOTE_MAX] if note else None
     saved = told = 0
     async with origin.transaction() as store:
         for attendance_id, rating in ratings.items():
@@ -55,7 +58,7 @@ async def rate_all(origin: Origin, ratings: Mapping[int, str]) -> Rated:
             if case is None or rating not in RATINGS:
                 continue
             if not await store.attendance.rate(
-                attendance_id, rating, by=origin.person_id, now=origin.now
+                attendance_id, rating, note=note, by=origin.person_id, now=origin.now
             ):
                 continue
             saved += 1
@@ -76,6 +79,7 @@ async def rate_all(origin: Origin, ratings: Mapping[int, str]) -> Rated:
                         now=origin.now,
                         name=case.offender_name,
                         code=case.code,
+                        note=note or "—",
                     )
     return Rated(saved, told)
 

@@ -227,7 +227,7 @@ async def case_pdf(store: Store, case: Case, texts: Texts, now: datetime) -> byt
         await store.attendance.flags_of_case(case.id),
         site.timezone,
         _Words(texts),
-        await store.attendance.ratings_of_case(case.id),
+        await store.attendance.rated_of_case(case.id),
         await store.attendance.sent_home_of_case(case.id),
     )
     # Laying out the page is CPU work: a worker thread, like the workbook.
@@ -241,7 +241,7 @@ def _record_notes(
     flags: Mapping[int, float],
     zone: str,
     words: "_Words",
-    ratings: Mapping[int, str] | None = None,
+    ratings: Mapping[int, tuple[str, str | None]] | None = None,
     sent_home: Mapping[int, tuple[str, str]] | None = None,
 ) -> list[tuple[date, str]]:
     """What the record says beyond its hours, per attendance: still open, typed by hand,
@@ -272,9 +272,10 @@ def _record_notes(
     for attendance_id, distance in flags.items():
         if (day := day_of(attendance_id)) is not None:
             notes.append((day, words("pdf.note_geofence", distance=round(distance))))
-    for attendance_id, rating in (ratings or {}).items():
+    for attendance_id, (rating, remark) in (ratings or {}).items():
         if (day := day_of(attendance_id)) is not None:
-            notes.append((day, words("pdf.note_rating", rating=words(f"rating.{rating}"))))
+            said = words("pdf.note_rating", rating=words(f"rating.{rating}"))
+            notes.append((day, f"{said} — {remark}" if remark else said))
     for attendance_id, (cause, reason) in (sent_home or {}).items():
         if (day := day_of(attendance_id)) is not None:
             cause_words = words(f"sent_home.{cause}")

@@ -457,7 +457,7 @@ MESSAGES: dict[str, str] = {
     "rating.nobody": "Nobody who left today is still to be rated.",
     "rating.saved": "Ratings of {n} participants saved.",
     "rating.saved_told": "Ratings of {n} participants saved; {poor} rated poor, and their prosecutor and probation officer are told.",
-    "rating.poor_staff": "⚠️ The supervisor rated the work and behaviour of {name} ({code}) today <b>poor</b>. It changes no hours; the prosecutor decides what it means.",
+    "rating.poor_staff": "⚠️ The supervisor rated the work and behaviour of {name} ({code}) today <b>poor</b>. Note: {note}. It changes no hours; the prosecutor decides what it means.",
     "sent_home.button": "🏠 Sent home early",
     "sent_home.ask_cause": "Why sent home early? The hours until now are still credited.",
     "sent_home.perilaku": "Behaviour",
@@ -467,4 +467,7 @@ MESSAGES: dict[str, str] = {
     "sent_home.ask_reason": "Write the reason briefly (at least {min} characters), for example <code>heavy rain since 10.00</code>.",
     "sent_home.done": "🏠 {n} participants sent home at {time}; the reason is recorded.",
     "sent_home.behaviour_staff": "⚠️ {name} ({code}) was <b>sent home early for behaviour</b> by the supervisor. Reason: {reason}. The hours until then are credited; the prosecutor decides what follows.",
+    "rating.ask_note": "A short note for the prosecutor and the probation officer (at most {max} characters)? Type it, or tap <b>No note</b>.",
+    "rating.no_note": "No note",
+    "rating.note_too_long": "The note is too long: at most {max} characters.",
 }

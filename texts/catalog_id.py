@@ -469,7 +469,7 @@ MESSAGES: dict[str, str] = {
     "rating.nobody": "Tidak ada peserta yang sudah pulang hari ini dan belum dinilai.",
     "rating.saved": "Penilaian {n} peserta disimpan.",
     "rating.saved_told": "Penilaian {n} peserta disimpan; {poor} dinilai kurang, dan jaksa serta PK-nya diberi tahu.",
-    "rating.poor_staff": "⚠️ Pengawas menilai kerja dan sikap {name} ({code}) hari ini <b>kurang</b>. Penilaian ini tidak mengubah jam; jaksa yang memutuskan artinya.",
+    "rating.poor_staff": "⚠️ Pengawas menilai kerja dan sikap {name} ({code}) hari ini <b>kurang</b>. Catatan: {note}. Penilaian ini tidak mengubah jam; jaksa yang memutuskan artinya.",
     "sent_home.button": "🏠 Dipulangkan lebih awal",
     "sent_home.ask_cause": "Mengapa dipulangkan lebih awal? Jam sampai sekarang tetap dikreditkan.",
     "sent_home.perilaku": "Perilaku",
@@ -479,4 +479,7 @@ MESSAGES: dict[str, str] = {
     "sent_home.ask_reason": "Tulis alasannya singkat (paling sedikit {min} karakter), misalnya <code>hujan deras sejak 10.00</code>.",
     "sent_home.done": "🏠 {n} peserta dipulangkan pukul {time}; alasannya dicatat.",
     "sent_home.behaviour_staff": "⚠️ {name} ({code}) <b>dipulangkan lebih awal karena perilaku</b> oleh pengawas. Alasan: {reason}. Jam sampai saat itu dikreditkan; jaksa yang memutuskan akibatnya.",
+    "rating.ask_note": "Catatan singkat untuk jaksa dan PK (paling banyak {max} karakter)? Ketik, atau tekan <b>Tanpa catatan</b>.",
+    "rating.no_note": "Tanpa catatan",
+    "rating.note_too_long": "Catatan terlalu panjang: paling banyak {max} karakter.",
 }

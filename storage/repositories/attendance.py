@@ -210,23 +210,35 @@ class AttendanceRepository:
 
     # -- ratings --------------------------------------------------------------------------
 
-    async def rate(self, attendance_id: int, rating: str, *, by: int | None, now: datetime) -> bool:
+    async def rate(
+        self,
+        attendance_id: int,
+        rating: str,
+        *,
+        note: str | None = None,
+        by: int | None,
+        now: datetime,
+    ) -> bool:
         """Keep the day's rating; False if this attendance was rated already (once only)."""
         cur = await self._conn.execute(
-            "INSERT INTO attendance_ratings (attendance_id, rating, by_person_id, at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (attendance_id) DO NOTHING",
-            (attendance_id, rating, by, ts(now)),
+            "INSERT INTO attendance_ratings (attendance_id, rating, note, by_person_id, at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (attendance_id) DO NOTHING",
+            (attendance_id, rating, note, by, ts(now)),
         )
         return cur.rowcount == 1
 
     async def ratings_of_case(self, case_id: int) -> dict[int, str]:
         """Attendance id -> rating, for the case's rated attendances."""
+        return {k: rating for k, (rating, _) in (await self.rated_of_case(case_id)).items()}
+
+    async def rated_of_case(self, case_id: int) -> dict[int, tuple[str, str | None]]:
+        """Attendance id -> (rating, note), for the case's rated attendances."""
         async with self._conn.execute(
-            "SELECT r.attendance_id, r.rating FROM attendance_ratings r"
+            "SELECT r.attendance_id, r.rating, r.note FROM attendance_ratings r"
             " JOIN attendances a ON a.id = r.attendance_id WHERE a.case_id = ?",
             (case_id,),
         ) as cur:
-            return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
+            return {int(row[0]): (str(row[1]), row[2]) for row in await cur.fetchall()}
 
     async def send_home(
         self, attendance_id: int, cause: str, reason: str, *, by: int | None, now: datetime

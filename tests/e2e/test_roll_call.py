@@ -233,8 +233,12 @@ async def test_the_day_is_rated_in_one_tap_and_a_poor_rating_reaches_the_jaksa(b
     for _ in range(2):
         assert await bot.press(pengawas, ratings, ratings.callback_data()[3]) == []
     assert ratings.button_texts()[3] == "👎 Peserta 3: kurang"
+    [ask_note] = await bot.press(pengawas, ratings, ratings.callback_data()[-1])
+    assert "Catatan singkat" in (ask_note.plain or "")
+    assert ask_note.button_texts() == ["Tanpa catatan"]
+    assert await bot.db.reader().audit.count("attendance.rated") == 0  # kept with the note
     mark = bot.fake.mark()
-    [saved] = await bot.press(pengawas, ratings, ratings.callback_data()[-1])
+    [saved] = await bot.send(pengawas, "Peserta 3 duduk saja sejak 09.00")
     assert "10 peserta disimpan" in (saved.plain or "") and "1 dinilai kurang" in (
         saved.plain or ""
     )
@@ -247,6 +251,7 @@ async def test_the_day_is_rated_in_one_tap_and_a_poor_rating_reaches_the_jaksa(b
     await dispatch(bot.app.bot, bot.db, bot.clock())
     told = [m.plain or "" for m in bot.fake.sent[mark:] if m.chat_id == JAKSA_TELEGRAM_ID]
     assert len(told) == 1 and codes[3] in told[0] and "kurang" in told[0]
+    assert "duduk saja sejak 09.00" in told[0]
     # Rated once: the button again finds nobody left to rate, and writes nothing.
     [again] = await bot.press(pengawas, done, rate)
     assert "belum dinilai" in (again.plain or "")

@@ -42,7 +42,7 @@ async def test_a_rating_is_kept_once_for_a_closed_day_and_shows_in_the_pdf(
     assert (await ratings.rate_all(jaksa, {first: "baik"})).saved == 0
     assert (await ratings.rate_all(later, {first: "luar biasa"})).saved == 0
 
-    rated = await ratings.rate_all(later, {first: "kurang", second: "baik"})
+    rated = await ratings.rate_all(later, {first: "kurang", second: "baik"}, "  tidur di bangku ")
 
     assert rated.saved == 2 and rated.told == 1  # the jaksa; these cases have no PK
     assert (await ratings.rate_all(later, {first: "baik"})).saved == 0  # once only
@@ -52,4 +52,4 @@ async def test_a_rating_is_kept_once_for_a_closed_day_and_shows_in_the_pdf(
     assert case is not None
     pdf = await reports.case_pdf(store, case, for_user("id"), later.now)
     text = pdf_text(pdf)
-    assert "penilaian pengawas atas kerja dan sikap: kurang" in text
+    assert "penilaian pengawas atas kerja dan sikap: kurang — tidur di bangku" in text
