@@ -53,6 +53,7 @@ from texts import Html, join_lines
 from texts.formatting import format_clock, format_duration
 
 IN, OUT = Prefix.CHECK_IN, Prefix.CHECK_OUT
+ABSENT = "absent"  # the card's "tidak hadir…" button
 REASON_MIN = 5
 TIMEOUT_SECONDS = 30 * 60
 
@@ -140,12 +141,35 @@ async def _expected(req: Request, draft: Draft) -> list[Choice]:
     day, options = await _expected_options(req, draft.get("site_id"))
     if "card" not in draft:  # asked the first time; a tap changes only the buttons
         draft["_card"] = await roll_call.card(req, "roll.pick_in", draft.get("site_id"))
-    return roll_call.toggles(req, draft, options, day=day, all_key="roll.all_in")
+    choices = roll_call.toggles(req, draft, options, day=day, all_key="roll.all_in")
+    absent = Choice(req.texts.plain("roll.absent"), f"{ABSENT}.{day}")
+    return [*choices[: len(options)], absent, *choices[len(options) :]]  # "continue" last
+
+
+async def _absent_instead(req: Request, draft: Draft, options: list[tuple[str, str]]) -> None:
+    """ "Tidak hadir…" on the card: the card's choosing ends, and each person not here gets
+    the absence report's own button (``handlers.absences``), which asks the category."""
+    query = req.update.callback_query
+    if query is not None:
+        await query.edit_message_reply_markup(None)
+    rows = [
+        [
+            InlineKeyboardButton(
+                label.split(" · ")[0],
+                callback_data=callbacks.encode(Prefix.MARK_ABSENT, value.partition(".")[2]),
+            )
+        ]
+        for value, label in options
+    ]
+    await req.reply(req.texts("roll.who_absent"), reply_markup=InlineKeyboardMarkup(rows))
+    raise Finished()
 
 
 async def _expected_chosen(req: Request, draft: Draft, value: str) -> Next:
     day, options = await _expected_options(req, draft.get("site_id"))
     roll_call.remember_card(req, draft)
+    if value == f"{ABSENT}.{day}":
+        await _absent_instead(req, draft, options)
     if not roll_call.toggled(draft, value, [v for v, _ in options], day=day):
         return None
     draft["_done"] = True

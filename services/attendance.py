@@ -96,15 +96,16 @@ async def case_to_record(store: Store, origin: Origin, case: Case | None) -> Rec
 
 
 async def expected_today(store: Store, origin: Origin) -> list[tuple[Case, Site]]:
-    """Running cases with a session today at my sites that have not checked in yet today."""
+    """Running cases with a session today at my sites still only planned: not checked in
+    yet, nor reported absent or excused (a check-in would be refused)."""
     found = []
     for site in await _my_sites(store, origin):
-        today = local_midnight(origin.now, site)
-        for session in await store.cases.site_sessions(site.id, today.date(), today.date()):
+        today = local_midnight(origin.now, site).date()
+        for session in await store.cases.site_sessions(site.id, today, today):
             case = await store.cases.get(session.case_id)
             if case is None or case.status is not CaseStatus.ACTIVE:
                 continue
-            if await store.attendance.checked_in_on(case.id, today, today + timedelta(days=1)):
+            if await sessions.life_on(store, case, site, today) is not Life.PLANNED:
                 continue
             found.append((case, site))
     return found

@@ -470,4 +470,6 @@ MESSAGES: dict[str, str] = {
     "rating.ask_note": "A short note for the prosecutor and the probation officer (at most {max} characters)? Type it, or tap <b>No note</b>.",
     "rating.no_note": "No note",
     "rating.note_too_long": "The note is too long: at most {max} characters.",
+    "roll.absent": "❌ Someone is absent…",
+    "roll.who_absent": "Who is absent? Tap the name to record the absence and its reason.",
 }

@@ -482,4 +482,6 @@ MESSAGES: dict[str, str] = {
     "rating.ask_note": "Catatan singkat untuk jaksa dan PK (paling banyak {max} karakter)? Ketik, atau tekan <b>Tanpa catatan</b>.",
     "rating.no_note": "Tanpa catatan",
     "rating.note_too_long": "Catatan terlalu panjang: paling banyak {max} karakter.",
+    "roll.absent": "❌ Ada yang tidak hadir…",
+    "roll.who_absent": "Siapa yang tidak hadir? Ketuk namanya untuk mencatat ketidakhadiran dan alasannya.",
 }

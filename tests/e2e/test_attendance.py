@@ -82,7 +82,7 @@ async def test_check_in_and_out_credit_the_hours(bot: Bot) -> None:
     [choose] = await bot.send(pengawas, "/hadir")
     # The session card: everyone expected today with where they stand, a toggle each.
     assert "Budi Santoso" in (choose.plain or "") and "belum datang" in (choose.plain or "")
-    assert choose.button_texts() == [f"☐ Budi Santoso · {case.code}"]
+    assert choose.button_texts() == [f"☐ Budi Santoso · {case.code}", "❌ Ada yang tidak hadir…"]
     [ask] = await _choose_one(bot, pengawas, choose)
     assert "Kirim foto" in (ask.plain or "")
     # Text where a photo is expected: asked again, nothing recorded.

@@ -207,7 +207,7 @@ async def test_with_two_sites_today_the_first_tap_chooses_the_site(bot: Bot) -> 
     [card] = await bot.press(pengawas, ask_site, _button(ask_site, "Pasar Pagi"))
     # Only that site's session: its one offender, with no "all" button for one person.
     assert "Pasar Pagi" in (card.plain or "") and "Taman Uji" not in (card.plain or "")
-    assert card.button_texts() == [f"☐ Peserta {OFFENDERS} · {other}"]
+    assert card.button_texts() == [f"☐ Peserta {OFFENDERS} · {other}", "❌ Ada yang tidak hadir…"]
     [ask] = await _choose_one(bot, pengawas, card)
     assert "Kirim foto Peserta 10" in (ask.plain or "")
     # Naming the case skips both questions.
@@ -304,3 +304,24 @@ async def test_sent_home_for_behaviour_is_told_to_the_jaksa(bot: Bot) -> None:
     [told] = [m.plain or "" for m in bot.fake.sent[mark:] if m.chat_id == JAKSA_TELEGRAM_ID]
     assert codes[0] in told and "perilaku" in told and "bertengkar" in told
     assert await bot.db.reader().audit.count("attendance.sent_home") == 1
+
+
+async def test_an_absence_is_recorded_from_the_card(bot: Bot) -> None:
+    pengawas, codes = await _session_of_ten(bot)
+    [card] = await bot.send(pengawas, "/hadir")
+    [who] = await bot.press(pengawas, card, _button(card, "❌"))
+    assert card.callback_data() == []  # the card's choosing is over
+    assert len(who.button_texts()) == OFFENDERS and who.button_texts()[2] == "Peserta 2"
+    # The absence report's own flow: the category, then the reason.
+    [ask_category] = await bot.press(pengawas, who, who.callback_data()[2])
+    await bot.press(pengawas, ask_category, _button(ask_category, "Sakit"))
+    [recorded] = await bot.send(pengawas, "demam sejak semalam, kata ibunya")
+    assert "Peserta 2" in (recorded.plain or "")
+    case = await bot.db.reader().cases.by_code(codes[2])
+    assert case is not None
+    [absence] = await bot.db.reader().attendance.absences_of_case(case.id)
+    assert absence["category"] == "sakit"
+    # The next card shows it, and no longer offers Peserta 2.
+    [card] = await bot.send(pengawas, "/hadir")
+    assert "Peserta 2 (KS" in (card.plain or "") and "❌ Peserta 2" in (card.plain or "")
+    assert not any(t.startswith("☐ Peserta 2 ") for t in card.button_texts())
