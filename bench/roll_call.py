@@ -86,10 +86,12 @@ async def work_the_card(fake: FakeBotApi, user: Any) -> dict[str, Any]:
     await _answer(fake, user, mark)
     edits = len(fake.calls_of("editMessageText"))
     began = time.perf_counter()
+    mark = fake.mark()
     fake.send_photo(user, data=os.urandom(PHOTO_BYTES))
     taps += 1
     await _edit_after(fake, "editMessageText", edits)
     photo_in_ms = (time.perf_counter() - began) * 1000
+    await _answer(fake, user, mark)  # the summary, after the card's edit
     checked_in = (card.plain or "").count("🟢")
     taps_in = taps
 
