@@ -19,16 +19,18 @@ async def test_a_rating_is_kept_once_for_a_closed_day_and_shows_in_the_pdf(
     codes = await seed_site_with_cases(db, now, cases=2, pengawas_telegram_id=PENGAWAS)
     store = db.reader()
     ids = [c.id for c in [await store.cases.by_code(code) for code in codes] if c]
-    origin = Origin(db, await actor_of(db, PENGAWAS), now)
+    # The rating card is of a day's session: the first planned one, whatever today is.
+    start = (await store.cases.sessions_of(ids[0]))[0].starts_at + timedelta(minutes=5)
+    origin = Origin(db, await actor_of(db, PENGAWAS), start)
     await roll_call.check_in_all(
-        origin, case_ids=ids, photo=Photo("f", "u", 1), message=Message(PENGAWAS, 1, now)
+        origin, case_ids=ids, photo=Photo("f", "u", 1), message=Message(PENGAWAS, 1, start)
     )
     first, second = [await store.attendance.open_for_case(i) for i in ids]
     assert first is not None and second is not None
     # Still open: nothing to rate yet.
     assert await ratings.to_rate(store, origin) == []
     assert (await ratings.rate_all(origin, {first: "baik"})).saved == 0
-    later = Origin(db, origin.actor, now + timedelta(hours=2))
+    later = Origin(db, origin.actor, start + timedelta(hours=2))
     await roll_call.check_out_all(
         later,
         attendance_ids=[first, second],
