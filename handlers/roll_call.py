@@ -67,9 +67,11 @@ async def card(req: Request, pick_key: str | None, site_id: int | None = None) -
 
 
 async def _sites_today(req: Request) -> dict[str, str]:
-    """My sites with someone expected today: id -> name, in the card's order."""
-    rows = await roll_call.today(req.db.reader(), req.origin)
-    return {str(r.site.id): r.site.name for r in rows}
+    """My sites with a session today: id -> name, in the card's order. Only the sessions
+    are read: the card itself reads everyone's day once the site is known."""
+    return {
+        str(site.id): site.name for site in await roll_call.sites_today(req.db.reader(), req.origin)
+    }
 
 
 async def site_choices(req: Request, draft: Draft) -> list[Choice]:

@@ -55,6 +55,18 @@ class Expected:
         return self.late_minutes > 0
 
 
+async def sites_today(store: Store, origin: Origin) -> list[Site]:
+    """The sites I supervise with a session planned today (their local day)."""
+    if origin.actor.person is None:
+        return []
+    found = []
+    for site in await store.sites.supervised_by(origin.actor.person.id):
+        day = local_midnight(origin.now, site).date()
+        if await store.cases.site_sessions(site.id, day, day):
+            found.append(site)
+    return found
+
+
 async def today(store: Store, origin: Origin) -> list[Expected]:
     """Everyone with a session today at the sites I supervise, in order of their session,
     with where their day stands."""
