@@ -20,7 +20,7 @@ from domain import authority
 from domain.actor import Actor
 from domain.permissions import Action
 from handlers.importing import render_report
-from services import reports
+from services import closing_record, reports
 from services.importing import import_in_chunks, parse
 from services.personal_data import NotPurgeable, export_case, purge_case
 from storage.db import Database
@@ -64,7 +64,7 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Callable[[], 
         if args.command == "export":
             return await _export(db, settings, args, clock())
         if args.command == "report":
-            return await _report(db, args, clock())
+            return await _report(db, settings, args, clock())
         return await _purge(db, settings, args, clock())
 
 
@@ -137,24 +137,32 @@ async def _purge(db: Database, settings: Settings, args: argparse.Namespace, now
     return 0
 
 
-async def _report(db: Database, args: argparse.Namespace, now: datetime) -> int:
+async def _report(db: Database, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
     store = db.reader()
     if args.case:
         case = await store.cases.by_code(args.case)
         if case is None:
             print(f"kerjasosial: no case {args.case}", file=sys.stderr)
             return 1
-        data, target = (
-            await reports.case_pdf(store, case, Texts("id"), now),
-            Path(f"{case.code}.pdf"),
-        )
+        # An ended case is its Berita Acara: the same bytes /laporan gives.
+        record = await closing_record.kept_or_made(db, case.id, now=now)
+        if record is not None:
+            data, target = record, Path(closing_record.filename(case))
+        else:
+            data, target = (
+                await reports.case_pdf(store, case, Texts("id"), now),
+                Path(f"{case.code}.pdf"),
+            )
     else:
         month = reports.Month.parse(args.month)
         if month is None:
             print("kerjasosial: --month takes YYYY-MM, e.g. 2026-03", file=sys.stderr)
             return 2
         cases = await store.cases.for_agencies(None, active_only=False)
-        data = await reports.monthly_xlsx(store, cases, month, Texts("id"), now=now)
+        # Every agency's cases, as an admin's /laporan: the cover says "Semua instansi".
+        data = await reports.monthly_xlsx(
+            store, cases, month, Texts("id"), now=now, zone=settings.timezone
+        )
         target = Path(f"laporan-kerjasosial-{month.first:%Y-%m}.xlsx")
     target = args.out or target
     if target.exists():

@@ -26,6 +26,13 @@ class Prefix(StrEnum):
     RSVP = "rsv"  # rsv:v1:<session id>:y|n, under a reminder
     MARK_ABSENT = "abn"  # abn:v1:<case id>, under a supervisor's follow-up
     RULE = "abs"  # abs:v1:s|t:<absence id>, under the jaksa's alert
+    RULING_FORM = "put"  # the reason and confirmation of a *tidak sah*
+    WARN = "tgr"  # tgr:v1:<case id>, a teguran offered after a *tidak sah*
+    WARNING_FORM = "tgf"
+    REPEAT = "ulg"  # ulg:v1:<case id>, plan the lost hours again
+    CLOSE = "ttp"  # ttp:v1:<case id>, close with the replaced sentence
+    CLOSING_FORM = "tpf"
+    LETTERHEAD_FORM = "kop"
     LEAVE = "izn"  # izn:v1:<session id>, the session an offender asks leave for
     CORRECTION = "kor"  # kor:v1:a:<attendance id>
     RESCHEDULE = "ubj"  # ubj:v1:s|m|x:<session id>

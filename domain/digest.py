@@ -4,10 +4,11 @@ Groups get counts and initials, never faces or names (UU PDP): a case at risk is
 its code and the offender's initials.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from domain import consequences as law7
 from domain.cases import CaseStatus
 from domain.figures import CaseFigures, Period, combined
 
@@ -27,6 +28,7 @@ class CaseStanding:
     deadline: date
     figures: CaseFigures  # over the reported week, as of the digest's "now"
     planned_minutes_ahead: int  # planned sessions from today on
+    violations: int = 0  # absences ruled tidak sah, days sent home for behaviour
 
     @property
     def active(self) -> bool:
@@ -87,6 +89,8 @@ class Digest:
     completions: int
     absences_invalid: int
     at_risk: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (code, initials)
+    #: Why each case at risk is, by code: "cannot_reach", "deadline", "violations".
+    risk_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Minutes credited in each of the last weeks, oldest first, ending with this one.
     weekly_minutes: tuple[tuple[date, int], ...] = field(default_factory=tuple)
     #: (code, initials, credited minutes, total minutes) of each active case.
@@ -100,20 +104,49 @@ class Digest:
         return min(1.0, self.sessions_held / self.sessions_planned)
 
 
+#: Patronymic particles: "Budi Santoso bin Slamet" is B.S., the father's name is not his.
+_PARTICLES = frozenset({"bin", "binti", "bt", "bte"})
+INITIALS_WORDS = 2
+
+
 def initials(full_name: str) -> str:
-    """ "Budi Santoso" -> "B.S." — enough for the people who know the case, no more."""
-    return "".join(f"{part[0].upper()}." for part in full_name.split() if part[:1].isalpha())
+    """ "Budi Santoso bin Slamet" -> "B.S.": the first letters of the first two words of the
+    name, "bin"/"binti" and what follows them left out. Enough for the people who know the
+    case, no more: a third initial, or the father's, would narrow it down to one family."""
+    letters: list[str] = []
+    for word in full_name.split():
+        if word.casefold().rstrip(".") in _PARTICLES:
+            break
+        first = next((c for c in word if c.isalpha()), "")
+        if first:
+            letters.append(f"{first.upper()}.")
+        if len(letters) == INITIALS_WORDS:
+            break
+    return "".join(letters)
+
+
+def risk_reasons(case: CaseStanding, today: date) -> tuple[str, ...]:
+    """Why a case with hours still to do is at risk, if it is: the remaining planned
+    sessions cannot hold them (``cannot_reach``), the deadline is within 14 days
+    (``deadline``), or it has two violations (``violations``, ``domain.consequences``)."""
+    remaining = case.remaining_minutes
+    if remaining <= 0:
+        return ()
+    found = [
+        str(risk)
+        for risk in law7.risks(
+            remaining_minutes=remaining,
+            planned_ahead_minutes=case.planned_minutes_ahead,
+            violation_count=case.violations,
+        )
+    ]
+    if case.deadline - today <= timedelta(days=AT_RISK_DAYS):
+        found.append("deadline")
+    return tuple(found)
 
 
 def at_risk(case: CaseStanding, today: date) -> bool:
-    """The remaining hours exceed what the remaining planned sessions can hold, or the
-    deadline is within 14 days with hours still to do."""
-    remaining = case.remaining_minutes
-    if remaining <= 0:
-        return False
-    return remaining > case.planned_minutes_ahead or case.deadline - today <= timedelta(
-        days=AT_RISK_DAYS
-    )
+    return bool(risk_reasons(case, today))
 
 
 def build_digest(
@@ -141,6 +174,7 @@ def build_digest(
         at_risk=tuple(
             sorted((c.code, initials(c.offender_name)) for c in active if at_risk(c, today))
         ),
+        risk_reasons={c.code: reasons for c in active if (reasons := risk_reasons(c, today))},
         weekly_minutes=(
             *((w.start, w.credited_minutes) for w in earlier),
             (week.first, this_week.credited_minutes_in_period),

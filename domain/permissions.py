@@ -29,6 +29,9 @@ class Action(StrEnum):
     ATTENDANCE = "attendance"
     PROGRESS = "progress"
     RULE_ABSENCE = "rule_absence"
+    ENFORCE = "enforce"  # what follows a tidak sah: a warning, the hours again, closing
+    LETTERHEAD = "letterhead"
+    NIP = "nip"
     CORRECT = "correct"
     LINK_GROUP = "link_group"
     DIGEST = "digest"
@@ -61,6 +64,11 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     # Supervisors flag, prosecutors decide whether an absence had a valid reason.
     Action.RULE_ABSENCE: frozenset({Role.ADMIN, Role.JAKSA}),
     Action.CORRECT: frozenset({Role.ADMIN, Role.JAKSA}),
+    # KUHP Pasal 85 ayat 7 is the prosecutor's to carry out, as the ruling is.
+    Action.ENFORCE: frozenset({Role.ADMIN, Role.JAKSA}),
+    # An agency's letterhead is its operator's; a NIP is each official's own.
+    Action.LETTERHEAD: frozenset({Role.ADMIN}),
+    Action.NIP: frozenset({Role.ADMIN, Role.JAKSA, Role.PK, Role.PENGAWAS, Role.PEJABAT}),
     Action.LINK_GROUP: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
     Action.DIGEST: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
     Action.REPORT: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),

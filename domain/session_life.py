@@ -2,7 +2,8 @@
 
 planned → cancelled, or moved (still planned, another day) → in progress (checked in) →
 attended (checked out); or planned → absent (reported) → absent, ruled *sah* or *tidak sah*;
-or planned → excused (the offender's leave, once ruled *sah*). The jaksa's corrections are
+or planned → excused (the offender's leave, once ruled *sah*); a ruling can be changed
+later, with a reason. The jaksa's corrections are
 steps too: an attendance record is corrected or voided, and an absence (ruled or not) is
 withdrawn and becomes attendance. Every use case that changes a session asks :func:`allows`
 first, so the record never says both "attended" and "absent" for one session, and a refusal
@@ -34,6 +35,7 @@ class Step(StrEnum):
     CORRECT_ATTENDANCE = "correct_attendance"  # the jaksa sets a record's times
     VOID_ATTENDANCE = "void_attendance"  # the jaksa voids a record entered by mistake
     CORRECT_ABSENCE = "correct_absence"  # the jaksa withdraws an absence: attended after all
+    CHANGE_RULING = "change_ruling"  # the jaksa turns a ruling around, with a reason
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ def life_of(facts: Facts) -> Life:
 
 _CORRECTIONS = frozenset({Step.CORRECT_ATTENDANCE, Step.VOID_ATTENDANCE})
 _ABSENCE_CORRECTION = frozenset({Step.CORRECT_ABSENCE})
+_RULED = _ABSENCE_CORRECTION | {Step.CHANGE_RULING}
 
 _ALLOWED: dict[Life, frozenset[Step]] = {
     Life.PLANNED: frozenset(
@@ -80,8 +83,9 @@ _ALLOWED: dict[Life, frozenset[Step]] = {
     # The other side's report of a day still waiting for the jaksa (the pengawas's beside
     # the offender's) is kept beside it; a ruled, excused or cancelled day takes none.
     Life.ABSENT: frozenset({Step.RULE, Step.REPORT_ABSENCE}) | _ABSENCE_CORRECTION,
-    Life.ABSENT_VALID: _ABSENCE_CORRECTION,
-    Life.ABSENT_INVALID: _ABSENCE_CORRECTION,
+    # A ruling stands until the jaksa changes it, saying why (the old one is kept).
+    Life.ABSENT_VALID: _RULED,
+    Life.ABSENT_INVALID: _RULED,
 }
 
 

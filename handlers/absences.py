@@ -30,12 +30,11 @@ from handlers.forms import (
     Step,
     build,
 )
-from handlers.guards import button, refuse_object, stale
 from handlers.registry import ABSENT, LEAVE
 from handlers.render import session_line
 from handlers.supervision import CODE_RE, Photo
 from services import absences, evidence
-from services.absences import CATEGORIES, REASON_MAX, RULE, Outcome
+from services.absences import CATEGORIES, REASON_MAX, Outcome
 from services.attendance import Message
 from texts.formatting import format_day
 
@@ -316,42 +315,6 @@ LEAVE_FLOW = Form(
     ),
     timeout_seconds=TIMEOUT_SECONDS,
 )
-
-
-@button(Action.RULE_ABSENCE)
-async def rule(req: Request) -> None:
-    query = req.update.callback_query
-    assert query is not None
-    parts = callbacks.decode(query.data, RULE, 2)
-    absence_id = callbacks.decode_int(parts[1]) if parts else None
-    if parts is None or parts[0] not in ("s", "t") or absence_id is None:
-        await stale(req)
-        return
-    result = await absences.rule_absence(req.origin, absence_id=absence_id, valid=parts[0] == "s")
-    case = result.case
-    if result.outcome is Outcome.STALE or case is None:
-        await stale(req)
-        return
-    if result.outcome is Outcome.NOT_YOURS:
-        await refuse_object(req, f"absence:{absence_id}")
-        return
-    if result.outcome is Outcome.ALREADY:
-        await query.answer(req.texts.plain("absence.already_ruled"), show_alert=True)
-        return
-    if result.outcome is not Outcome.DONE:
-        await stale(req)  # any other refusal: the press no longer holds
-        return
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    key = "absence.ruled_valid" if result.ruling == "sah" else "absence.ruled_invalid"
-    await req.reply(
-        req.texts(
-            key,
-            code=case.code,
-            consequence=req.texts.plain(f"consequence.{case.consequence.value}"),
-            penalty=case.replaced_penalty,
-        )
-    )
 
 
 def conversations() -> list[ConversationHandler[ContextTypes.DEFAULT_TYPE]]:

@@ -25,8 +25,9 @@ from handlers.guards import refuse_object
 from handlers.registry import CORRECT
 from handlers.render import progress_line
 from handlers.supervision import CODE_RE
-from services import corrections
+from services import consequences, corrections
 from services.attendance import Message
+from services.consequences import Outcome as ChangeOutcome
 from services.corrections import REASON_MIN, Corrected, Outcome
 from texts import Html
 from texts.formatting import format_day, format_duration
@@ -37,6 +38,7 @@ RECORD, ABSENCE = "a", "b"  # a choice's kind: an attendance record, an absence
 _RANGE = re.compile(
     r"^\s*(\S+)\s*[-–]\s*(\S+)\s+(?:(?:istirahat|break)\s+(\d{1,3})\s+)?(.+)$", re.I
 )
+_RULING = re.compile(r"^\s*(tidak\s+sah|sah|not\s+valid|invalid|valid)\s+(.{3,})$", re.I)
 _VOID = re.compile(r"^\s*(hapus|void)\s+(.+)$", re.IGNORECASE)
 _DONE = {
     Outcome.VOIDED: "correction.voided",
@@ -124,6 +126,8 @@ async def _change(req: Request, draft: Draft, text: str) -> Next:
     first = parse_time(found.group(1)) if found else None
     last = parse_time(found.group(2)) if found else None
     times = found is not None and first is not None and last is not None
+    if draft.get("absence_id") and (turned := _RULING.match(text)):
+        return await _change_ruling(req, draft, turned)
     if draft.get("absence_id"):
         # Times and a reason turn the absence into attendance; there is nothing to void.
         if not times:
@@ -159,6 +163,30 @@ async def _change(req: Request, draft: Draft, text: str) -> Next:
     else:
         raise Invalid(_ask_again(req, draft))
     return await _answer(req, draft, result)
+
+
+async def _change_ruling(req: Request, draft: Draft, turned: re.Match[str]) -> Next:
+    """ "sah <alasan>" or "tidak sah <alasan>": the jaksa turns a ruling around; the old one
+    stays on record."""
+    valid = turned.group(1).lower() in ("sah", "valid")
+    result = await consequences.change_ruling(
+        req.origin, absence_id=int(draft["absence_id"]), valid=valid, reason=turned.group(2)
+    )
+    ruling = req.texts.plain(f"correction.ruling.{'sah' if valid else 'tidak_sah'}")
+    if result.outcome is ChangeOutcome.BAD_REASON:
+        raise Invalid(_ask_again(req, draft))
+    if result.outcome is ChangeOutcome.NOT_YOURS and result.case is not None:
+        await refuse_object(req, f"case:{result.case.id}")
+        raise Finished()
+    if result.outcome is ChangeOutcome.SAME:
+        raise Finished(req.texts("ruling.same", ruling=ruling))
+    if result.outcome is ChangeOutcome.NOT_NOW:
+        raise Finished(req.texts("ruling.not_ruled"))
+    if result.outcome is not ChangeOutcome.DONE or result.case is None:
+        raise Finished(req.texts("stale_button"))
+    day = format_day(date.fromisoformat(draft["absence_day"]), req.texts.lang)
+    await req.reply(req.texts("ruling.changed", code=result.case.code, day=day, ruling=ruling))
+    return DONE
 
 
 async def _answer(req: Request, draft: Draft, result: Corrected) -> Next:

@@ -22,7 +22,7 @@ from handlers.context import Request, load_actor, services_of
 from handlers.guards import button, command, refuse_object, stale
 from services import digest as digests
 from services import groups
-from services.charts import render_digest_png
+from services.digest_post import digest_post
 from services.groups import Answered, Outcome
 from services.origin import Origin
 from texts import for_user
@@ -144,8 +144,13 @@ async def digest_now(req: Request) -> None:
     result = await digests.compute(
         store, cases, week_start=reported_week(today), today=today, now=req.now
     )
-    await req.reply(digests.render(req.texts, title, result))
-    await req.context.bot.send_photo(req.chat_id, photo=await render_digest_png(result, req.texts))
+    # One photo: the chart, captioned with the digest (or its headline, the rest after it).
+    post = await digest_post(req.texts, title, result)
+    await req.context.bot.send_photo(
+        req.chat_id, photo=post.photo, caption=post.caption, parse_mode=ParseMode.HTML
+    )
+    for part in post.follow_up:
+        await req.reply(part)
     await req.audit("digest.viewed", subject=f"chat:{req.chat_id}")
 
 

@@ -4,7 +4,7 @@ from domain.permissions import Action
 from handlers.context import Request
 from handlers.guards import command
 from handlers.render import left_text, progress_line, session_line
-from services import sessions
+from services import consequences, sessions
 from services.figures import figures_of
 from texts import join_lines
 from texts.formatting import format_day
@@ -33,6 +33,14 @@ async def progress(req: Request) -> None:
                 deadline=format_day(case.deadline, req.texts.lang),
             ),
         ]
+        standing = await consequences.standing_of(store, case, site, req.now)
+        if standing.violations:
+            follows = req.texts.plain(f"follows.{case.consequence.value}").format(
+                penalty=case.replaced_penalty
+            )
+            lines.append(
+                req.texts("progress.violations", count=standing.violations, follows=follows)
+            )
         if figures.completed:
             lines.append(req.texts("progress.done"))
         elif upcoming:

@@ -50,6 +50,10 @@ PROGRESS = CommandSpec("progres", "progress", Action.PROGRESS, "cmd.progress")
 ABSENT = CommandSpec("tidakhadir", "absent", Action.ATTENDANCE, "cmd.absent")
 LEAVE = CommandSpec("izin", "leave", Action.PROGRESS, "cmd.leave")
 CORRECT = CommandSpec("koreksi", "correct", Action.CORRECT, "cmd.correct")
+WARN = CommandSpec("teguran", "warn", Action.ENFORCE, "cmd.warn")
+CLOSE = CommandSpec("tutup", "close", Action.ENFORCE, "cmd.close")
+LETTERHEAD = CommandSpec("kop", "letterhead", Action.LETTERHEAD, "cmd.letterhead")
+NIP = CommandSpec("nip", "nip", Action.NIP, "cmd.nip")
 DIGEST = CommandSpec("ringkasan", "digest", Action.DIGEST, "cmd.digest")
 REPORT = CommandSpec("laporan", "report", Action.REPORT, "cmd.report")
 DIGEST_SETTINGS = CommandSpec(
@@ -73,6 +77,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     SITES,
     RESCHEDULE,
     CORRECT,
+    WARN,
+    CLOSE,
     DIGEST,
     DIGEST_SETTINGS,
     REPORT,
@@ -81,6 +87,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     PEOPLE,
     REVOKE,
     NEW_AGENCY,
+    LETTERHEAD,
+    NIP,
     HOLIDAYS,
     STATUS,
     CANCEL,

@@ -1,16 +1,15 @@
 """Renderers that more than one feature module shows: a role, a rule's problem, a session,
-a new case's plan, an invitation.
+a new case's plan, an invitation and its printable card.
 
 Feature modules (one per command) never import each other; what two of them show alike
 lives here, below them. Formatting that needs no ``Request`` (dates, hours, weekdays) is in
 ``texts/formatting.py``.
 """
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import segno
+from telegram import InputFile
 from telegram.constants import ParseMode
 
 from domain.cases import Problem
@@ -19,6 +18,7 @@ from domain.models import Agency, Case, Session, Site
 from domain.roles import Role
 from domain.schedule import Plan
 from handlers.context import Request
+from services import invitation_card
 from texts import Html, Texts, join_lines
 from texts.formatting import (
     format_day,
@@ -90,8 +90,14 @@ async def send_invitation(
     site: Site | None = None,
     case: Case | None = None,
 ) -> None:
-    """The deep link in a caption under its QR code: one message to forward or print."""
-    link = f"https://t.me/{req.context.bot.username}?start={token}"
+    """The invitation's card (``services.invitation_card``) as a photo, the deep link and
+    what it grants in its caption, to forward; then the same card as an A6 PDF, to print.
+
+    The token is shown only here, once (only its hash is stored), so the PDF is sent at once
+    rather than behind a button that could not draw it again later. Both go out within the
+    update's turn, photo first, like every reply: a redelivered update sends neither again."""
+    username = req.context.bot.username
+    link = f"https://t.me/{username}?start={token}"
     caption = req.texts(
         "invite.created",
         role=role_name(req.texts, role),
@@ -105,16 +111,25 @@ async def send_invitation(
         caption = Html(
             caption + "\n" + req.texts("invite.for_case", code=case.code, name=case.offender_name)
         )
-    await req.context.bot.send_photo(
-        req.chat_id, photo=qr_png(link), caption=caption, parse_mode=ParseMode.HTML
+    card = await invitation_card.card_for_token(
+        req.db.reader(), token, bot_username=username, texts=req.texts, now=req.now
     )
-
-
-def qr_png(text: str) -> bytes:
-    """A QR code large enough to scan from a printed A6 sheet or another phone's screen."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=10, border=4)
-    return buffer.getvalue()
+    if card is None:  # only a link already used or expired has no card: the link alone
+        await req.reply(caption)
+        return
+    drawn = await invitation_card.render(card)
+    await req.context.bot.send_photo(
+        req.chat_id,
+        photo=InputFile(drawn.png, filename=f"{card.file_stem}.png"),
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+    )
+    await req.context.bot.send_document(
+        req.chat_id,
+        document=InputFile(drawn.pdf, filename=f"{card.file_stem}.pdf"),
+        caption=req.texts("card.pdf_caption"),
+        parse_mode=ParseMode.HTML,
+    )
 
 
 def progress_line(req: Request, progress: Progress) -> Html:

@@ -18,7 +18,7 @@ from handlers.context import Request
 from handlers.guards import button, command, refuse_object, stale
 from handlers.keyboards import choices
 from handlers.render import session_line
-from services import cases
+from services import cases, consequences
 from services.cases import Sight
 from services.figures import figures_of
 from services.sessions import ahead
@@ -56,6 +56,7 @@ async def case_view(req: Request, case: Case) -> Html:
             planned=format_hours(planned_minutes),
         )
     ]
+    standing = await consequences.standing_of(store, case, site, req.now)
     if planned_minutes < case.hours_total * 60:
         lines.append(
             req.texts(
@@ -63,14 +64,35 @@ async def case_view(req: Request, case: Case) -> Html:
                 short=format_hours(case.hours_total * 60 - planned_minutes),
             )
         )
+    elif standing.shortfall_minutes and not figures.completed:
+        # Sessions lost (absent, sent home) that nothing replaces yet.
+        lines.append(
+            req.texts("schedule.unplanned", hours=format_hours(standing.shortfall_minutes))
+        )
+    if standing.violations and not authority.follows_from_office(req.actor):
+        lines.append(_violations_line(req, case, standing.violations))
     if authority.follows_from_office(req.actor):
         lines += await _staff_notes(req, case, figures)
+        if standing.violations or standing.warnings:
+            lines.append(
+                req.texts(
+                    "schedule.violations", count=standing.violations, warnings=standing.warnings
+                )
+            )
     if upcoming:
         lines.append(req.texts("schedule.next_header"))
         lines += [session_line(req, s, site) for s in upcoming]
     else:
         lines.append(req.texts("schedule.no_upcoming"))
     return join_lines(lines)
+
+
+def _violations_line(req: Request, case: Case, count: int) -> Html:
+    """To the offender: how many, and what the decision says happens next."""
+    follows = req.texts.plain(f"follows.{case.consequence.value}").format(
+        penalty=case.replaced_penalty
+    )
+    return req.texts("progress.violations", count=count, follows=follows)
 
 
 async def _staff_notes(req: Request, case: Case, figures: CaseFigures) -> list[Html]:

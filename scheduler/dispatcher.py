@@ -27,7 +27,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from domain.reminders import still_stands
-from services import metrics
+from services import closing_record, metrics
 from services.log_throttle import LogThrottle
 from storage.db import Database
 from storage.repositories.outbox import OutboxRow
@@ -64,10 +64,18 @@ def _markup(payload: dict[str, object]) -> InlineKeyboardMarkup | None:
     )
 
 
-async def _send(bot: Bot, row: OutboxRow) -> Message:
+async def _send(bot: Bot, row: OutboxRow, db: Database, now: datetime) -> Message:
     payload = row.payload
+    if isinstance(document := payload.get("document"), dict):
+        return await _send_document(bot, row, db, now, int(document["case_id"]))
     if "png_b64" in payload:
-        return await bot.send_photo(row.chat_id, photo=base64.b64decode(str(payload["png_b64"])))
+        caption = payload.get("caption")
+        return await bot.send_photo(
+            row.chat_id,
+            photo=base64.b64decode(str(payload["png_b64"])),
+            caption=str(caption) if caption else None,
+            parse_mode=ParseMode.HTML if caption else None,
+        )
     if row.kind == "location":
         return await bot.send_location(
             row.chat_id,
@@ -79,6 +87,23 @@ async def _send(bot: Bot, row: OutboxRow) -> Message:
         str(payload["text"]),
         parse_mode=ParseMode.HTML,
         reply_markup=_markup(payload),
+    )
+
+
+async def _send_document(
+    bot: Bot, row: OutboxRow, db: Database, now: datetime, case_id: int
+) -> Message:
+    """A case's closing record, made on its first sending and kept (the same file after)."""
+    content = await closing_record.kept_or_made(db, case_id, now=now)
+    if content is None:  # the case was reopened by a correction before this went out
+        raise BadRequest("the case's record no longer stands")
+    caption = row.payload.get("caption")
+    return await bot.send_document(
+        row.chat_id,
+        document=content,
+        filename=str(row.payload.get("filename") or "berita-acara.pdf"),
+        caption=str(caption) if caption else None,
+        parse_mode=ParseMode.HTML if caption else None,
     )
 
 
@@ -175,7 +200,7 @@ async def _deliver(
     failures: LogThrottle,
 ) -> None:
     try:
-        message = await _send(bot, row)
+        message = await _send(bot, row, db, now)
     except RetryAfter as exc:
         async with db.transaction() as tx:
             await tx.outbox.retry_later(

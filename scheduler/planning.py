@@ -13,7 +13,7 @@ from domain.callback_data import Prefix
 from domain.digest import reported_week
 from domain.reminders import Due, FollowUp, Kind, ReminderSettings, plan_followups, plan_reminders
 from services import digest as digests
-from services.charts import render_digest_png
+from services.digest_post import digest_post
 from services.scheduling import days_off_between
 from storage.db import Database
 from texts import Texts, for_user, join_lines
@@ -214,25 +214,32 @@ async def plan_digests(db: Database, now: datetime) -> int:
         result = await digests.compute(
             store, cases, week_start=week_start, today=moment.date(), now=moment
         )
-        texts = Texts(group.language)
-        chart = base64.b64encode(await render_digest_png(result, texts)).decode("ascii")
+        post = await digest_post(Texts(group.language), agency.name, result)
         async with db.transaction() as tx:
-            added += await tx.outbox.add(
+            # One photo with the digest as its caption; the whole text after it only when it
+            # does not fit. Planned after the photo, so it goes after it (the outbox keeps a
+            # chat's order), and only with it: a digest planned once is never planned again.
+            planned = await tx.outbox.add(
                 dedupe_key=key,
                 chat_id=group.chat_id,
                 kind="digest",
-                payload={"text": digests.render(texts, agency.name, result)},
+                payload={
+                    "png_b64": base64.b64encode(post.photo).decode("ascii"),
+                    "caption": post.caption,
+                },
                 due_at=moment,
                 now=now,
             )
-            await tx.outbox.add(
-                dedupe_key=f"{key}:chart",
-                chat_id=group.chat_id,
-                kind="digest.chart",
-                payload={"png_b64": chart},
-                due_at=moment,
-                now=now,
-            )
+            added += planned
+            for i, part in enumerate(post.follow_up if planned else ()):
+                await tx.outbox.add(
+                    dedupe_key=f"{key}:text:{i}",
+                    chat_id=group.chat_id,
+                    kind="digest.text",
+                    payload={"text": part},
+                    due_at=moment,
+                    now=now,
+                )
     return added
 
 
@@ -323,6 +330,7 @@ async def plan_weekly_alerts(db: Database, now: datetime, zone: str) -> int:
         for person_id in {case.jaksa_person_id, case.pk_person_id} - {None}:
             assert person_id is not None
             followers.setdefault(person_id, []).append((case.code, case.offender_name, done))
+    # Why each is at risk, said in the reader's words below.
     added = 0
     async with db.transaction() as tx:
         for person_id, items in followers.items():
@@ -332,7 +340,12 @@ async def plan_weekly_alerts(db: Database, now: datetime, zone: str) -> int:
             texts = for_user(person.language_code)
             lines = [texts("alert.weekly_header")]
             lines += [
-                texts("alert.weekly_done" if done else "alert.weekly_risk", code=code, name=name)
+                texts(
+                    "alert.weekly_done" if done else "alert.weekly_risk",
+                    code=code,
+                    name=name,
+                    reasons=digests.risk_words(texts, summary, code),
+                )
                 for code, name, done in sorted(items)
             ]
             added += await tx.outbox.add(

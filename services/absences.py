@@ -19,7 +19,7 @@ from domain.callback_data import Prefix
 from domain.cases import CaseStatus
 from domain.models import Case, Session, Site
 from domain.session_life import Life, Step, allows
-from services import attendance, notices, sessions
+from services import attendance, consequences, notices, sessions
 from services.attendance import Message, Photo
 from services.origin import Origin
 from services.scope import supervising_scope
@@ -29,6 +29,7 @@ from texts.formatting import format_day
 
 CATEGORIES = ("sakit", "izin", "tanpa_keterangan", "lainnya")
 REASON_MAX = 300
+RULING_REASON_MIN = 3  # a *tidak sah* says why
 SUPERVISOR, OFFENDER = "pengawas", "terpidana"  # who reported it: the ``source`` column
 RULE = Prefix.RULE
 NOTICE_KIND = "alert.absence"
@@ -221,9 +222,11 @@ async def request_leave(
         return await _report(store, origin, case, day, "izin", OFFENDER, reason, message, photo)
 
 
-async def rule_absence(origin: Origin, *, absence_id: int, valid: bool) -> Ruled:
+async def rule_absence(origin: Origin, *, absence_id: int, valid: bool, reason: str = "") -> Ruled:
     """The jaksa of the case's Kejari rules once, while the absence stands (a correction did
-    not withdraw it); *tidak sah* records the consequence."""
+    not withdraw it). *Tidak sah* takes a reason and records the consequence the decision
+    ordered; the offender and the PK are told either way."""
+    reason = " ".join(reason.split())
     async with origin.transaction() as store:
         absence = await store.attendance.absence(absence_id)
         case = await store.cases.get(int(str(absence["case_id"]))) if absence else None
@@ -241,9 +244,16 @@ async def rule_absence(origin: Origin, *, absence_id: int, valid: bool) -> Ruled
             ruled = absence["ruling"] is not None and absence["withdrawn_at"] is None
             refused = Outcome.ALREADY if ruled else Outcome.STALE
             return Ruled(refused, case=case, ruling=ruling, life=life)
+        if len(reason) > REASON_MAX or (not valid and len(reason) < RULING_REASON_MIN):
+            return Ruled(Outcome.BAD_REASON, case=case, ruling=ruling)
         consequence = None if valid else f"{case.consequence.value}: {case.replaced_penalty}"
         if not await store.attendance.rule_absence(
-            absence_id, ruling=ruling, consequence=consequence, by=origin.person_id, now=origin.now
+            absence_id,
+            ruling=ruling,
+            consequence=consequence,
+            by=origin.person_id,
+            now=origin.now,
+            reason=reason or None,
         ):
             return Ruled(Outcome.ALREADY, case=case, ruling=ruling, life=life)
         await store.audit.append(
@@ -252,7 +262,25 @@ async def rule_absence(origin: Origin, *, absence_id: int, valid: bool) -> Ruled
             detail={"absence_id": absence_id, "ruling": ruling},
             **origin.audit_fields(),
         )
+        await consequences.tell_ruling(store, origin, case, absence_id, day, ruling, reason)
     return Ruled(Outcome.DONE, case=case, ruling=ruling)
+
+
+async def rulable(store: Store, origin: Origin, absence_id: int) -> Ruled:
+    """Whether this jaksa may still rule the absence (before asking for a reason)."""
+    absence = await store.attendance.absence(absence_id)
+    case = await store.cases.get(int(str(absence["case_id"]))) if absence else None
+    if absence is None or case is None:
+        return Ruled(Outcome.STALE)
+    if not authority.manages_case(origin.actor, case):
+        return Ruled(Outcome.NOT_YOURS, case=case)
+    site = await store.sites.get(case.site_id)
+    assert site is not None
+    life = await sessions.life_on(store, case, site, date.fromisoformat(str(absence["day"])))
+    if absence["withdrawn_at"] is not None or not allows(life, Step.RULE):
+        ruled = absence["ruling"] is not None and absence["withdrawn_at"] is None
+        return Ruled(Outcome.ALREADY if ruled else Outcome.STALE, case=case, life=life)
+    return Ruled(Outcome.DONE, case=case)
 
 
 # -- inside the use cases -------------------------------------------------------------------

@@ -66,3 +66,39 @@ async def create_agency(
             **origin.audit_fields(),
         )
     return Created(Outcome.SAVED, agency=agency)
+
+
+ADDRESS_MIN, ADDRESS_MAX = 5, 200
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def logo_acceptable(content: bytes) -> bool:
+    """A PNG or JPEG of at most 2 MB: what the documents' letterhead can print."""
+    return len(content) <= LOGO_MAX_BYTES and content.startswith(_IMAGE_MAGIC)
+
+
+async def set_letterhead(
+    origin: Origin, *, agency_id: int, address: str | None, logo: bytes | None
+) -> bool:
+    """The agency's letterhead for its documents (the Berita Acara, warnings); None leaves
+    a part as it was. False if the actor does not manage the agency or the parts are bad."""
+    if not authority.may(origin.actor, Action.LETTERHEAD):
+        return False
+    if not authority.manages_agency(origin.actor, agency_id):
+        return False
+    if address is not None and not ADDRESS_MIN <= len(address) <= ADDRESS_MAX:
+        return False
+    if logo is not None and not logo_acceptable(logo):
+        return False
+    async with origin.transaction() as store:
+        if await store.agencies.get(agency_id) is None:
+            return False
+        await store.consequences.set_letterhead(agency_id, address=address, logo=logo)
+        await store.audit.append(
+            action="agency.letterhead",
+            subject=f"agency:{agency_id}",
+            detail={"address": address is not None, "logo": logo is not None},
+            **origin.audit_fields(),
+        )
+    return True

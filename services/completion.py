@@ -5,7 +5,8 @@ sentence's total, and a correction can take them below it again. Each of them ca
 ``settle`` inside its own transaction, so the case's status always follows its ledger, and
 the jaksa, the PK and the offender hear of a completion however it came about. Their notices
 are outbox rows written in that same transaction: they go out once, survive a crash, and are
-paced with everything else the bot sends on its own.
+paced with everything else the bot sends on its own. A completion records how the case
+ended and queues its Berita Acara (``services.closing_record``); a reopening voids both.
 """
 
 from datetime import datetime
@@ -13,7 +14,7 @@ from datetime import datetime
 from domain.cases import CaseStatus
 from domain.ledger import Ledger
 from domain.models import Case
-from services import notices
+from services import closing_record, notices
 from storage.repositories import Store
 
 COMPLETED_NOTICE = "notice.case_completed"
@@ -26,9 +27,25 @@ async def settle(store: Store, case: Case, ledger: Ledger, *, now: datetime) -> 
     """
     if ledger.completed and case.status is CaseStatus.ACTIVE:
         await store.cases.complete(case.id, now=now)
-        return await _announce(store, case, now)
+        minutes = case.hours_total * 60
+        await store.consequences.close(
+            case.id,
+            outcome="selesai",
+            consequence=None,
+            minutes_total=minutes,
+            minutes_credited=minutes,
+            penalty_ordered=None,
+            penalty_part=None,
+            basis=None,
+            reason=None,
+            by=None,
+            now=now,
+        )
+        written = await _announce(store, case, now)
+        return written + await closing_record.deliver(store, case, now=now)
     if not ledger.completed and case.status is CaseStatus.COMPLETED:
         await store.cases.reopen(case.id)
+        await store.consequences.reopened(case.id)
     return 0
 
 

@@ -51,6 +51,7 @@ async def compute(
     week = week_of(week_start)
     figures = await figures_by_case(store, reported, week, now=now)
     ahead = await store.cases.planned_minutes_from(ids, today)
+    violations = await store.consequences.violations_by_case(ids)
     standings = [
         CaseStanding(
             code=case.code,
@@ -60,6 +61,7 @@ async def compute(
             deadline=case.deadline,
             figures=figures[case.id],
             planned_minutes_ahead=ahead.get(case.id, 0),
+            violations=violations.get(case.id, 0),
         )
         for case in reported
     ]
@@ -77,6 +79,11 @@ def _completed_on(case: Case, site: Site) -> date | None:
     if case.status is not CaseStatus.COMPLETED or case.closed_at is None:
         return None
     return case.closed_at.astimezone(ZoneInfo(site.timezone)).date()
+
+
+def risk_words(texts: Texts, digest: Digest, code: str) -> str:
+    """ "jadwal tersisa tidak cukup, 2 pelanggaran atau lebih": why a case is at risk."""
+    return ", ".join(texts.plain(f"risk.{r}") for r in digest.risk_reasons.get(code, ()))
 
 
 def render(texts: Texts, title: str, digest: Digest) -> Html:
@@ -103,7 +110,10 @@ def render(texts: Texts, title: str, digest: Digest) -> Html:
     ]
     if digest.at_risk:
         lines.append(texts("digest.at_risk_header", count=len(digest.at_risk)))
-        lines += [texts("digest.at_risk_line", code=c, initials=i) for c, i in digest.at_risk]
+        lines += [
+            texts("digest.at_risk_line", code=c, initials=i, reasons=risk_words(texts, digest, c))
+            for c, i in digest.at_risk
+        ]
     else:
         lines.append(texts("digest.no_risk"))
     return join_lines(lines)

@@ -6,6 +6,7 @@ and the notice to the person lose their role together; the caller then shrinks t
 person's command menu, which is a Telegram call and no part of the record.
 """
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -181,3 +182,31 @@ async def revoke_membership(origin: Origin, membership_id: int) -> Revocation:
             agency=agency.name,
         )
     return found
+
+
+_NIP = re.compile(r"^\d{18}$")
+
+
+def nip_acceptable(nip: str) -> bool:
+    """A civil servant's NIP: 18 digits (birth date, appointment, sex, number)."""
+    return bool(_NIP.match(nip))
+
+
+async def set_nip(origin: Origin, nip: str) -> bool:
+    """Each official sets their own NIP, printed under their signature on documents."""
+    nip = nip.replace(" ", "").replace(".", "")
+    if origin.person_id is None or not nip_acceptable(nip):
+        return False
+    async with origin.transaction() as store:
+        await store.consequences.set_nip(origin.person_id, nip)
+        await store.audit.append(
+            action="person.nip",
+            subject=f"person:{origin.person_id}",
+            detail={},
+            **origin.audit_fields(),
+        )
+    return True
+
+
+async def nip_of(store: Store, person_id: int) -> str | None:
+    return await store.consequences.nip_of(person_id)

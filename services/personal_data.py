@@ -100,6 +100,7 @@ async def purge_case(store: Store, case: Case, *, retention: timedelta, now: dat
     paths = [Path(p) for p in await store.attendance.evidence_paths_of_case(case.id)]
     await store.cases.anonymise(case.id, code=case.code, now=now)
     await store.attendance.forget_evidence_of_case(case.id)
+    await store.consequences.forget_case(case.id)  # the Berita Acara names the person
     if case.offender_person_id is not None:
         await store.people.anonymise_if_unattached(case.offender_person_id)
     deleted = 0

@@ -1,5 +1,6 @@
 """Turning a case into planned sessions, with the national calendar and the site's load."""
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,12 @@ async def plan_and_store(
     now: datetime,
     from_day: date | None = None,
     minutes_needed: int | None = None,
+    offender_minutes_booked: Mapping[date, int] | None = None,
 ) -> Plan:
-    """Plan the case's sessions and store them; the plan says any shortfall."""
+    """Plan the case's sessions and store them; the plan says any shortfall.
+
+    ``offender_minutes_booked``: what the offender already has on a day (their sessions
+    kept when the lost hours are planned again), counted against the daily cap."""
     first = max(case.start_date, from_day or case.start_date)
     plan = plan_case(
         case.terms,
@@ -38,6 +43,7 @@ async def plan_and_store(
         site_bookings=await store.cases.site_bookings(
             site.id, first, case.deadline, excluding_case=case.id
         ),
+        offender_minutes_booked=offender_minutes_booked or {},
         minutes_needed=minutes_needed,
         from_day=from_day,
     )

@@ -15,6 +15,7 @@ COLUMNS: tuple[Role | None, ...] = (*Role, None)
 PHRASES = {
     "sending a filled file": Action.IMPORT,
     "ruling an absence": Action.RULE_ABSENCE,
+    "planning lost hours again": Action.ENFORCE,
     "adding the bot to a group": Action.LINK_GROUP,
 }
 _REFUSED = {"refused", "the bot leaves"}

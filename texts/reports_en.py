@@ -21,6 +21,40 @@ LABELS: dict[str, str] = {
     "xlsx.invalid": "Not valid",
     "xlsx.completed": "Completed",
     "xlsx.status": "Status",
+    "xlsx.percent_done": "Done (hours to date ÷ hours ordered)",
+    "xlsx.total": "Total",
+    "xlsx.case_count": "{count} cases",
+    "xlsx.agency": "Agency",
+    "xlsx.all_agencies": "All agencies",
+    "xlsx.period": "Period",
+    "xlsx.made": "Made",
+    "xlsx.site_title": "{site} — {month}",
+    "xlsx.site_host": "Host agency: {host} · {address}",
+    "xlsx.note_planned": (
+        "Sessions due: sessions already over when the report was made; sessions still to "
+        "come are not counted."
+    ),
+    "xlsx.note_hours": (
+        "Hours have one decimal and are never rounded up. A total is worked out from its "
+        "minutes, so it may be slightly more than the rows above it add up to."
+    ),
+    "xlsx.prepared_by": "Prepared by,",
+    "xlsx.acknowledged_by": "Acknowledged by,",
+    "xlsx.signature_line": "(..............................................)",
+    "xlsx.signature_id": "Employee no.",
+    #: the footer of every printed page; &P is the page, &N the number of pages
+    "xlsx.page": "Page &P of &N",
+    # The month's absences
+    "xlsx.absences_sheet": "Absences",
+    "xlsx.absences_title": "Absences and rulings — {month}",
+    "xlsx.no_absences": "No absences this month.",
+    "xlsx.day": "Date",
+    "xlsx.category": "Reason",
+    "xlsx.reason": "Details",
+    "xlsx.reported_by": "Reported by",
+    "xlsx.ruling": "Ruling",
+    "xlsx.ruled_by": "Ruled by",
+    "xlsx.ruled_at": "Ruled at",
     # A case's PDF
     "pdf.document_title": "Community service {code}",
     "pdf.title": "Community-service sentence summary — {code}",
@@ -33,6 +67,8 @@ LABELS: dict[str, str] = {
     "pdf.credited": "Hours credited",
     "pdf.credited_terms": "{credited} of {total} hours — status: {status}",
     "pdf.sessions": "Sessions",
+    "pdf.violations": "Violations",
+    "pdf.violations_terms": "{count} (not valid, or sent home for behaviour); warnings: {warnings}",
     "pdf.sessions_terms": (
         "{held} day(s) present, {planned} session(s) due so far, "
         "{absences} absence(s) ({invalid} not valid)"
@@ -80,4 +116,6 @@ LABELS: dict[str, str] = {
     "ruling.sah": "valid",
     "ruling.tidak_sah": "not valid",
     "ruling.pending": "pending",
+    "source.pengawas": "supervisor",
+    "source.terpidana": "offender",
 }

@@ -26,6 +26,40 @@ LABELS: dict[str, str] = {
     "xlsx.invalid": "Tidak sah",
     "xlsx.completed": "Selesai",
     "xlsx.status": "Status",
+    "xlsx.percent_done": "Capaian (jam total ÷ jam putusan)",
+    "xlsx.total": "Jumlah",
+    "xlsx.case_count": "{count} kasus",
+    "xlsx.agency": "Instansi",
+    "xlsx.all_agencies": "Semua instansi",
+    "xlsx.period": "Periode",
+    "xlsx.made": "Dibuat",
+    "xlsx.site_title": "{site} — {month}",
+    "xlsx.site_host": "Instansi tuan rumah: {host} · {address}",
+    "xlsx.note_planned": (
+        "Sesi terjadwal: sesi yang sudah lewat saat laporan dibuat; sesi yang belum "
+        "berlangsung tidak dihitung."
+    ),
+    "xlsx.note_hours": (
+        "Jam ditulis dengan satu desimal dan tidak pernah dibulatkan ke atas. Jumlah dihitung "
+        "dari menitnya, sehingga dapat sedikit lebih besar dari penjumlahan baris di atasnya."
+    ),
+    "xlsx.prepared_by": "Dibuat oleh,",
+    "xlsx.acknowledged_by": "Mengetahui,",
+    "xlsx.signature_line": "(..............................................)",
+    "xlsx.signature_id": "NIP.",
+    #: the footer of every printed page; &P is the page, &N the number of pages
+    "xlsx.page": "Halaman &P dari &N",
+    # The month's absences
+    "xlsx.absences_sheet": "Ketidakhadiran",
+    "xlsx.absences_title": "Ketidakhadiran dan keputusannya — {month}",
+    "xlsx.no_absences": "Tidak ada ketidakhadiran pada bulan ini.",
+    "xlsx.day": "Tanggal",
+    "xlsx.category": "Alasan",
+    "xlsx.reason": "Keterangan",
+    "xlsx.reported_by": "Dilaporkan oleh",
+    "xlsx.ruling": "Keputusan",
+    "xlsx.ruled_by": "Diputuskan oleh",
+    "xlsx.ruled_at": "Diputuskan pada",
     # A case's PDF
     "pdf.document_title": "Kerja sosial {code}",
     "pdf.title": "Ringkasan pelaksanaan pidana kerja sosial — {code}",
@@ -38,6 +72,10 @@ LABELS: dict[str, str] = {
     "pdf.credited": "Jam dikreditkan",
     "pdf.credited_terms": "{credited} dari {total} jam — status: {status}",
     "pdf.sessions": "Sesi",
+    "pdf.violations": "Pelanggaran",
+    "pdf.violations_terms": (
+        "{count} (tidak sah atau dipulangkan karena perilaku); teguran: {warnings}"
+    ),
     "pdf.sessions_terms": (
         "{held} hari hadir, {planned} sesi terjadwal sudah lewat, "
         "{absences} ketidakhadiran ({invalid} tidak sah)"
@@ -85,4 +123,6 @@ LABELS: dict[str, str] = {
     "ruling.sah": "sah",
     "ruling.tidak_sah": "tidak sah",
     "ruling.pending": "menunggu",
+    "source.pengawas": "pengawas",
+    "source.terpidana": "terpidana",
 }

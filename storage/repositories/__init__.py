@@ -6,6 +6,7 @@ from storage.repositories.agencies import AgencyRepository
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
+from storage.repositories.consequences import ConsequenceRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.figures import FigureRepository
 from storage.repositories.groups import GroupRepository
@@ -42,6 +43,7 @@ class Store:
         self.groups = GroupRepository(conn)
         self.runtime = RuntimeRepository(conn)
         self.conversations = ConversationRepository(conn)
+        self.consequences = ConsequenceRepository(conn)
 
 
 __all__ = ["Store"]

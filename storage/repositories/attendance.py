@@ -440,12 +440,13 @@ class AttendanceRepository:
         consequence: str | None,
         by: int | None,
         now: datetime,
+        reason: str | None = None,
     ) -> bool:
         """Rule once: False if someone ruled already, or a correction withdrew it."""
         cur = await self._conn.execute(
-            "UPDATE absences SET ruling = ?, consequence = ?, ruled_by = ?, ruled_at = ?"
-            f" WHERE id = ? AND ruling IS NULL AND {_STANDS}",
-            (ruling, consequence, by, ts(now), absence_id),
+            "UPDATE absences SET ruling = ?, consequence = ?, ruled_by = ?, ruled_at = ?,"
+            f" ruling_reason = ? WHERE id = ? AND ruling IS NULL AND {_STANDS}",
+            (ruling, consequence, by, ts(now), reason, absence_id),
         )
         return cur.rowcount == 1
 

@@ -226,6 +226,21 @@ def _data(message: SentMessage, label: str) -> str:
     return str(message.find_button(label)["callback_data"])
 
 
+def invitation_card(messages: list[SentMessage]) -> SentMessage:
+    """The last invitation among ``messages``: its card as a photo, the deep link in the
+    caption, and right after it the same card as an A6 PDF to print. Returns the photo."""
+    photos = [n for n, m in enumerate(messages) if m.method == "sendPhoto"]
+    assert photos, [m.describe() for m in messages]
+    photo = messages[photos[-1]]
+    assert photo.photo is not None and photo.photo.startswith(b"\x89PNG"), photo.describe()
+    assert len(messages) > photos[-1] + 1, "no PDF after the invitation card"
+    pdf = messages[photos[-1] + 1]
+    assert pdf.method == "sendDocument" and pdf.chat_id == photo.chat_id, pdf.describe()
+    assert pdf.document is not None and pdf.document.startswith(b"%PDF"), pdf.describe()
+    assert (pdf.document_name or "").endswith(".pdf"), pdf.document_name
+    return photo
+
+
 def invite_link_token(message: SentMessage) -> str:
     """The token from the deep link in an invitation's caption."""
     match = re.search(rf"https://t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]+)", message.plain or "")
@@ -248,9 +263,7 @@ async def invite(
         replies = await bot.press(inviter, replies[-1], _data(replies[-1], agency))
     if replies[-1].method == "sendMessage" and "lokasi mana" in (replies[-1].plain or ""):
         replies = await bot.press(inviter, replies[-1], _data(replies[-1], site))
-    photo = replies[-1]
-    assert photo.method == "sendPhoto", photo.describe()
-    return invite_link_token(photo)
+    return invite_link_token(invitation_card(replies))
 
 
 async def create_site(
@@ -283,3 +296,17 @@ async def sites_ready(bot: Bot, admin: dict[str, Any], site: str = "Taman Samare
     """A city government and one of its sites, so that pengawas and cases have a place."""
     await create_agency(bot, admin, "Pemerintah Kota Samarinda", "Pemerintah Kota")
     await create_site(bot, admin, site, "Pemerintah Kota Samarinda")
+
+
+async def rule_invalid(
+    bot: Bot, jaksa: dict[str, Any], alert: SentMessage, reason: str = "tidak ada kabar"
+) -> SentMessage:
+    """The jaksa rules an absence *tidak sah* from its alert: the button, a reason, the
+    confirmation. Returns the answer (the ruling, with what may follow)."""
+    invalid = next(b["callback_data"] for b in alert.buttons() if b["text"].startswith("❌"))
+    await bot.press(jaksa, alert, invalid)
+    [summary] = await bot.send(jaksa, reason)
+    mark = bot.fake.mark()
+    await bot.press(jaksa, summary, summary.callback_data()[0])
+    [ruled] = [m for m in bot.fake.sent[mark:] if m.chat_id == jaksa["id"] and m.plain]
+    return ruled

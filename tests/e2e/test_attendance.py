@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 from scheduler.dispatcher import dispatch
 from tests.clock import is_day_off, working_days
-from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
+from tests.e2e.conftest import (
+    Bot,
+    create_agency,
+    invitation_card,
+    invite,
+    invite_link_token,
+    sites_ready,
+)
 from tests.e2e.test_cases import new_case
 
 
@@ -42,7 +49,7 @@ async def _site_day(bot: Bot, *, hours: str = "40", per_day: str = "2") -> dict[
         decision=(today - timedelta(days=1)).strftime("%d-%m-%Y"),
         start=today.strftime("%d-%m-%Y"),
     )
-    offender_token = (replies[-1].plain or "").split("start=")[1].split()[0]
+    offender_token = invite_link_token(invitation_card(replies))
     offender = bot.user(4200, "Budi", "Santoso")
     await bot.send(offender, f"/start {offender_token}")
     token = await invite(bot, jaksa, "pengawas")
@@ -263,16 +270,33 @@ async def test_absences_are_ruled_by_the_jaksa(bot: Bot) -> None:
     update = bot.fake.press(pengawas, to_jaksa[0], to_jaksa[0].callback_data()[1])
     await bot.handled(update)
     assert "tidak tersedia" in bot.answers(update)[0].get("text", "")
-    [ruled] = await bot.press(jaksa, to_jaksa[0], to_jaksa[0].callback_data()[1])
+    # "Tidak sah" is deliberate: a reason, then a confirmation; only that writes.
+    [ask] = await bot.press(jaksa, to_jaksa[0], to_jaksa[0].callback_data()[1])
+    assert "alasan" in (ask.plain or "")
+    [again] = await bot.send(jaksa, "x")
+    assert "paling sedikit" in (again.plain or "")
+    [summary] = await bot.send(jaksa, "tidak ada kabar sama sekali")
+    assert "pelanggaran ke-1" in (summary.plain or "") and summary.buttons()
+    assert (await bot.db.reader().attendance.absences_of_case(case.id))[0]["ruling"] is None
+    mark = bot.fake.mark()
+    await bot.press(jaksa, summary, summary.callback_data()[0])
+    [ruled] = [m for m in bot.fake.sent[mark:] if m.chat_id == jaksa["id"] and m.plain]
     assert "tidak sah" in (ruled.plain or "") and "3 bulan penjara" in (ruled.plain or "")
+    # What the decision allows next: a warning, the lost hours again, the replaced sentence.
+    assert any("Teguran I" in b for b in ruled.button_texts())
+    assert any("pidana penjara" in b for b in ruled.button_texts())
     absences = await bot.db.reader().attendance.absences_of_case(case.id)
     assert [(a["ruling"], a["consequence"]) for a in absences] == [
         ("tidak_sah", "penjara: 3 bulan penjara")
     ]
+    # The offender is told, in plain words, through the outbox.
+    await dispatch(bot.app.bot, bot.db, bot.clock())
+    told = [m for m in bot.fake.sent[mark:] if m.chat_id == day["offender"]["id"]]
+    assert any("tidak sah" in (m.plain or "") for m in told)
     # A second ruling from an old keyboard changes nothing.
-    update = bot.fake.press(jaksa, to_jaksa[0], "abs:v1:s:" + str(absences[0]["id"]))
-    await bot.handled(update)
-    assert "sudah diputuskan" in bot.answers(update)[0].get("text", "")
+    [stale] = await bot.press(jaksa, to_jaksa[0], "abs:v1:s:" + str(absences[0]["id"]))
+    assert "sudah diputuskan" in (stale.plain or "")
+    assert (await bot.db.reader().attendance.absences_of_case(case.id))[0]["ruling"] == "tidak_sah"
 
 
 async def test_an_offender_asks_leave_in_advance(bot: Bot) -> None:
@@ -431,9 +455,16 @@ async def test_reports_open_in_a_spreadsheet_program_and_as_a_pdf(bot: Bot) -> N
     [sheet] = await bot.send(jaksa, "/laporan")
     assert sheet.method == "sendDocument" and sheet.document is not None
     workbook = openpyxl.load_workbook(io.BytesIO(sheet.document))
-    assert workbook.sheetnames == ["Ringkasan", "Taman Samarendah"]
-    rows = list(workbook["Taman Samarendah"].iter_rows(min_row=2, values_only=True))
+    assert workbook.sheetnames == ["Ringkasan", "Ketidakhadiran", "Taman Samarendah"]
+    rows = list(workbook["Taman Samarendah"].iter_rows(min_row=4, values_only=True))
     assert rows[0][0] == case.code and rows[0][5] == 2  # two hours credited this month
+    # The cover names the jaksa's office and the month in words, as the caption does.
+    from babel.dates import format_date
+
+    month = format_date(bot.clock.today(), "MMMM y", locale="id_ID")  # "Juni 2027"
+    cover = workbook["Ringkasan"]
+    assert (cover["B2"].value, cover["B3"].value) == ("Kejaksaan Negeri Samarinda", month)
+    assert sheet.plain == f"Laporan pelaksanaan kerja sosial {month}: 1 kasus."
     [pdf] = await bot.send(jaksa, f"/laporan {case.code}")
     assert pdf.document is not None and pdf.document.startswith(b"%PDF")
     assert "bulan ini" in ((await bot.send(jaksa, "/laporan bulan-lalu"))[0].plain or "")

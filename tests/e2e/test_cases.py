@@ -5,7 +5,7 @@ from typing import Any
 
 from domain import law
 from tests.clock import working_days
-from tests.e2e.conftest import Bot, _data, create_agency, invite, sites_ready
+from tests.e2e.conftest import Bot, _data, create_agency, invitation_card, invite, sites_ready
 
 
 async def _office(bot: Bot) -> dict[str, dict[str, Any]]:
@@ -93,8 +93,8 @@ async def test_a_case_is_planned_around_holidays(bot: Bot) -> None:
     replies = await new_case(bot, people["jaksa"])
     text = replies[0].plain or ""
     assert "KS-" in text and "20 sesi (40 jam)" in text
-    photo = replies[-1]
-    assert photo.method == "sendPhoto" and "Budi Santoso" in (photo.plain or "")
+    photo = invitation_card(replies)
+    assert "Budi Santoso" in (photo.plain or "")
     [case] = await bot.db.reader().cases.for_agencies(None)
     sessions = await bot.db.reader().cases.sessions_of(case.id)
     days = [s.day for s in sessions]

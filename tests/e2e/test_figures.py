@@ -18,7 +18,14 @@ from typing import Any
 import openpyxl
 
 from tests.clock import WITA, is_day_off, working_days
-from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
+from tests.e2e.conftest import (
+    Bot,
+    create_agency,
+    invitation_card,
+    invite,
+    invite_link_token,
+    sites_ready,
+)
 from tests.e2e.test_cases import new_case
 from tests.sheets import pdf_text
 
@@ -50,7 +57,7 @@ async def _case_with_two_days(bot: Bot) -> dict[str, Any]:
         decision=(first - timedelta(days=1)).strftime("%d-%m-%Y"),
         start=first.strftime("%d-%m-%Y"),
     )
-    offender_token = (replies[-1].plain or "").split("start=")[1].split()[0]
+    offender_token = invite_link_token(invitation_card(replies))
     offender = bot.user(4200, "Budi", "Santoso")
     await bot.send(offender, f"/start {offender_token}")
     token = await invite(bot, jaksa, "pengawas")
@@ -75,8 +82,9 @@ async def _read_everything(bot: Bot, people: dict[str, Any]) -> dict[str, Any]:
     [pdf] = await bot.send(jaksa, f"/laporan {case.code}")
     assert sheet.document is not None and pdf.document is not None
     workbook = openpyxl.load_workbook(io.BytesIO(sheet.document))
-    [summary_row] = list(workbook["Ringkasan"].iter_rows(min_row=4, values_only=True))
-    [site_row] = list(workbook["Taman Samarendah"].iter_rows(min_row=2, values_only=True))
+    # The rows under the headers: the site and the total; the case and the site's total.
+    [summary_row, _] = workbook["Ringkasan"].iter_rows(min_row=7, max_row=8, values_only=True)
+    [site_row, _] = workbook["Taman Samarendah"].iter_rows(min_row=4, values_only=True)
     return {
         "digest": digest.plain or "",
         "progress": progress.plain or "",
@@ -96,8 +104,8 @@ def _assert_agree(read: dict[str, Any], code: str) -> None:
     # The month's .xlsx: one decimal, never rounded up; planned = sessions over by now.
     site, summary = read["site"], read["summary"]
     assert site[0] == code
-    # planned, held, hours this month, hours to date, hours ordered, absences, not valid
-    assert site[3:10] == (1, 1, 2.0, 2.0, 40, 0, 0)
+    # planned, held, hours this month, hours to date, hours ordered, done, absences, not valid
+    assert site[3:11] == (1, 1, 2.0, 2.0, 40, 0.05, 0, 0)
     # site, cases, planned, held, hours, absences, not valid, completed
     assert summary == ("Taman Samarendah", 1, 1, 1, 2.0, 0, 0, 0)
     # The PDF: the same figures over the whole record.

@@ -4,6 +4,8 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from scheduler.dispatcher import dispatch
 from scheduler.planning import plan_digests
 from tests.e2e.conftest import BOT_USERNAME, Bot, create_agency, invite, sites_ready
@@ -47,13 +49,13 @@ async def test_a_jaksa_links_a_group_and_gets_a_digest_without_names(bot: Bot) -
     group = bot.fake.create_group(-5001, "Kejari Samarinda — Pidum")
     await _link(bot, group, people["jaksa"])
     replies = await bot.send(people["jaksa"], f"/ringkasan@{BOT_USERNAME}", chat=group)
-    text = replies[0].plain or ""
-    assert "Kasus aktif: 1" in text and "berisiko" in text and "(B.S.)" in text
-    assert "Budi" not in text and "Santoso" not in text
-    # The chart comes as a picture, labelled by code and initials only.
-    chart = replies[-1]
+    # One photo: the chart, labelled by code and initials only, captioned with the digest.
+    [chart] = replies
     assert chart.method == "sendPhoto" and chart.photo is not None
     assert chart.photo.startswith(b"\x89PNG")
+    text = chart.plain or ""
+    assert "Kasus aktif: 1" in text and "berisiko" in text and "(B.S.)" in text
+    assert "Budi" not in text and "Santoso" not in text
 
 
 async def test_the_weekly_digest_is_posted_once_at_its_local_time(bot: Bot) -> None:
@@ -67,8 +69,10 @@ async def test_the_weekly_digest_is_posted_once_at_its_local_time(bot: Bot) -> N
     assert await plan_digests(bot.db, eight + timedelta(minutes=1)) == 1
     assert await plan_digests(bot.db, eight + timedelta(minutes=6)) == 0
     await dispatch(bot.app.bot, bot.db, eight + timedelta(minutes=1))
-    digest, chart = bot.fake.sent_to(-5002)[-2:]
-    assert chart.method == "sendPhoto" and chart.photo is not None
+    # One photo, the chart, with the digest as its caption: it fits, so nothing follows.
+    [digest] = [m for m in bot.fake.sent_to(-5002) if m.method == "sendPhoto"]
+    assert bot.fake.sent_to(-5002)[-1] is digest
+    assert digest.photo is not None and digest.photo.startswith(b"\x89PNG")
     assert "Ringkasan mingguan" in (digest.plain or "") and "Budi" not in (digest.plain or "")
     # Too late after downtime: not planned at all.
     assert await plan_digests(bot.db, eight + timedelta(days=7, hours=2)) == 0
@@ -121,3 +125,29 @@ async def test_a_group_chooses_when_and_in_which_language_its_digest_comes(bot: 
     outsider = bot.user(6950, "Bukan", "Jaksa")
     replies = await bot.send(outsider, f"{command} senin 08.00 id", chat=group)
     assert "belum terdaftar" in (replies[0].plain or "")
+
+
+async def test_a_digest_too_long_for_a_caption_follows_its_photo(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A caption limit of 200 characters stands in for a long list of cases at risk.
+    monkeypatch.setattr("services.digest_post.CAPTION_LIMIT", 200)
+    people = await _office_with_a_case_at_risk(bot)
+    group = bot.fake.create_group(-5006, "Kejari Samarinda")
+    await _link(bot, group, people["jaksa"])
+    replies = await bot.send(people["jaksa"], f"/ringkasan@{BOT_USERNAME}", chat=group)
+    photo, text = replies
+    assert photo.method == "sendPhoto" and len(photo.plain or "") <= 200
+    assert "Kasus aktif: 1" in (text.plain or "") and "(B.S.)" in (text.plain or "")
+    # The scheduled digest: the same photo and text, in that order, planned once.
+    today = bot.clock.today()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    eight = datetime.combine(monday, time(8, 0), WITA).astimezone(UTC)
+    assert await plan_digests(bot.db, eight + timedelta(minutes=1)) == 1
+    assert await plan_digests(bot.db, eight + timedelta(minutes=2)) == 0
+    mark = bot.fake.mark()
+    await dispatch(bot.app.bot, bot.db, eight + timedelta(minutes=2))
+    sent = [m for m in bot.fake.sent[mark:] if m.chat_id == -5006]
+    assert [m.method for m in sent] == ["sendPhoto", "sendMessage"]
+    assert sent[0].photo is not None and len(sent[0].plain or "") <= 200
+    assert "Ringkasan mingguan" in (sent[1].plain or "") and "Budi" not in (sent[1].plain or "")

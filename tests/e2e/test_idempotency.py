@@ -17,7 +17,9 @@ async def test_a_redelivered_update_is_not_handled_again(bot: Bot) -> None:
     assert len(bot.fake.sent) == sent  # no second reply
     async with bot.db.reader().conn.execute("SELECT COUNT(*) FROM invitations") as cur:
         assert (await cur.fetchone())[0] == 1
+    # One invitation card: one photo and one PDF.
     assert len([m for m in bot.fake.sent[mark:] if m.method == "sendPhoto"]) == 1
+    assert len([m for m in bot.fake.sent[mark:] if m.method == "sendDocument"]) == 1
 
 
 async def test_a_redelivered_redemption_does_not_consume_anything_twice(bot: Bot) -> None:

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from services import importing
-from tests.e2e.conftest import Bot, create_agency, invite
+from tests.e2e.conftest import Bot, create_agency, invitation_card, invite
 from tests.sheets import case, csv_bytes, site, xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,7 +145,8 @@ async def test_the_offender_of_an_imported_case_is_invited_by_case_code(bot: Bot
     await _upload(bot, people["jaksa"], _good_file(), "kasus.xlsx")
     case = await bot.db.reader().cases.by_decision_number("13/Pid.B/2026/PN Smr")
     assert case is not None
-    [photo] = await bot.send(people["jaksa"], f"/undang terpidana {case.code}")
+    [photo, _pdf] = await bot.send(people["jaksa"], f"/undang terpidana {case.code}")
+    assert photo is invitation_card([photo, _pdf])
     assert case.code in (photo.plain or "") and "Siti Rahma" in (photo.plain or "")
     token = (photo.plain or "").split("start=")[1].split()[0]
     offender = bot.user(3500, "Siti")

@@ -8,6 +8,7 @@ from tests.e2e.conftest import (
     BOT_USERNAME,
     Bot,
     create_agency,
+    invitation_card,
     invite,
     invite_link_token,
     sites_ready,
@@ -28,7 +29,7 @@ async def test_a_pengawas_is_invited_to_supervise_a_site(bot: Bot) -> None:
     admin = await _setup(bot)
     await sites_ready(bot, admin)
     token = await invite(bot, admin, "pengawas", agency="Kejaksaan Negeri Samarinda")
-    assert "Taman Samarendah" in (bot.fake.sent[-1].plain or "")
+    assert "Taman Samarendah" in (invitation_card(bot.fake.sent).plain or "")
     pengawas = bot.user(7600, "Pak", "Pengawas")
     await bot.send(pengawas, f"/start {token}")
     person = await bot.db.reader().people.by_telegram_id(7600)
@@ -43,9 +44,8 @@ async def test_each_role_joins_through_a_deep_link(bot: Bot, role: str) -> None:
     if role == "pengawas":
         await sites_ready(bot, admin)
     token = await invite(bot, admin, role, agency="Kejaksaan Negeri Samarinda")
-    photo = bot.fake.sent[-1]
-    assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")  # the printable QR code
-    assert f"https://t.me/{BOT_USERNAME}?start=" in (photo.plain or "")
+    photo = invitation_card(bot.fake.sent)  # the printable card, then its PDF
+    assert f"https://t.me/{BOT_USERNAME}?start={token}" in (photo.plain or "")
 
     newcomer = bot.user(7000, "Rina", "Wati")
     replies = await bot.send(newcomer, f"/start {token}")
@@ -157,7 +157,9 @@ async def test_an_admin_chooses_the_agency_with_buttons(bot: Bot) -> None:
     await create_agency(bot, admin, "Bapas Samarinda", "Balai Pemasyarakatan")
     [question] = await bot.send(admin, "/undang pk")
     assert question.button_texts() == ["Bapas Samarinda", "Kejaksaan Negeri Samarinda"]
-    token = invite_link_token((await bot.press(admin, question, question.callback_data()[0]))[-1])
+    token = invite_link_token(
+        invitation_card(await bot.press(admin, question, question.callback_data()[0]))
+    )
     person = bot.user(7500, "Ani")
     replies = await bot.send(person, f"/start {token}")
     assert "Bapas Samarinda" in (replies[0].plain or "")

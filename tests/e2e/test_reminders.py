@@ -9,7 +9,15 @@ from telegram.ext import ExtBot
 from scheduler.dispatcher import dispatch
 from scheduler.planning import plan_outbox, plan_unreachable_notices
 from tests.clock import working_days
-from tests.e2e.conftest import TOKEN, Bot, create_agency, invite, sites_ready
+from tests.e2e.conftest import (
+    TOKEN,
+    Bot,
+    create_agency,
+    invitation_card,
+    invite,
+    invite_link_token,
+    sites_ready,
+)
 from tests.e2e.test_cases import new_case
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -37,7 +45,7 @@ async def _starting_tomorrow(bot: Bot) -> dict[str, Any]:
         decision=today.strftime("%d-%m-%Y"),
         start=tomorrow.strftime("%d-%m-%Y"),
     )
-    offender_token = (replies[-1].plain or "").split("start=")[1].split()[0]
+    offender_token = invite_link_token(invitation_card(replies))
     offender = bot.user(5200, "Budi")
     await bot.send(offender, f"/start {offender_token}")
     token = await invite(bot, jaksa, "pengawas")

@@ -132,7 +132,9 @@ async def test_the_cases_own_jaksa_rules_once(db: Database, now: datetime) -> No
     assert absence["ruling"] is None
 
     jaksa = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
-    ruled = await absences.rule_absence(jaksa, absence_id=flagged.absence_id, valid=False)
+    ruled = await absences.rule_absence(
+        jaksa, absence_id=flagged.absence_id, valid=False, reason="tanpa alasan"
+    )
     assert (ruled.outcome, ruled.ruling) == (Outcome.DONE, "tidak_sah")
     again = await absences.rule_absence(jaksa, absence_id=flagged.absence_id, valid=True)
     assert again.outcome is Outcome.ALREADY
@@ -224,7 +226,9 @@ async def test_a_ruled_absence_is_not_ruled_again_and_the_refusal_says_its_state
     first = await absences.rule_absence(jaksa, absence_id=absence_id, valid=True)
     assert first.outcome is Outcome.DONE and first.life is None
 
-    again = await absences.rule_absence(jaksa, absence_id=absence_id, valid=False)
+    again = await absences.rule_absence(
+        jaksa, absence_id=absence_id, valid=False, reason="tanpa alasan"
+    )
 
     assert (again.outcome, again.life) == (Outcome.ALREADY, Life.ABSENT_VALID)
     [absence] = await db.reader().attendance.absences_of_case(case.id)
@@ -251,7 +255,9 @@ async def test_an_absence_corrected_into_attendance_is_ruled_no_more(
     )
     assert corrected.outcome is corrections.Outcome.ABSENCE_CORRECTED
 
-    ruled = await absences.rule_absence(jaksa, absence_id=absence_id, valid=False)
+    ruled = await absences.rule_absence(
+        jaksa, absence_id=absence_id, valid=False, reason="tanpa alasan"
+    )
 
     assert (ruled.outcome, ruled.life) == (Outcome.STALE, Life.ATTENDED)
     [kept] = await db.reader().attendance.absences_of_case(case.id, withdrawn=True)

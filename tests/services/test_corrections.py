@@ -270,7 +270,9 @@ async def test_an_absence_corrected_into_attendance_is_credited_and_kept(
     case, absence_id, day = await _absent_today(db, now)
     later = _evening_of(day, now)
     jaksa = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), later)
-    ruled = await absences.rule_absence(jaksa, absence_id=absence_id, valid=False)
+    ruled = await absences.rule_absence(
+        jaksa, absence_id=absence_id, valid=False, reason="tanpa alasan"
+    )
     assert ruled.outcome is absences.Outcome.DONE
     reader = db.reader().attendance
     assert await reader.invalid_absences_between([case.id], day, day + timedelta(days=1)) == 1

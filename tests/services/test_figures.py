@@ -146,11 +146,15 @@ async def test_every_reader_gives_the_case_the_same_numbers(db: Database, now: d
     workbook = openpyxl.load_workbook(
         io.BytesIO(await reports.monthly_xlsx(store, [case], month, Texts("id"), now=moment))
     )
-    summary, site = workbook.worksheets
-    [row] = list(site.iter_rows(min_row=2, values_only=True))
-    assert row[3:10] == (1, 1, 2.0, 2.0, 40, 0, 0)
-    assert [site.cell(2, column).number_format for column in (6, 7)] == ["0.0", "0.0"]
-    [total] = list(summary.iter_rows(min_row=4, values_only=True))
+    summary, site = workbook["Ringkasan"], workbook["Taman Uji"]
+    first = reports.SHEET_HEADER_ROW + 1  # the case's row, then the site's total
+    [row, _] = list(site.iter_rows(min_row=first, values_only=True))
+    # planned, held, hours this month, to date, ordered, done (5%), absences, not valid
+    assert row[3:11] == (1, 1, 2.0, 2.0, 40, 0.05, 0, 0)
+    assert [site.cell(first, column).number_format for column in (6, 7)] == ["0.0", "0.0"]
+    [total, _] = list(
+        summary.iter_rows(min_row=reports.SUMMARY_HEADER_ROW + 1, max_row=8, values_only=True)
+    )
     assert total == ("Taman Uji", 1, 1, 1, 2.0, 0, 0, 0)
 
     pdf = " ".join(pdf_text(await reports.case_pdf(store, case, Texts("id"), moment)).split())

@@ -55,7 +55,16 @@ from domain.session_life import Life, Step, allows
 from domain.sites import SiteDraft
 from scheduler.dispatcher import dispatch
 from scheduler.planning import plan_outbox
-from services import absences, attendance, corrections, digest, reports, rescheduling, sessions
+from services import (
+    absences,
+    attendance,
+    consequences,
+    corrections,
+    digest,
+    reports,
+    rescheduling,
+    sessions,
+)
 from services.attendance import Message, Photo
 from services.cases import create_case
 from services.figures import figures_of
@@ -98,6 +107,7 @@ ACTIONS = (
     "flag",
     "leave",
     "rule",
+    "change_ruling",
     "move",
     "cancel",
     "correct",
@@ -479,6 +489,7 @@ async def _check_the_record(world: World) -> None:
 SUCCESS = {
     attendance.Outcome.RECORDED,
     absences.Outcome.DONE,
+    consequences.Outcome.DONE,
     rescheduling.Outcome.MOVED,
     rescheduling.Outcome.CANCELLED,
     corrections.Outcome.CORRECTED,
@@ -589,7 +600,7 @@ async def _attempt(world: World, move: Move) -> Attempt | None:
             after=(Life.ABSENT,),
             must=lambda life: active and ahead and not asked and life is Life.PLANNED,
         )
-    if move.action in ("rule", "absence_to_attendance"):
+    if move.action in ("rule", "change_ruling", "absence_to_attendance"):
         if not record.absences:
             return None
         absence = record.absences[move.pick % len(record.absences)]
@@ -599,10 +610,28 @@ async def _attempt(world: World, move: Move) -> Attempt | None:
             return Attempt(
                 Step.RULE,
                 absence.day,
-                lambda: absences.rule_absence(origin, absence_id=absence.id, valid=valid),
+                lambda: absences.rule_absence(
+                    origin, absence_id=absence.id, valid=valid, reason="tanpa alasan"
+                ),
                 after=ABSENT_LIVES,
                 must=lambda life: (
                     life is Life.ABSENT and absence.ruling is None and not absence.withdrawn
+                ),
+            )
+        if move.action == "change_ruling":
+            turned = "sah" if move.flag else "tidak_sah"
+            return Attempt(
+                Step.CHANGE_RULING,
+                absence.day,
+                lambda: consequences.change_ruling(
+                    origin, absence_id=absence.id, valid=move.flag, reason="surat dokter menyusul"
+                ),
+                after=(Life.ABSENT_VALID, Life.ABSENT_INVALID),
+                must=lambda life: (
+                    life in (Life.ABSENT_VALID, Life.ABSENT_INVALID)
+                    and absence.ruling not in (None, turned)
+                    and not absence.withdrawn
+                    and case.status is not CaseStatus.CLOSED
                 ),
             )
         first, last = _times(world, move)
@@ -829,8 +858,9 @@ async def _check_the_figures(world: World) -> None:
         workbook = openpyxl.load_workbook(
             io.BytesIO(await reports.monthly_xlsx(store, cases, report, Texts("id"), now=now))
         )
-        summary, sheet = workbook.worksheets
-        rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+        summary, sheet = workbook.worksheets[0], workbook.worksheets[2]  # cover, absences, site
+        first = reports.SHEET_HEADER_ROW + 1
+        rows = {row[0]: row for row in sheet.iter_rows(min_row=first, values_only=True)}
         in_month = {
             c.id: sum(
                 credit.credited_minutes
@@ -847,7 +877,13 @@ async def _check_the_figures(world: World) -> None:
             assert round(hours_month * 10) == hour_tenths(in_month[case.id]), (case.code, month)
             assert round(hours_to_date * 10) == hour_tenths(ledgers[case.id].credited_minutes)
             assert row[7] == case.hours_total
-        [site_row] = list(summary.iter_rows(min_row=4, values_only=True))
+        # The site's row, then the total: the same cases, so the same figures.
+        site_row, total = summary.iter_rows(
+            min_row=reports.SUMMARY_HEADER_ROW + 1,
+            max_row=reports.SUMMARY_HEADER_ROW + 2,
+            values_only=True,
+        )
+        assert site_row[1:] == total[1:]
         hours = site_row[4]
         assert isinstance(hours, int | float)
         assert round(hours * 10) == hour_tenths(sum(in_month.values())), month

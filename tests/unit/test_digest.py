@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from domain.cases import CaseStatus
 from domain.digest import (
     CaseStanding,
@@ -68,7 +70,28 @@ def earlier_weeks() -> list[Week]:
 
 def test_initials_keep_names_out() -> None:
     assert initials("Budi Santoso") == "B.S."
-    assert initials("siti  rahma dewi") == "S.R.D."
+    # Two initials at most, whatever the spacing or the case.
+    assert initials("siti  rahma dewi") == "S.R."
+    assert initials("budi santoso") == "B.S."
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Budi Santoso bin Slamet", "B.S."),
+        ("Siti Aminah binti Abdullah", "S.A."),
+        ("Ahmad bin Yusuf", "A."),  # the father's name is not his
+        ("Dewi BINTI Suharto", "D."),
+        ("Sukarno", "S."),  # one name is one initial
+        ("  sukarno  ", "S."),
+        ("muhammad rizki pratama", "M.R."),
+        ("'Aisyah Putri", "A.P."),
+        ("Binsar Siregar", "B.S."),  # "bin" only as a word of its own
+        ("", ""),
+    ],
+)
+def test_initials_are_the_first_two_words_without_the_father(name: str, expected: str) -> None:
+    assert initials(name) == expected
 
 
 def test_the_chart_covers_eight_weeks_ending_with_this_one() -> None:

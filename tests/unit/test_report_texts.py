@@ -19,6 +19,7 @@ from tests.sheets import pdf_text
 from texts import Texts, reports_en, reports_id
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "storage" / "migrations"
+COVER, SHEET = reports.SUMMARY_HEADER_ROW, reports.SHEET_HEADER_ROW  # the tables' headers
 
 
 def _placeholders(template: str) -> set[str]:
@@ -41,7 +42,7 @@ def test_both_catalogs_have_the_same_keys_and_placeholders() -> None:
 def test_every_label_the_reports_use_is_in_the_catalogs() -> None:
     source = Path(reports.__file__).read_text()
     used = set(re.findall(r"""words\(\s*["']([a-z_.]+)["']""", source))
-    used |= set(reports.SUMMARY_COLUMNS + reports.SITE_COLUMNS)
+    used |= set(reports.SUMMARY_COLUMNS + reports.SITE_COLUMNS + reports.ABSENCE_COLUMNS)
     assert used and used <= set(reports_id.LABELS)
     stored = {f"status.{s.value}" for s in CaseStatus}
     stored |= {f"category.{c}" for c in _stored_values("category")}
@@ -121,11 +122,11 @@ def _rows(data: bytes) -> dict[str, list[tuple[object, ...]]]:
 async def test_the_english_reports_are_in_english(tmp_path: Path, now: datetime) -> None:
     sheet, pdf = await _reports(tmp_path, now, "en")
     rows = _rows(sheet)
-    assert list(rows) == ["Summary", "Taman Uji"]
+    assert list(rows) == ["Summary", "Absences", "Taman Uji"]
     summary = rows["Summary"]
     assert str(summary[0][0]).startswith("Community-service implementation report — ")
-    assert summary[2] == tuple(reports_en.LABELS[k] for k in reports.SUMMARY_COLUMNS)
-    header, line = rows["Taman Uji"]
+    assert summary[COVER - 1] == tuple(reports_en.LABELS[k] for k in reports.SUMMARY_COLUMNS)
+    header, line, _total = rows["Taman Uji"][SHEET - 1 :]
     assert header == tuple(reports_en.LABELS[k] for k in reports.SITE_COLUMNS)
     assert line[-1] == "active"
 
@@ -159,10 +160,10 @@ async def test_the_english_reports_are_in_english(tmp_path: Path, now: datetime)
 async def test_the_indonesian_reports_keep_their_words(tmp_path: Path, now: datetime) -> None:
     sheet, pdf = await _reports(tmp_path, now, "id")
     rows = _rows(sheet)
-    assert list(rows) == ["Ringkasan", "Taman Uji"]
+    assert list(rows) == ["Ringkasan", "Ketidakhadiran", "Taman Uji"]
     summary = rows["Ringkasan"]
     assert str(summary[0][0]).startswith("Laporan pelaksanaan pidana kerja sosial — ")
-    assert summary[2] == (
+    assert summary[COVER - 1] == (
         "Lokasi",
         "Kasus",
         "Sesi terjadwal (sudah lewat)",
@@ -172,7 +173,8 @@ async def test_the_indonesian_reports_keep_their_words(tmp_path: Path, now: date
         "Tidak sah",
         "Selesai",
     )
-    assert rows["Taman Uji"][0] == (
+    header, line, _total = rows["Taman Uji"][SHEET - 1 :]
+    assert header == (
         "Kode",
         "Nama terpidana",
         "Putusan",
@@ -181,13 +183,14 @@ async def test_the_indonesian_reports_keep_their_words(tmp_path: Path, now: date
         "Jam bulan ini",
         "Jam total",
         "Jam putusan",
+        "Capaian (jam total ÷ jam putusan)",
         "Ketidakhadiran",
         "Tidak sah",
         "Status",
     )
-    assert rows["Taman Uji"][1][-1] == "aktif"
+    assert line[-1] == "aktif"
     # The same minutes give the same hours on the site's sheet and in the summary.
-    assert rows["Taman Uji"][1][5] == rows["Taman Uji"][1][6] == summary[3][4] == 1.5
+    assert line[5] == line[6] == summary[COVER][4] == 1.5
     text = pdf_text(pdf)
     for label in (
         "Ringkasan pelaksanaan pidana kerja sosial —",
