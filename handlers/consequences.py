@@ -192,9 +192,7 @@ async def _ruling_summary(req: Request, draft: Draft) -> Html:
         day=format_day(date.fromisoformat(draft["day"]), req.texts.lang),
         reason=draft["reason"],
         count=counted + 1,
-        follows=req.texts.plain(f"follows.{case.consequence.value}").format(
-            penalty=case.replaced_penalty
-        ),
+        follows=consequences.Follows(case),
     )
 
 

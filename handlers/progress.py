@@ -35,11 +35,12 @@ async def progress(req: Request) -> None:
         ]
         standing = await consequences.standing_of(store, case, site, req.now)
         if standing.violations:
-            follows = req.texts.plain(f"follows.{case.consequence.value}").format(
-                penalty=case.replaced_penalty
-            )
             lines.append(
-                req.texts("progress.violations", count=standing.violations, follows=follows)
+                req.texts(
+                    "progress.violations",
+                    count=standing.violations,
+                    follows=consequences.Follows(case),
+                )
             )
         if figures.completed:
             lines.append(req.texts("progress.done"))

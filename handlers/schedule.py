@@ -70,7 +70,14 @@ async def case_view(req: Request, case: Case) -> Html:
             req.texts("schedule.unplanned", hours=format_hours(standing.shortfall_minutes))
         )
     if standing.violations and not authority.follows_from_office(req.actor):
-        lines.append(_violations_line(req, case, standing.violations))
+        # To the offender: how many, and what the decision says happens next.
+        lines.append(
+            req.texts(
+                "progress.violations",
+                count=standing.violations,
+                follows=consequences.Follows(case),
+            )
+        )
     if authority.follows_from_office(req.actor):
         lines += await _staff_notes(req, case, figures)
         if standing.violations or standing.warnings:
@@ -85,14 +92,6 @@ async def case_view(req: Request, case: Case) -> Html:
     else:
         lines.append(req.texts("schedule.no_upcoming"))
     return join_lines(lines)
-
-
-def _violations_line(req: Request, case: Case, count: int) -> Html:
-    """To the offender: how many, and what the decision says happens next."""
-    follows = req.texts.plain(f"follows.{case.consequence.value}").format(
-        penalty=case.replaced_penalty
-    )
-    return req.texts("progress.violations", count=count, follows=follows)
 
 
 async def _staff_notes(req: Request, case: Case, figures: CaseFigures) -> list[Html]:

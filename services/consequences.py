@@ -162,7 +162,7 @@ async def tell_ruling(
             day=_Day(day),
             reason=reason or "—",
             count=count,
-            follows=_Follows(case),
+            follows=Follows(case),
         )
 
 
@@ -216,7 +216,7 @@ async def warn(origin: Origin, *, case_id: int, text: str) -> Result:
                 name=case.offender_name,
                 level=_Roman(level),
                 text=text,
-                follows=_Follows(case),
+                follows=Follows(case),
             )
     return Result(Outcome.DONE, case=case, level=level)
 
@@ -466,7 +466,7 @@ class _Roman(Localized):
         return "I" * self.level
 
 
-class _Follows(Localized):
+class Follows(Localized):
     """What the decision says follows a failure without a valid reason, in plain words."""
 
     def __init__(self, case: Case) -> None:

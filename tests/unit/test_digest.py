@@ -168,3 +168,23 @@ def test_a_near_deadline_with_hours_left_is_at_risk() -> None:
     assert not at_risk(case("KS-2026-0004", "A B", credited_hours=0, ahead_hours=40), MONDAY)
     finished = case("KS-2026-0005", "A B", credited_hours=40, ahead_hours=0, deadline_in=3)
     assert not at_risk(finished, MONDAY)
+
+
+def test_a_case_at_risk_says_why_and_two_violations_are_a_risk() -> None:
+    """KUHP Pasal 85 ayat 7: two violations flag a case whatever its plan (issue #14)."""
+    from dataclasses import replace
+
+    from domain.digest import risk_reasons
+
+    fine = case("KS-2026-0006", "A B", credited_hours=0, ahead_hours=40)
+    assert risk_reasons(fine, MONDAY) == ()
+    assert risk_reasons(replace(fine, violations=2), MONDAY) == ("violations",)
+    short = case("KS-2026-0007", "A B", credited_hours=0, ahead_hours=38, deadline_in=10)
+    assert risk_reasons(short, MONDAY) == ("cannot_reach", "deadline")
+    digest = build_digest(
+        [replace(fine, violations=2), short], earlier_weeks(), week=WEEK, today=MONDAY
+    )
+    assert digest.risk_reasons == {
+        "KS-2026-0006": ("violations",),
+        "KS-2026-0007": ("cannot_reach", "deadline"),
+    }
