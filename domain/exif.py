@@ -9,8 +9,6 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from PIL import Image, UnidentifiedImageError
-
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 _DATETIME_ORIGINAL = 36867
@@ -35,6 +33,9 @@ def _degrees(value: object, ref: object) -> float | None:
 
 def read_exif(data: bytes) -> ExifFacts:
     """The capture time and GPS position, where the file has them; never raises."""
+    # Pillow loads on the first photo sent as a file, not when the bot starts.
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             exif = image.getexif()

@@ -70,6 +70,15 @@ async def _refused(req: Request, result: Result) -> None:
     raise Finished(req.texts("stale_button"))
 
 
+async def _say_refused(req: Request, result: Result) -> None:
+    """A refusal at the confirm button, where the form has no step left to end."""
+    try:
+        await _refused(req, result)
+    except Finished as refused:
+        if refused.message is not None:
+            await req.reply(refused.message)
+
+
 async def next_steps(req: Request, case: Case) -> InlineKeyboardMarkup | None:
     """What the jaksa may do now about a case with a violation, or lost hours: the warning,
     and the consequence the decision ordered (never another)."""
@@ -322,11 +331,7 @@ async def _warning_summary(req: Request, draft: Draft) -> Html:
 async def _warning_save(req: Request, draft: Draft) -> None:
     result = await consequences.warn(req.origin, case_id=int(draft["case_id"]), text=draft["text"])
     if result.outcome is not Outcome.DONE:
-        try:
-            await _refused(req, result)
-        except Finished as refused:
-            if refused.message is not None:
-                await req.reply(refused.message)
+        await _say_refused(req, result)
         return
     assert result.case is not None and result.level is not None
     await req.reply(req.texts("warning.done", code=result.case.code, level="I" * result.level))
@@ -562,11 +567,7 @@ async def _close_save(req: Request, draft: Draft) -> None:
         rounding=draft.get("rounding", "down"),
     )
     if result.outcome is not Outcome.DONE:
-        try:
-            await _refused(req, result)
-        except Finished as refused:
-            if refused.message is not None:
-                await req.reply(refused.message)
+        await _say_refused(req, result)
         return
     assert result.case is not None
     await req.reply(req.texts("closing.done", code=result.case.code))

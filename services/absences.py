@@ -7,7 +7,7 @@ with its letter's evidence row, its audit row and the alerts (the jaksa's, with 
 to rule; the PK's; the site's supervisors' when the offender asked) or not at all.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -63,6 +63,7 @@ class Ruled:
     case: Case | None = None
     ruling: str | None = None  # "sah" or "tidak_sah"
     life: Life | None = None  # the session's state, when that is why nothing was ruled
+    day: date | None = None  # the absence's, when it may be ruled
 
 
 @dataclass(frozen=True)
@@ -227,23 +228,13 @@ async def rule_absence(origin: Origin, *, absence_id: int, valid: bool, reason: 
     not withdraw it). *Tidak sah* takes a reason and records the consequence the decision
     ordered; the offender and the PK are told either way."""
     reason = " ".join(reason.split())
+    ruling = "sah" if valid else "tidak_sah"
     async with origin.transaction() as store:
-        absence = await store.attendance.absence(absence_id)
-        case = await store.cases.get(int(str(absence["case_id"]))) if absence else None
-        if absence is None or case is None:
-            return Ruled(Outcome.STALE)
-        if not authority.manages_case(origin.actor, case):
-            return Ruled(Outcome.NOT_YOURS, case=case)
-        ruling = "sah" if valid else "tidak_sah"
-        site = await store.sites.get(case.site_id)
-        assert site is not None
-        day = date.fromisoformat(str(absence["day"]))
-        life = await sessions.life_on(store, case, site, day)
-        if absence["withdrawn_at"] is not None or not allows(life, Step.RULE):
-            # Withdrawn by a correction (the day is attended now), or ruled already.
-            ruled = absence["ruling"] is not None and absence["withdrawn_at"] is None
-            refused = Outcome.ALREADY if ruled else Outcome.STALE
-            return Ruled(refused, case=case, ruling=ruling, life=life)
+        found = await rulable(store, origin, absence_id)
+        if found.outcome is not Outcome.DONE or found.day is None:
+            return replace(found, ruling=ruling)
+        case, day = found.case, found.day
+        assert case is not None
         if len(reason) > REASON_MAX or (not valid and len(reason) < RULING_REASON_MIN):
             return Ruled(Outcome.BAD_REASON, case=case, ruling=ruling)
         consequence = None if valid else f"{case.consequence.value}: {case.replaced_penalty}"
@@ -255,7 +246,7 @@ async def rule_absence(origin: Origin, *, absence_id: int, valid: bool, reason: 
             now=origin.now,
             reason=reason or None,
         ):
-            return Ruled(Outcome.ALREADY, case=case, ruling=ruling, life=life)
+            return Ruled(Outcome.ALREADY, case=case, ruling=ruling)
         await store.audit.append(
             action="absence.ruled",
             subject=f"case:{case.id}",
@@ -267,7 +258,9 @@ async def rule_absence(origin: Origin, *, absence_id: int, valid: bool, reason: 
 
 
 async def rulable(store: Store, origin: Origin, absence_id: int) -> Ruled:
-    """Whether this jaksa may still rule the absence (before asking for a reason)."""
+    """Whether this jaksa may still rule the absence: it stands (no correction withdrew it,
+    the day is attended now) and is not ruled yet. Asked before the reason is asked for, and
+    again when the ruling is written."""
     absence = await store.attendance.absence(absence_id)
     case = await store.cases.get(int(str(absence["case_id"]))) if absence else None
     if absence is None or case is None:
@@ -276,11 +269,12 @@ async def rulable(store: Store, origin: Origin, absence_id: int) -> Ruled:
         return Ruled(Outcome.NOT_YOURS, case=case)
     site = await store.sites.get(case.site_id)
     assert site is not None
-    life = await sessions.life_on(store, case, site, date.fromisoformat(str(absence["day"])))
+    day = date.fromisoformat(str(absence["day"]))
+    life = await sessions.life_on(store, case, site, day)
     if absence["withdrawn_at"] is not None or not allows(life, Step.RULE):
         ruled = absence["ruling"] is not None and absence["withdrawn_at"] is None
         return Ruled(Outcome.ALREADY if ruled else Outcome.STALE, case=case, life=life)
-    return Ruled(Outcome.DONE, case=case)
+    return Ruled(Outcome.DONE, case=case, day=day)
 
 
 # -- inside the use cases -------------------------------------------------------------------

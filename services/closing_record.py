@@ -302,7 +302,6 @@ def render(record: Record) -> bytes:
     from reportlab.platypus import (
         KeepTogether,
         Paragraph,
-        SimpleDocTemplate,
         Spacer,
         Table,
         TableStyle,
@@ -511,21 +510,9 @@ def render(record: Record) -> bytes:
         )
         canvas.restoreState()
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.2 * cm,
-        rightMargin=2 * cm,
-        topMargin=1.6 * cm,
-        bottomMargin=2 * cm,
-        title=f"Berita Acara {case.code}",
-        author=record.letterhead.name,
-        creator="kerjasosial",
-        invariant=True,
+    return _page(
+        story, title=f"Berita Acara {case.code}", author=record.letterhead.name, footer=footer
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
 
 
 async def warning_letter(db: Database, case_id: int, level: int) -> bytes | None:
@@ -582,9 +569,8 @@ class _Warning:
 
 
 def render_warning(letter: _Warning) -> bytes:
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import Paragraph, Spacer, Table
 
     words = berita_acara.WARNING
     st = _styles()
@@ -633,19 +619,32 @@ def render_warning(letter: _Warning) -> bytes:
         p(nip, "centre"),
     ]
     story.append(Table([["", block]], colWidths=[8.5 * cm, 8.5 * cm]))
+    return _page(story, title=f"Teguran {roman} {case.code}", author=letter.letterhead.name)
+
+
+def _page(story: list[Any], *, title: str, author: str, footer: Any = None) -> bytes:
+    """An A4 document with the agency's margins; the same bytes for the same story."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import SimpleDocTemplate
+
     buffer = io.BytesIO()
-    SimpleDocTemplate(
+    document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=2.2 * cm,
         rightMargin=2 * cm,
         topMargin=1.6 * cm,
         bottomMargin=2 * cm,
-        title=f"Teguran {roman} {case.code}",
-        author=letter.letterhead.name,
+        title=title,
+        author=author,
         creator="kerjasosial",
         invariant=True,
-    ).build(story)
+    )
+    if footer is None:
+        document.build(story)
+    else:
+        document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
 
