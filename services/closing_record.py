@@ -281,7 +281,7 @@ def _letterhead(letterhead: Letterhead, parent_name: str | None, agency_type: st
         logo = Image(
             io.BytesIO(letterhead.logo), width=2.1 * cm, height=2.1 * cm, kind="proportional"
         )
-    head = Table([[logo, kop, ""]], colWidths=[2.6 * cm, 11.8 * cm, 2.6 * cm])
+    head = Table([[logo, kop, ""]], colWidths=[2.4 * cm, 11.5 * cm, 2.4 * cm])
     head.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
@@ -336,7 +336,7 @@ def render(record: Record) -> bytes:
 
     def pairs(rows: list[tuple[str, str]]) -> Table:
         table = Table(
-            [[p(k), p(":"), p(v)] for k, v in rows], colWidths=[5.2 * cm, 0.4 * cm, 11.4 * cm]
+            [[p(k), p(":"), p(v)] for k, v in rows], colWidths=[5.6 * cm, 0.4 * cm, 10.3 * cm]
         )
         table.setStyle(
             TableStyle(
@@ -417,7 +417,7 @@ def render(record: Record) -> bytes:
             grid(
                 [WORDS["hours.month"], WORDS["hours.days"], WORDS["hours.credited"]],
                 monthly,
-                [7, 4, 6],
+                [7, 4, 5.3],
             )
         )
     else:
@@ -443,7 +443,7 @@ def render(record: Record) -> bytes:
                     WORDS["absence.ruling"],
                 ],
                 [list(a) for a in record.absences],
-                [4.2, 2.8, 4.8, 5.2],
+                [4.1, 2.8, 4.3, 5.1],
             )
         )
     else:
@@ -491,7 +491,7 @@ def render(record: Record) -> bytes:
             [block(signers[0]), block(signers[1])],
             [block(signers[2]), block(head_of)],
         ],
-        colWidths=[8.5 * cm, 8.5 * cm],
+        colWidths=[8.15 * cm, 8.15 * cm],
     )
     signatures.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 1), (-1, -1), 10)])
@@ -618,7 +618,7 @@ def render_warning(letter: _Warning) -> bytes:
         Paragraph(name, st["centre"]),
         p(nip, "centre"),
     ]
-    story.append(Table([["", block]], colWidths=[8.5 * cm, 8.5 * cm]))
+    story.append(Table([["", block]], colWidths=[8.15 * cm, 8.15 * cm]))
     return _page(story, title=f"Teguran {roman} {case.code}", author=letter.letterhead.name)
 
 
