@@ -11,39 +11,24 @@ every answer the fake refused (429s included) and every error in the bot's log:
 """
 
 import asyncio
-import os
-import signal
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.drive import PAUSE, button, running_bot, step, today_at_utc
 from storage.db import Database
-from tests.e2e.launch import clock_from
 from tests.fakebot.server import FakeBotApi
 from tests.seeds import JAKSA_TELEGRAM_ID, seed_site_with_cases
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456:DRIVE-token"
 PENGAWAS = 7777
-PAUSE = 1.2
-
-
-def morning() -> datetime:
-    """08.10 WITA today (00.10 UTC), ten minutes into the day's sessions."""
-    today = datetime.now(UTC).date()
-    return datetime(today.year, today.month, today.day, 0, 10, tzinfo=UTC)
 
 
 async def main() -> None:
-    start = morning()
-    clock: Callable[[], datetime] = clock_from(start)
+    start = today_at_utc(0, 10)  # 08.10 WITA, ten minutes into the day's sessions
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         db = await Database.open(data_dir / "kerjasosial.sqlite3")
@@ -51,75 +36,10 @@ async def main() -> None:
             db, start - timedelta(hours=2), cases=1, pengawas_telegram_id=PENGAWAS
         )
         await db.close()
-        fake = FakeBotApi(token=TOKEN, bot_username="kerjasosial_bot", bot_id=123456, clock=clock)
-        await fake.start()
-        pengawas = fake.create_user(PENGAWAS, "Pak", "Pengawas")
-        jaksa = fake.create_user(JAKSA_TELEGRAM_ID, "Bu", "Jaksa")
-        env = {
-            **os.environ,
-            "KERJASOSIAL_BOT_TOKEN": TOKEN,
-            "KERJASOSIAL_API_URL": fake.url,
-            "KERJASOSIAL_DATA_DIR": str(data_dir),
-            "PYTHONPATH": str(ROOT),
-        }
-        log = (data_dir / "bot.log").open("w")
-        command = [sys.executable, "-m", "tests.e2e.launch", start.isoformat(), "run"]
-        process = subprocess.Popen(command, env=env, cwd=data_dir, stdout=log, stderr=log)
-        try:
-            await fake.wait_for(lambda: fake.calls_of("getUpdates"), timeout=60)
-            await walk(fake, pengawas, jaksa, code)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.to_thread(process.wait, 30)
-            refused = [c for c in fake.calls if c.status not in (0, 200) and not c.client_gone]
-            print(f"\nanswers the fake refused: {len(refused)}")
-            for call in refused:
-                print(f"  {call.method} {call.status} {call.error}")
-            await fake.stop()
-            log.close()
-            errors = [
-                line
-                for line in (data_dir / "bot.log").read_text().splitlines()
-                if "ERROR" in line or "Traceback" in line
-            ]
-            print(f"errors in the bot's log: {len(errors)}", *errors[:10], sep="\n  ")
-
-
-async def step(
-    fake: FakeBotApi, user: Any, what: str, act: Callable[[], object], *, wait: int = 1
-) -> list[Any]:
-    """Do one thing as ``user``, wait for ``wait`` answers to them, print them, pause."""
-    mark = fake.mark()
-    answers = len(fake.calls_of("answerCallbackQuery"))
-    began = time.perf_counter()
-    act()
-
-    def arrived() -> int:
-        return sum(1 for m in fake.sent[mark:] if m.chat_id == user["id"])
-
-    def noticed() -> bool:
-        return any(c.params.get("text") for c in fake.calls_of("answerCallbackQuery")[answers:])
-
-    await fake.wait_for(lambda: arrived() >= wait or noticed(), timeout=30)
-    took = (time.perf_counter() - began) * 1000
-    await asyncio.sleep(0.3)
-    print(f"\n>>> {user['first_name']}: {what}  ({took:.0f} ms)")
-    new = [m for m in fake.sent[mark:] if m.chat_id == user["id"]]
-    for message in new:
-        if message.document is not None:
-            print(f"  (a document: {message.document_name}, {len(message.document)} bytes)")
-        print("  " + (message.plain or "").replace("\n", "\n  "))
-        if message.button_texts():
-            print("  [" + "] [".join(message.button_texts()) + "]")
-    for call in fake.calls_of("answerCallbackQuery")[answers:]:
-        if call.params.get("text"):
-            print(f"  (a notice on the button: {call.params['text']})")
-    await asyncio.sleep(PAUSE)
-    return new
-
-
-def button(message: Any, starts: str) -> str:
-    return next(b["callback_data"] for b in message.buttons() if b["text"].startswith(starts))
+        async with running_bot(start, data_dir) as drive:
+            pengawas = drive.fake.create_user(PENGAWAS, "Pak", "Pengawas")
+            jaksa = drive.fake.create_user(JAKSA_TELEGRAM_ID, "Bu", "Jaksa")
+            await walk(drive.fake, pengawas, jaksa, code)
 
 
 async def walk(fake: FakeBotApi, pengawas: Any, jaksa: Any, code: str) -> None:

@@ -11,39 +11,27 @@ came back, how long it took) and every answer the fake refused, 429s included:
 """
 
 import asyncio
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.drive import running_bot, today_at_utc
 from storage.db import Database
-from tests.e2e.launch import clock_from
 from tests.fakebot.server import FakeBotApi
 from tests.seeds import seed_site_with_cases
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456:DRIVE-token"
 PENGAWAS = 7777
 PAUSE = 1.5
 
 
-def morning() -> datetime:
-    """08.10 WITA today (00.10 UTC)."""
-    today = datetime.now(UTC).date()
-    return datetime(today.year, today.month, today.day, 0, 10, tzinfo=UTC)
-
-
 async def main() -> None:
-    start = morning()
-    clock: Callable[[], datetime] = clock_from(start)
+    start = today_at_utc(0, 10)  # 08.10 WITA
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         db = await Database.open(data_dir / "kerjasosial.sqlite3")
@@ -51,37 +39,8 @@ async def main() -> None:
             db, start - timedelta(hours=2), cases=10, pengawas_telegram_id=PENGAWAS
         )
         await db.close()
-        fake = FakeBotApi(token=TOKEN, bot_username="kerjasosial_bot", bot_id=123456, clock=clock)
-        await fake.start()
-        user = fake.create_user(PENGAWAS, "Pak", "Pengawas")
-        env = {
-            **os.environ,
-            "KERJASOSIAL_BOT_TOKEN": TOKEN,
-            "KERJASOSIAL_API_URL": fake.url,
-            "KERJASOSIAL_DATA_DIR": str(data_dir),
-            "PYTHONPATH": str(ROOT),
-        }
-        log = (data_dir / "bot.log").open("w")
-        command = [sys.executable, "-m", "tests.e2e.launch", start.isoformat(), "run"]
-        process = subprocess.Popen(command, env=env, cwd=data_dir, stdout=log, stderr=log)
-        try:
-            await fake.wait_for(lambda: fake.calls_of("getUpdates"), timeout=60)
-            await walk(fake, user)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.to_thread(process.wait, 30)
-            refused = [c for c in fake.calls if c.status not in (0, 200) and not c.client_gone]
-            print(f"\nanswers the fake refused: {len(refused)}")
-            for call in refused:
-                print(f"  {call.method} {call.status} {call.error}")
-            await fake.stop()
-            log.close()
-            errors = [
-                line
-                for line in (data_dir / "bot.log").read_text().splitlines()
-                if "ERROR" in line or "Traceback" in line
-            ]
-            print(f"errors in the bot's log: {len(errors)}", *errors[:10], sep="\n  ")
+        async with running_bot(start, data_dir) as drive:
+            await walk(drive.fake, drive.fake.create_user(PENGAWAS, "Pak", "Pengawas"))
 
 
 async def step(fake: FakeBotApi, user: Any, what: str, act: Callable[[], object]) -> list[Any]:

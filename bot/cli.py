@@ -205,6 +205,8 @@ async def _check(settings: Settings) -> int:
         state = "ok" if version == latest_version() else "needs `kerjasosial migrate`"
         print(f"schema: version {version} of {latest_version()} ({state})")
         ok = ok and version == latest_version()
+        if version == latest_version():
+            ok = await cli_status.check_memberships(settings) and ok
     else:
         print("schema: no database yet; it is created on the first `run` or `migrate`")
     return 0 if ok else 1

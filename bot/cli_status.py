@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.cli_db import existing_database
 from bot.config import Settings
+from services.people import misfits
 from services.status import BotStatus, read_status
 from texts.formatting import format_size
 
@@ -14,6 +15,26 @@ async def status(settings: Settings, clock: Callable[[], datetime]) -> int:
         report = await read_status(db)
     print("\n".join(render(report, clock())))
     return 0
+
+
+async def check_memberships(settings: Settings) -> bool:
+    """``kerjasosial check``: every role held in an agency of the wrong kind, to be put right
+    by hand (revoke it, invite again where it belongs); nothing is changed here."""
+    async with existing_database(settings) as db:
+        found = await misfits(db.reader())
+    if not found:
+        print("memberships: ok (every role is in an agency of a kind that fits it)")
+        return True
+    print(f"memberships: {len(found)} in an agency that does not fit the role:")
+    for f in found:
+        print(
+            f"  membership {f.membership.id}: {f.person.full_name}"
+            f" (Telegram id {f.person.telegram_user_id}) is {f.membership.role.value}"
+            f" in {f.agency.name} ({f.agency.type.value}); a {f.membership.role.value}"
+            f" belongs in: {', '.join(f.fits_in)}"
+        )
+    print("  fix: /cabut <Telegram id> as an admin, then /undang the person where they belong")
+    return False
 
 
 def render(report: BotStatus, now: datetime) -> list[str]:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 
-from domain.roles import AgencyType
+from domain.roles import AgencyType, Role
 
 #: Which agency types may sit above each type. A Kejari reports to a Kejati, a regency or
 #: city government belongs to a province, a dinas to a local government; a Kejati, a
@@ -16,6 +16,58 @@ ALLOWED_PARENTS: dict[AgencyType, frozenset[AgencyType]] = {
     AgencyType.PEMKOT: frozenset({AgencyType.PEMPROV}),
     AgencyType.DINAS: frozenset({AgencyType.PEMPROV, AgencyType.PEMKAB, AgencyType.PEMKOT}),
 }
+
+#: The local governments and their offices: they host the work sites.
+HOST_TYPES: tuple[AgencyType, ...] = (
+    AgencyType.DINAS,
+    AgencyType.PEMKOT,
+    AgencyType.PEMKAB,
+    AgencyType.PEMPROV,
+)
+
+#: Which kinds of agency each role belongs to, the one table for it: a jaksa works in a
+#: Kejari or a Kejati, a PK in a Bapas, a pengawas in the local government (or its dinas)
+#: that hosts their sites, an offender in the Kejari that executes their case; an official
+#: and an operator may sit anywhere. The order is the order agencies are offered in.
+ROLE_HOMES: dict[Role, tuple[AgencyType, ...]] = {
+    Role.ADMIN: tuple(AgencyType),
+    Role.JAKSA: (AgencyType.KEJARI, AgencyType.KEJATI),
+    Role.PK: (AgencyType.BAPAS,),
+    Role.PENGAWAS: HOST_TYPES,
+    Role.PEJABAT: tuple(AgencyType),
+    # The prosecutors' office of their case: a Kejari, or a Kejati that executes it itself.
+    Role.TERPIDANA: (AgencyType.KEJARI, AgencyType.KEJATI),
+}
+
+
+def fits(role: Role, agency_type: AgencyType) -> bool:
+    """Whether someone with ``role`` belongs in an agency of this kind."""
+    return agency_type in ROLE_HOMES[role]
+
+
+def belongs_anywhere(role: Role) -> bool:
+    return len(ROLE_HOMES[role]) == len(AgencyType)
+
+
+def nearest_first(
+    role: Role,
+    candidates: Iterable[tuple[int, AgencyType, str]],
+    parents: Mapping[int, int | None],
+    own: Iterable[int],
+) -> list[int]:
+    """The ids of the ``candidates`` (id, type, name) that fit ``role``: the inviter's own
+    agencies first, then those under them, then the rest by kind (the table's order) and name."""
+    own_ids = set(own)
+    under = with_descendants(parents, own_ids) - own_ids
+    order = ROLE_HOMES[role]
+
+    def rank(item: tuple[int, AgencyType, str]) -> tuple[int, int, str, int]:
+        agency_id, agency_type, name = item
+        nearness = 0 if agency_id in own_ids else 1 if agency_id in under else 2
+        return (nearness, order.index(agency_type), name.casefold(), agency_id)
+
+    return [c[0] for c in sorted((c for c in candidates if fits(role, c[1])), key=rank)]
+
 
 #: Indonesia's three civil time zones (no daylight saving). Pontianak is WIB like Jakarta.
 TIMEZONES: tuple[str, ...] = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")

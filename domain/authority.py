@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from domain import permissions
 from domain.actor import Actor
-from domain.agencies import with_descendants
-from domain.models import Case, Membership
+from domain.agencies import ROLE_HOMES, fits, nearest_first, with_descendants
+from domain.models import Agency, Case, Membership
 from domain.permissions import INVITABLE, Action
 from domain.roles import Role
 
@@ -164,17 +164,95 @@ def reported_agencies(scope: Scope) -> frozenset[int] | None:
     return None if scope.is_admin else scope.overseen
 
 
-def may_invite_to(actor: Actor, target: Role, agency_id: int) -> bool:
-    """Admins invite anyone anywhere; a jaksa only the roles they may, into their own agency."""
+#: Roles a jaksa brings in beyond their own office: a Bapas and the local governments that
+#: host the sites are no Kejari's, so a jaksa invites a PK into any Bapas and a pengawas
+#: for any site (into its host), as any PK may follow any of their cases at any site.
+_BEYOND_OWN_OFFICE = frozenset({Role.PK, Role.PENGAWAS})
+
+
+def may_invite_to(actor: Actor, target: Role, agency: Agency) -> bool:
+    """Whether ``actor`` may invite a ``target`` into ``agency``. The agency must be of a kind
+    the role belongs in (``domain.agencies.ROLE_HOMES``), for everybody; then an admin
+    invites anyone anywhere, a jaksa the roles they may give: a PK into a Bapas, a pengawas
+    into a site's host, an official or an offender into their own office."""
+    if not fits(target, agency.type):
+        return False
     if Role.ADMIN in actor.roles:
         return True
-    return target in INVITABLE[Role.JAKSA] and agency_id in actor.agencies_as(Role.JAKSA)
+    offices = actor.agencies_as(Role.JAKSA)
+    if target not in INVITABLE[Role.JAKSA] or not offices:
+        return False
+    return target in _BEYOND_OWN_OFFICE or agency.id in offices
 
 
-def may_revoke(actor: Actor, membership: Membership) -> bool:
+def invitation_fits(target: Role, agency: Agency) -> bool:
+    """The first half of :func:`may_invite_to`, asked alone to word its refusal."""
+    return fits(target, agency.type)
+
+
+def invitation_order(
+    actor: Actor, target: Role, agencies: Iterable[Agency], parents: Mapping[int, int | None]
+) -> list[Agency]:
+    """The agencies ``actor`` may invite a ``target`` into, nearest first: their own, then
+    those under them, then the others of a kind that fits."""
+    allowed = {a.id: a for a in agencies if may_invite_to(actor, target, a)}
+    own = {m.agency_id for m in actor.memberships if m.active}
+    order = nearest_first(target, ((a.id, a.type, a.name) for a in allowed.values()), parents, own)
+    return [allowed[i] for i in order]
+
+
+def sees_member(actor: Actor, membership: Membership, agency: Agency) -> bool:
+    """``/orang`` and a person's card: an admin sees everybody; a jaksa the people of their
+    own office, and the PKs and pengawas (wherever they work) whom they may bring in."""
+    if Role.ADMIN in actor.roles:
+        return True
+    offices = actor.agencies_as(Role.JAKSA)
+    if not offices:
+        return False
+    if agency.id in offices:
+        return True
+    return membership.role in _BEYOND_OWN_OFFICE and fits(membership.role, agency.type)
+
+
+def is_staff(role: Role) -> bool:
+    """Everyone but the offenders works in an office or at a site: ``/orang`` lists them apart."""
+    return role is not Role.TERPIDANA
+
+
+def people_order(
+    actor: Actor, agencies: Iterable[Agency], parents: Mapping[int, int | None]
+) -> list[int]:
+    """Agency ids as ``/orang`` groups people: the viewer's own agencies, those under them,
+    then the others by kind (prosecutors, Bapas, local governments) and name."""
+    own = {m.agency_id for m in actor.memberships if m.active}
+    return nearest_first(Role.ADMIN, ((a.id, a.type, a.name) for a in agencies), parents, own)
+
+
+def may_revoke(actor: Actor, membership: Membership, agency: Agency) -> bool:
+    """An admin takes back any role but their own; a jaksa the roles they give, held in their
+    own office (a PK registered there by mistake too). A PK's Bapas and a pengawas's local
+    government are no Kejari's: any jaksa may bring one in, so only an admin takes them out,
+    and a jaksa of another Kejari cannot."""
     if actor.person is not None and membership.person_id == actor.person.id:
         return False  # nobody revokes themselves: it would lock the Kejari out by mistake
-    return may_invite_to(actor, membership.role, membership.agency_id)
+    if Role.ADMIN in actor.roles:
+        return True
+    return membership.role in INVITABLE[Role.JAKSA] and agency.id in actor.agencies_as(Role.JAKSA)
+
+
+def misfits(memberships: Iterable[Membership], agencies: Mapping[int, Agency]) -> list[Membership]:
+    """Active memberships in an agency of a kind their role does not belong in, for the
+    operator to put right (``kerjasosial check``); nothing changes them by itself."""
+    return [
+        m
+        for m in memberships
+        if m.active and m.agency_id in agencies and not fits(m.role, agencies[m.agency_id].type)
+    ]
+
+
+def home_kinds(role: Role) -> tuple[str, ...]:
+    """The kinds of agency ``role`` belongs in, as stored (``kejari``, ``bapas``…)."""
+    return tuple(t.value for t in ROLE_HOMES[role])
 
 
 def holds(memberships: Iterable[Membership], role: Role) -> bool:

@@ -46,6 +46,11 @@ class Prefix(StrEnum):
     AGENCY_FORM = "agn"
     SITE_FORM = "sit"
     CASE_FORM = "kas"
+    CALLED = "tlp"  # tlp:v1:<session id>, "sudah dihubungi" on a PK's call list
+    PAPER_SHEET = "dhk"  # dhk:v1:<site id>:<local yyyymmdd>, enter a paper daftar hadir
+    PAPER_FORM = "dhf"
+    HANDOVER_FORM = "srh"
+    HOLIDAY_MOVE = "lbr"  # lbr:v1:m|k:<holiday override id>, sessions on a new day off
 
 
 MAX_BYTES = 64

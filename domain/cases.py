@@ -66,6 +66,9 @@ class CaseDraft:
     replaced_penalty: str
     jaksa_person_id: int
     pk_person_id: int | None = None
+    #: The offender has no Telegram: the mobile number their PK (or the jaksa) phones, as
+    #: ``domain.phones.parse_phone`` keeps it. None: they are reached in their own chat.
+    phone: str | None = None
 
 
 def case_code(year: int, sequence: int) -> str:

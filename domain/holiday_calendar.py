@@ -17,7 +17,7 @@ the calendar.
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,6 +41,28 @@ class HolidayOverride:
     day: date
     off: bool
     name: str
+    #: A region's own day off: for the sites whose host agency is this agency or under it.
+    #: None: the whole country.
+    agency_id: int | None = None
+    id: int | None = None
+
+
+def for_site(
+    overrides: Iterable[HolidayOverride], host_agency_id: int, parents: Mapping[int, int | None]
+) -> list[HolidayOverride]:
+    """The national corrections and the regional ones that reach a site hosted by
+    ``host_agency_id``: declared for that agency or one above it. ``parents`` maps each
+    agency to its parent's."""
+    above: set[int] = set()
+    current: int | None = host_agency_id
+    while current is not None and current not in above:
+        above.add(current)
+        current = parents.get(current)
+    return [o for o in overrides if o.agency_id is None or o.agency_id in above]
+
+
+def national(overrides: Iterable[HolidayOverride]) -> list[HolidayOverride]:
+    return [o for o in overrides if o.agency_id is None]
 
 
 def national_days_off(

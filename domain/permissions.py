@@ -30,6 +30,7 @@ class Action(StrEnum):
     PROGRESS = "progress"
     RULE_ABSENCE = "rule_absence"
     ENFORCE = "enforce"  # what follows a tidak sah: a warning, the hours again, closing
+    HAND_OVER = "hand_over"  # a case to another jaksa or PK
     LETTERHEAD = "letterhead"
     NIP = "nip"
     CORRECT = "correct"
@@ -37,6 +38,7 @@ class Action(StrEnum):
     DIGEST = "digest"
     REPORT = "report"
     STATUS = "status"
+    CALLS = "calls"  # the call list for offenders without Telegram: "sudah dihubungi"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -66,6 +68,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CORRECT: frozenset({Role.ADMIN, Role.JAKSA}),
     # KUHP Pasal 85 ayat 7 is the prosecutor's to carry out, as the ruling is.
     Action.ENFORCE: frozenset({Role.ADMIN, Role.JAKSA}),
+    # Who answers for a case (leave, a transfer): whoever manages the case decides.
+    Action.HAND_OVER: frozenset({Role.ADMIN, Role.JAKSA}),
     # An agency's letterhead is its operator's; a NIP is each official's own.
     Action.LETTERHEAD: frozenset({Role.ADMIN}),
     Action.NIP: frozenset({Role.ADMIN, Role.JAKSA, Role.PK, Role.PENGAWAS, Role.PEJABAT}),
@@ -74,6 +78,9 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.REPORT: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
     # The bot's own health (outbox, undelivered messages, database): the operator's business.
     Action.STATUS: frozenset({Role.ADMIN}),
+    # Whoever phones an offender without Telegram: their PK, or the jaksa of a case with
+    # none (an admin may hold either list).
+    Action.CALLS: frozenset({Role.ADMIN, Role.JAKSA, Role.PK}),
 }
 
 #: Roles each inviting role may hand out. A jaksa brings in the people around a case but

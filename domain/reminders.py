@@ -23,6 +23,13 @@ class Recipient:
     language_code: str | None
 
 
+#: How an offender is reached (``SessionFacts.channel``): their own Telegram chat, or a call
+#: from their PK (``services.reach``). Another channel (SMS, WhatsApp) is another name here
+#: and another class there; the planner below does not change.
+TELEGRAM = "telegram"
+PHONE_CALL = "phone"
+
+
 @dataclass(frozen=True)
 class SessionFacts:
     """One planned session with everything a reminder about it needs."""
@@ -42,6 +49,15 @@ class SessionFacts:
     site_address: str = ""
     site_latitude: float | None = None
     site_longitude: float | None = None
+    channel: str = TELEGRAM
+    #: Who reaches the offender for us when the channel is not their own chat (the PK, or
+    #: the jaksa when the case has none): the offender's reminders are addressed to them.
+    caller: Recipient | None = None
+
+    @property
+    def addressee(self) -> Recipient | None:
+        """Who the offender's reminders go to: their chat, or the caller on their behalf."""
+        return self.offender if self.channel == TELEGRAM else self.caller
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,8 @@ class Kind:
     OFFENDER_EVENING = "remind.offender.evening"
     OFFENDER_BEFORE = "remind.offender.before"
     SUPERVISOR_DAY = "remind.supervisor.day"
+    #: The evening's calls to make, to a PK (or jaksa) for offenders without Telegram.
+    CALL_LIST = "remind.call_list"
 
 
 @dataclass(frozen=True)
@@ -129,7 +147,8 @@ def plan_reminders(
         if session.day in days_off or session.starts_at <= now:
             continue
         by_site_day.setdefault((session.site_id, session.day), []).append(session)
-        if session.offender is None:
+        addressee = session.addressee
+        if addressee is None:
             continue
         before = session.starts_at - settings.before
         evening = _local(session.day - timedelta(days=1), settings.evening_at, session.timezone)
@@ -144,7 +163,7 @@ def plan_reminders(
                 Due(
                     f"remind:offender:{_stamp(session)}:evening",
                     Kind.OFFENDER_EVENING,
-                    session.offender,
+                    addressee,
                     max(evening, now),
                     (session,),
                 )
@@ -153,7 +172,7 @@ def plan_reminders(
             Due(
                 f"remind:offender:{_stamp(session)}:before",
                 Kind.OFFENDER_BEFORE,
-                session.offender,
+                addressee,
                 max(before, now),
                 (session,),
             )

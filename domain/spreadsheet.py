@@ -57,7 +57,6 @@ from domain.parsing import (
     parse_float,
     parse_hours,
     parse_int,
-    parse_telegram_id,
     parse_time,
     parse_timezone,
     parse_weekdays,
@@ -171,8 +170,8 @@ class CaseRow:
     session_start: time
     consequence: Consequence
     replaced_penalty: str
-    jaksa_telegram_id: int | None  # None: the person importing
-    pk_telegram_id: int | None
+    jaksa_name: str | None  # None: the person importing
+    pk_name: str | None
 
     @property
     def terms(self) -> CaseTerms:
@@ -268,8 +267,8 @@ CASE_SHEET = SheetSpec(
         Column("jam_mulai", False, 10, as_text=True),
         Column("akibat", True, 12),
         Column("pidana_pengganti", True, 24),
-        Column("jaksa_telegram_id", False, 20, as_text=True),
-        Column("pk_telegram_id", False, 20, as_text=True),
+        Column("nama_jaksa", False, 28),
+        Column("nama_pk", False, 28),
     ),
 )
 
@@ -299,8 +298,8 @@ _CASE_FIELD_COLUMNS = {
     "session_start": "jam_mulai",
     "consequence": "akibat",
     "replaced_penalty": "pidana_pengganti",
-    "jaksa_person_id": "jaksa_telegram_id",
-    "pk_person_id": "pk_telegram_id",
+    "jaksa_person_id": "nama_jaksa",
+    "pk_person_id": "nama_pk",
 }
 #: A problem in the key column means nothing if the column it is compared with is wrong.
 _CASE_DEPENDS = {"batas_waktu": "tanggal_mulai", "tanggal_mulai": "tanggal_putusan"}
@@ -818,10 +817,9 @@ def _case_row(row: _Row, numbers: _Duplicates, today: date) -> CaseRow | None:
         values={"allowed": ", ".join(c.value for c in Consequence)},
     )
     penalty = row.text("pidana_pengganti")
-    jaksa = row.value(
-        "jaksa_telegram_id", parse_telegram_id, "sheet.bad_telegram_id", required=False
-    )
-    pk = row.value("pk_telegram_id", parse_telegram_id, "sheet.bad_telegram_id", required=False)
+    # People by name: matched against those registered when the import is written.
+    jaksa = _cell_text(row.raw("nama_jaksa"))
+    pk = _cell_text(row.raw("nama_pk"))
 
     # Placeholders stand in for unreadable cells so that the shared check can run; the
     # problems it finds in those cells (or in cells compared with them) are dropped.
@@ -868,8 +866,8 @@ def _case_row(row: _Row, numbers: _Duplicates, today: date) -> CaseRow | None:
         session_start=terms.session_start,
         consequence=consequence,
         replaced_penalty=penalty,
-        jaksa_telegram_id=jaksa,
-        pk_telegram_id=pk,
+        jaksa_name=jaksa,
+        pk_name=pk,
     )
 
 

@@ -25,6 +25,7 @@ from domain.cases import (
 )
 from domain.parsing import parse_date, parse_int, parse_time, parse_weekdays
 from domain.permissions import Action
+from domain.phones import parse_phone
 from domain.roles import Role
 from handlers.context import Request
 from handlers.forms import Choice, Draft, Form, Invalid, Step, TextParser, build
@@ -237,6 +238,31 @@ async def _pk(req: Request, draft: Draft, value: str) -> None:
     draft["pk_person_id"] = person_id or None
 
 
+async def _telegram_choices(req: Request, draft: Draft) -> list[Choice]:
+    return [
+        Choice(req.texts.plain("case.has_telegram"), "y"),
+        Choice(req.texts.plain("case.no_telegram"), "n"),
+    ]
+
+
+async def _telegram(req: Request, draft: Draft, value: str) -> None:
+    if value not in ("y", "n"):
+        raise Invalid(req.texts("stale_button"))
+    draft["has_telegram"] = value == "y"
+    draft["phone"] = None
+
+
+async def _skip_phone(req: Request, draft: Draft) -> bool:
+    return bool(draft.get("has_telegram", True))
+
+
+async def _phone(req: Request, draft: Draft, text: str) -> None:
+    phone = parse_phone(text)
+    if phone is None:
+        raise Invalid(req.texts("case.bad_phone"))
+    draft["phone"] = phone
+
+
 async def _case_draft(req: Request, draft: Draft) -> CaseDraft:
     membership = await req.db.reader().people.membership(draft["jaksa_membership_id"])
     if membership is None or membership.revoked_at is not None:
@@ -260,13 +286,14 @@ async def _case_draft(req: Request, draft: Draft) -> CaseDraft:
         replaced_penalty=draft["replaced_penalty"],
         jaksa_person_id=membership.person_id,
         pk_person_id=draft.get("pk_person_id"),
+        phone=draft.get("phone"),
     )
 
 
 async def _summary(req: Request, draft: Draft) -> Html:
     case = await _case_draft(req, draft)
     lang = req.texts.lang
-    return req.texts(
+    summary = req.texts(
         "case.summary",
         offender=case.offender_name,
         number=case.decision_number,
@@ -282,6 +309,9 @@ async def _summary(req: Request, draft: Draft) -> Html:
         consequence=req.texts.plain(f"consequence.{case.consequence.value}"),
         penalty=case.replaced_penalty,
     )
+    if case.phone:
+        return Html(summary + req.texts("case.summary_phone", phone=case.phone))
+    return Html(summary + req.texts("case.summary_telegram"))
 
 
 async def _save(req: Request, draft: Draft) -> None:
@@ -300,8 +330,14 @@ async def _save(req: Request, draft: Draft) -> None:
     if result.outcome is Outcome.STALE:
         raise Invalid(req.texts("stale_button"))
     created = result.created
-    assert created is not None and created.invitation_token is not None
+    assert created is not None
     await req.reply(await plan_report(req, created.case, created.plan))
+    if created.invitation_token is None:
+        # No Telegram: no invitation card; the evening reminder is a call on a list.
+        pk = created.case.pk_person_id
+        key = "case.created_no_telegram" if pk else "case.created_no_telegram_jaksa"
+        await req.reply(req.texts(key))
+        return
     await send_invitation(
         req,
         created.invitation_token,
@@ -398,6 +434,13 @@ CASE_FORM = Form(
             skip=_skip_jaksa,
         ),
         Step("pk", lambda r, d: r.texts("case.ask_pk"), on_choice=_pk, choices=_pk_choices),
+        Step(
+            "telegram",
+            lambda r, d: r.texts("case.ask_telegram"),
+            on_choice=_telegram,
+            choices=_telegram_choices,
+        ),
+        Step("phone", lambda r, d: r.texts("case.ask_phone"), on_text=_phone, skip=_skip_phone),
     ),
     summary=_summary,
     save=_save,

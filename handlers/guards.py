@@ -60,7 +60,10 @@ async def refuse(
             await req.reply(req.texts("refused.muted", until=when))
     elif answer is Answer.REPLY:
         if query is not None:
-            await query.answer(req.texts.plain(button_key), show_alert=True)
+            alert = req.texts.plain(button_key)
+            if values and button_key != "refused_button":
+                alert = alert.format(**{k: str(v) for k, v in values.items()})
+            await query.answer(alert, show_alert=True)
         else:
             await req.reply(req.texts(text_key, **(values or {})))
     muted = {"muted": True} if answer is not Answer.REPLY else {}
@@ -74,13 +77,14 @@ async def refuse_object(
     text_key: str = "refused",
     detail: dict[str, Any] | None = None,
     values: Mapping[str, object] | None = None,
+    button_key: str = "refused_button",
 ) -> None:
     """The actor holds the role but not this record (another Kejari's case, another site's
     offender): the same refusal, counted and audited like any other."""
     await refuse(
         req,
         text_key=text_key,
-        button_key="refused_button",
+        button_key=button_key,
         subject=subject,
         detail=detail or {},
         values=values,

@@ -1,17 +1,16 @@
 """``/bantuan``, ``/saya`` and the answers to anything the bot does not understand."""
 
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from domain import authority
 from domain.permissions import Action
 from handlers.context import Request
 from handlers.guards import command, refuse
 from handlers.menus import command_list
-from handlers.render import role_name
-from texts import Html, join_lines
-from texts.formatting import format_day
+from handlers.welcome import role_lines, site_lines
+from services import welcome
+from texts import Html
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -25,27 +24,17 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 @command(Action.ME)
 async def me(req: Request) -> None:
-    store = req.db.reader()
-    agencies = await store.agencies.by_ids({m.agency_id for m in req.actor.memberships})
-    lines = []
-    if req.actor.is_config_admin:
-        lines.append(Html("• " + req.texts("start.config_admin")))
-    for m in req.actor.memberships:
-        agency = agencies[m.agency_id]
-        since = format_day(
-            m.created_at.astimezone(ZoneInfo(agency.timezone)).date(), req.texts.lang
-        )
-        lines.append(
-            req.texts(
-                "me.role_line",
-                role=role_name(req.texts, m.role),
-                agency=agency.name,
-                since=since,
-            )
-        )
-    await req.reply(
-        req.texts("me", name=req.user.full_name, user_id=req.user.id, roles=join_lines(lines))
+    """Who I am here: my roles with their agencies and since when, and a supervisor's sites."""
+    found = await welcome.welcome(req.db.reader(), req.actor, req.now)
+    text = req.texts(
+        "me",
+        name=req.user.full_name,
+        user_id=req.user.id,
+        roles=role_lines(req, found, since=True),
     )
+    if found.sites or authority.supervises(req.actor):
+        text = Html(text + "\n\n" + site_lines(req, found.sites))
+    await req.reply(text)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

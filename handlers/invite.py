@@ -6,7 +6,7 @@ from domain import authority
 from domain import callback_data as callbacks
 from domain import invitations as invitation_rules
 from domain.callback_data import Prefix
-from domain.models import Agency
+from domain.models import Agency, Site
 from domain.permissions import Action
 from domain.roles import Role, parse_role
 from handlers.context import Request
@@ -16,6 +16,7 @@ from handlers.render import role_name, send_invitation
 from services import invitations
 from services.invitations import Created, Outcome
 from services.people import Profile
+from texts import Html
 
 PICK = Prefix.INVITE_AGENCY
 PAGE = Prefix.INVITE_PAGE
@@ -49,14 +50,14 @@ async def invite(req: Request) -> None:
     if invitation_rules.names_a_case(role) and len(req.context.args) > 1:
         await _invite_offender_of(req, req.context.args[1][:20])
         return
+    if invitation_rules.names_a_site(role):
+        await _ask_site(req)
+        return
     agencies = await invitations.invitable_agencies(req.db.reader(), req.actor, role)
     if not agencies:
-        await req.reply(req.texts("invite.no_agency"))
+        await req.reply(_no_fitting_agency(req, role))
         return
     if len(agencies) == 1:
-        if invitation_rules.names_a_site(role):
-            await _ask_site(req, agencies[0])
-            return
         created = await _create(req, role, agencies[0].id)
         if created is not None:
             await _send(req, created)
@@ -67,6 +68,23 @@ async def invite(req: Request) -> None:
     )
 
 
+def _kinds(req: Request, role: Role) -> str:
+    """The kinds of agency a role belongs in, as a reader says them: "Bapas atau …"."""
+    names = [req.texts.plain(f"agency_type.{kind}") for kind in authority.home_kinds(role)]
+    if len(names) == 1:
+        return names[0]
+    return req.texts.plain("invite.kinds_or").format(first=", ".join(names[:-1]), last=names[-1])
+
+
+def _no_fitting_agency(req: Request, role: Role) -> Html:
+    key = (
+        "invite.no_fitting_agency"
+        if authority.may(req.actor, Action.NEW_AGENCY)
+        else "invite.no_fitting_agency_ask"
+    )
+    return req.texts(key, role=role_name(req.texts, role), kinds=_kinds(req, role))
+
+
 @button(Action.INVITE)
 async def pick_agency(req: Request) -> None:
     query = req.update.callback_query
@@ -75,16 +93,8 @@ async def pick_agency(req: Request) -> None:
     role = parse_role(parts[0]) if parts else None
     agency_id = callbacks.decode_int(parts[1]) if parts else None
     agency = await req.db.reader().agencies.get(agency_id) if agency_id else None
-    if role is None or agency is None:
-        await stale(req)
-        return
-    if invitation_rules.names_a_site(role):
-        # Their invitation is made once the site is chosen; may they, before asking which?
-        if not authority.may_invite_to(req.actor, role, agency.id):
-            await _refuse(req, role, agency.id)
-            return
-        await _chosen(req)
-        await _ask_site(req, agency)
+    if role is None or agency is None or invitation_rules.names_a_site(role):
+        await stale(req)  # a pengawas's invitation is chosen by its site, not its agency
         return
     created = await _create(req, role, agency.id)
     if created is not None:
@@ -100,6 +110,12 @@ async def page_agencies(req: Request) -> None:
     role = parse_role(parts[0]) if parts else None
     page = callbacks.decode_int(parts[1]) if parts else None
     store = req.db.reader()
+    if role is not None and page is not None and invitation_rules.names_a_site(role):
+        sites = await invitations.invitable_sites(store, req.actor)
+        if sites:
+            await query.answer()
+            await query.edit_message_reply_markup(_site_keyboard(req, sites, page))
+            return
     agencies = await invitations.invitable_agencies(store, req.actor, role) if role else []
     if role is None or page is None or not agencies:
         await stale(req)
@@ -128,18 +144,30 @@ async def _invite_offender_of(req: Request, code: str) -> None:
     await _send(req, created)
 
 
-async def _ask_site(req: Request, agency: Agency) -> None:
-    """A pengawas supervises a site, so their invitation names it; other roles need none."""
-    sites = await req.db.reader().sites.all()
+async def _ask_site(req: Request) -> None:
+    """A pengawas supervises a site, so their invitation names it, and their role is in the
+    site's host (the local government or dinas they work for), whoever invites them."""
+    sites = await invitations.invitable_sites(req.db.reader(), req.actor)
     if not sites:
         await req.reply(req.texts("invite.no_site"))
         return
-    await req.reply(
-        req.texts("invite.choose_site"),
-        reply_markup=choices(
-            [(site.name, callbacks.encode(SITE, agency.id, site.id)) for site in sites],
-            texts=req.texts,
-        ),
+    await req.reply(req.texts("invite.choose_site"), reply_markup=_site_keyboard(req, sites, 0))
+
+
+def _site_keyboard(
+    req: Request, sites: list[tuple[Site, Agency]], page: int
+) -> InlineKeyboardMarkup:
+    return choices(
+        [
+            (
+                req.texts.plain("invite.site_button").format(site=site.name, host=host.name),
+                callbacks.encode(SITE, host.id, site.id),
+            )
+            for site, host in sites
+        ],
+        texts=req.texts,
+        page=page,
+        nav=lambda p: callbacks.encode(PAGE, Role.PENGAWAS.value, p),
     )
 
 
@@ -183,7 +211,7 @@ async def _create(
         site_id=site_id,
     )
     if created.outcome is Outcome.NOT_ALLOWED:
-        await _refuse(req, role, agency_id)
+        await _refuse(req, role, created.agency)
         return None
     if created.outcome is Outcome.NOT_FOUND:
         if req.update.callback_query is not None:
@@ -192,8 +220,24 @@ async def _create(
     return created
 
 
-async def _refuse(req: Request, role: Role, agency_id: int) -> None:
-    await refuse_object(req, f"invite:{role.value}", detail={"agency_id": agency_id})
+async def _refuse(req: Request, role: Role, agency: Agency | None) -> None:
+    """Refused, in one line; when the agency is of the wrong kind, which kind would do."""
+    if agency is not None and not authority.invitation_fits(role, agency):
+        await refuse_object(
+            req,
+            f"invite:{role.value}",
+            text_key="invite.misfit",
+            button_key="invite.misfit",
+            detail={"agency_id": agency.id, "reason": "misfit"},
+            values={
+                "role": role_name(req.texts, role),
+                "agency": agency.name,
+                "kinds": _kinds(req, role),
+            },
+        )
+        return
+    detail = {"agency_id": agency.id} if agency is not None else {}
+    await refuse_object(req, f"invite:{role.value}", detail=detail)
 
 
 async def _chosen(req: Request) -> None:

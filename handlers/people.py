@@ -4,6 +4,8 @@ An admin sees everybody; a jaksa sees the people of their own agency. A person's
 offers a revoke button for each role the viewer may revoke, and revoking asks once more.
 """
 
+from itertools import groupby
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain import callback_data as callbacks
@@ -16,7 +18,7 @@ from handlers.keyboards import PAGE_SIZE, choices, clamp_page, confirm, page_cou
 from handlers.menus import set_personal_menu
 from handlers.render import role_name
 from services import people as roster
-from services.people import Card, Outcome, Revocation
+from services.people import Card, Entry, Outcome, Revocation
 from texts import Html, for_user, join_lines
 
 LIST = Prefix.PEOPLE
@@ -30,22 +32,50 @@ async def people(req: Request) -> None:
 
 
 async def _page(req: Request, page: int) -> tuple[Html, InlineKeyboardMarkup | None]:
-    store = req.db.reader()
-    total = await roster.count_visible(store, req.actor)
-    if total == 0:
+    """One page of people, grouped: staff by agency and role, then the offenders apart.
+    Each entry is a button to the person's card."""
+    entries = await roster.visible_entries(req.db.reader(), req.actor)
+    if not entries:
         return req.texts("people.empty"), None
-    page = clamp_page(page, total)
-    persons = await roster.visible_page(store, req.actor, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    page = clamp_page(page, len(entries))
+    shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     keyboard = choices(
-        [(p.full_name, callbacks.encode(LIST, "s", p.id)) for p in persons],
+        [(_label(req, e), callbacks.encode(LIST, "s", e.person.id)) for e in shown],
         texts=req.texts,
         page=page,
-        total=total,
+        total=len(entries),
         nav=lambda p: callbacks.encode(LIST, "p", p),
         already_paged=True,
     )
-    header = req.texts("people.header", total=total, page=page + 1, pages=page_count(total))
-    return header, keyboard
+    people_count = len({e.person.id for e in entries})
+    header = req.texts(
+        "people.header", total=people_count, page=page + 1, pages=page_count(len(entries))
+    )
+    return join_lines([header, *_groups(req, shown)]), keyboard
+
+
+def _label(req: Request, entry: Entry) -> str:
+    return req.texts.plain("people.button").format(
+        name=entry.person.full_name, role=req.texts.plain(f"role_short.{entry.membership.role}")
+    )
+
+
+def _groups(req: Request, shown: list[Entry]) -> list[Html]:
+    """The page's entries as text: a section for staff and one for offenders, an agency's
+    name over its people, one line per role. ``shown`` is in that order already."""
+    lines: list[Html] = []
+    for staff, part in groupby(shown, key=lambda e: e.staff):
+        lines += [Html(""), req.texts("people.staff" if staff else "people.offenders")]
+        for agency, in_agency in groupby(part, key=lambda e: e.agency):
+            lines.append(req.texts("people.agency", agency=agency.name))
+            for role, holders in groupby(in_agency, key=lambda e: e.membership.role):
+                names = ", ".join(e.person.full_name for e in holders)
+                lines.append(
+                    req.texts(
+                        "people.role_line", role=req.texts.plain(f"role_short.{role}"), names=names
+                    )
+                )
+    return lines
 
 
 @button(Action.LIST_PEOPLE)

@@ -52,6 +52,7 @@ LEAVE = CommandSpec("izin", "leave", Action.PROGRESS, "cmd.leave")
 CORRECT = CommandSpec("koreksi", "correct", Action.CORRECT, "cmd.correct")
 WARN = CommandSpec("teguran", "warn", Action.ENFORCE, "cmd.warn")
 CLOSE = CommandSpec("tutup", "close", Action.ENFORCE, "cmd.close")
+HAND_OVER = CommandSpec("serahkan", "handover", Action.HAND_OVER, "cmd.handover")
 LETTERHEAD = CommandSpec("kop", "letterhead", Action.LETTERHEAD, "cmd.letterhead")
 NIP = CommandSpec("nip", "nip", Action.NIP, "cmd.nip")
 DIGEST = CommandSpec("ringkasan", "digest", Action.DIGEST, "cmd.digest")
@@ -60,6 +61,8 @@ DIGEST_SETTINGS = CommandSpec(
     "atur_ringkasan", "digest_settings", Action.DIGEST, "cmd.digest_settings"
 )
 STATUS = CommandSpec("status", "status", Action.STATUS, "cmd.status")
+SHEET = CommandSpec("daftar_hadir", "attendance_sheet", Action.ATTENDANCE, "cmd.sheet")
+NO_TELEGRAM = CommandSpec("tanpa_telegram", "no_telegram", Action.RESCHEDULE, "cmd.no_telegram")
 CANCEL = CommandSpec("batal", "cancel", None, "cmd.cancel")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -69,6 +72,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CHECK_IN,
     CHECK_OUT,
     ABSENT,
+    SHEET,
     PROGRESS,
     LEAVE,
     SCHEDULE,
@@ -76,9 +80,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
     NEW_SITE,
     SITES,
     RESCHEDULE,
+    NO_TELEGRAM,
     CORRECT,
     WARN,
     CLOSE,
+    HAND_OVER,
     DIGEST,
     DIGEST_SETTINGS,
     REPORT,

@@ -1,18 +1,19 @@
 """``/start``: greeting, and redeeming an invitation from a ``t.me/<bot>?start=<token>`` link."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from domain.models import Agency
 from handlers.context import Request, load_actor
-from handlers.menus import command_list, set_personal_menu
+from handlers.menus import set_personal_menu
 from handlers.render import role_name
-from services import invitations, people
+from handlers.welcome import first_site, paragraphs, role_lines, role_parts
+from services import invitations, people, welcome
 from services.invitations import Redemption
 from services.people import Profile
-from texts import Html, join_lines
+from texts import Html
 from texts.formatting import format_instant
 
 
@@ -29,35 +30,29 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def greet(req: Request) -> None:
+    """A registered person's ``/start``: who they are here and what to do first; the full
+    command list is one ``/bantuan`` away (and in the menu)."""
     if req.actor.person is None:  # an admin from the configuration, here for the first time
         await people.register(req.origin, _profile(req))
         req.actor = await load_actor(req.services, req.user.id)
-    agencies = await req.db.reader().agencies.by_ids({m.agency_id for m in req.actor.memberships})
-    await req.reply(
-        req.texts(
-            "start.known",
-            name=req.user.full_name,
-            roles=role_lines(req, agencies),
-            commands=command_list(req.actor, req.texts),
-        )
-    )
+    await _welcome(req, req.texts("start.known", name=req.user.full_name))
     await set_personal_menu(req.context.bot, req.user.id, req.actor, req.texts)
 
 
-def role_lines(req: Request, agencies: dict[int, Agency]) -> Html:
-    lines = []
-    if req.actor.is_config_admin:
-        lines.append(Html("• " + req.texts("start.config_admin")))
-    for m in req.actor.memberships:
-        agency = agencies.get(m.agency_id)
-        lines.append(
-            req.texts(
-                "role_line",
-                role=role_name(req.texts, m.role),
-                agency=agency.name if agency else "?",
-            )
-        )
-    return join_lines(lines)
+async def _welcome(req: Request, greeting: Html) -> None:
+    """The greeting, the next step (if one is missing) first, the roles, what the role needs;
+    for an offender, the map pin of their first session's site after it."""
+    found = await welcome.welcome(req.db.reader(), req.actor, req.now)
+    parts = [greeting]
+    if found.next_step is not None:
+        parts.append(req.texts(f"next.{found.next_step.value}"))
+    parts.append(req.texts("welcome.roles", roles=role_lines(req, found)))
+    parts += role_parts(req, replace(found, next_step=None))
+    parts.append(req.texts("welcome.more"))
+    await req.reply(paragraphs(parts))
+    site = first_site(found)
+    if site is not None:
+        await req.context.bot.send_location(req.chat_id, site.latitude, site.longitude)
 
 
 async def redeem(req: Request, token: str) -> None:
@@ -80,14 +75,8 @@ async def redeem(req: Request, token: str) -> None:
         await req.reply(req.texts("redeem.already", role=role, agency=agency.name))
         return
     req.actor = await load_actor(req.services, req.user.id)
-    await req.reply(
-        join_lines(
-            [
-                req.texts("redeem.ok", name=req.user.full_name, role=role, agency=agency.name),
-                Html(""),
-                command_list(req.actor, req.texts),
-            ]
-        )
+    await _welcome(
+        req, req.texts("redeem.ok", name=req.user.full_name, role=role, agency=agency.name)
     )
     await set_personal_menu(req.context.bot, req.user.id, req.actor, req.texts)
 

@@ -11,12 +11,22 @@ from zoneinfo import ZoneInfo
 from domain import callback_data as callbacks
 from domain.callback_data import Prefix
 from domain.digest import reported_week
-from domain.reminders import Due, FollowUp, Kind, ReminderSettings, plan_followups, plan_reminders
+from domain.reminders import (
+    OFFENDER_KINDS,
+    TELEGRAM,
+    Due,
+    FollowUp,
+    Kind,
+    ReminderSettings,
+    plan_followups,
+    plan_reminders,
+)
 from services import digest as digests
+from services import reach
 from services.digest_post import digest_post
-from services.scheduling import days_off_between
+from services.scheduling import days_off_between, regional_days_off
 from storage.db import Database
-from texts import Texts, for_user, join_lines
+from texts import Html, Texts, for_user, join_lines
 from texts.formatting import format_clock, format_day
 
 HORIZON = timedelta(hours=48)
@@ -49,14 +59,17 @@ def _message(due: Due) -> dict[str, object]:
     if due.kind == Kind.SUPERVISOR_DAY:
         lines = [texts("reminder.supervisor_header", site=due.sessions[0].site_name)]
         for session in due.sessions:
-            lines.append(
-                texts(
-                    "reminder.supervisor_line",
-                    start=format_clock(session.starts_at, session.timezone, texts.lang),
-                    code=session.case_code,
-                    name=session.offender_name,
-                )
+            line = texts(
+                "reminder.supervisor_line",
+                start=format_clock(session.starts_at, session.timezone, texts.lang),
+                code=session.case_code,
+                name=session.offender_name,
             )
+            if session.channel != TELEGRAM:
+                # No Telegram: nothing reached them but their PK's call. The paper daftar
+                # hadir (/daftar_hadir) lists them like everyone else.
+                line = Html(line + texts("reminder.supervisor_no_telegram"))
+            lines.append(line)
         lines.append(texts("reminder.supervisor_footer"))
         # The list's day is in its button: tomorrow, yesterday's list opens nothing.
         card = callbacks.encode(Prefix.SESSION_CARD, f"{due.sessions[0].day:%Y%m%d}")
@@ -91,11 +104,22 @@ async def plan_outbox(
         )
     else:
         days_off = {}
+    # A region's own day off reaches only the sites under its agency: no reminder there.
+    local_off = await regional_days_off(store, sessions)
+    sessions = [s for s in sessions if s.day not in local_off.get(s.site_id, ())]
     planned = plan_reminders(sessions, now=now, days_off=days_off, settings=settings)
     changes = await store.reminders.unannounced_changes()
     added = 0
     async with db.transaction() as tx:
+        # The offender's own reminders go by the case's channel (services/reach.py): their
+        # chat, or their PK's call list when they have no Telegram.
+        offender_dues = [d for d in planned if d.kind in OFFENDER_KINDS]
+        added += await reach.plan_offender_reminders(
+            tx, offender_dues, now=now, telegram_render=render
+        )
         for due in planned:
+            if due.kind in OFFENDER_KINDS:
+                continue
             added += await tx.outbox.add(
                 dedupe_key=due.dedupe_key,
                 chat_id=due.recipient.chat_id,
@@ -104,20 +128,6 @@ async def plan_outbox(
                 due_at=due.due_at,
                 now=now,
             )
-            session = due.sessions[0]
-            if due.kind == Kind.OFFENDER_EVENING and session.site_latitude is not None:
-                # The site on a map, once per case: after that the offender knows the way.
-                added += await tx.outbox.add(
-                    dedupe_key=f"pin:offender:{session.case_id}",
-                    chat_id=due.recipient.chat_id,
-                    kind="location",
-                    payload={
-                        "latitude": session.site_latitude,
-                        "longitude": session.site_longitude,
-                    },
-                    due_at=due.due_at,
-                    now=now,
-                )
         for change in changes:
             added += await tx.outbox.add(
                 dedupe_key=f"session-change:{change['id']}",

@@ -58,6 +58,11 @@ async def create_case(
         draft, agency_id=agency_id, code=code, created_by=created_by, now=now
     )
     plan = await plan_and_store(store, case, site, now=now)
+    if draft.phone is not None:
+        # No Telegram: the number goes apart from the case (services/calls.py), and there
+        # is no chat to invite.
+        await store.phones.set_phone(case.id, draft.phone, by=created_by, now=now)
+        invite_offender = False
     token = invitation_id = None
     if invite_offender:
         token = invitation_rules.new_token()
@@ -80,6 +85,7 @@ async def create_case(
             "sessions": len(plan.sessions),
             "shortfall_minutes": plan.shortfall_minutes,
             "invitation_id": invitation_id,
+            "without_telegram": draft.phone is not None,
         },
         **audit,
     )

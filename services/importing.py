@@ -448,52 +448,102 @@ def _try_lock(fd: int) -> bool:
 
 
 class _People:
-    """People and their memberships by Telegram id, each looked up once per upload: most
-    rows name the same jaksa."""
+    """The jaksa and PK a row may name, read once per upload and indexed by their name as
+    it is compared: case-insensitive, spaces normalised. A jaksa is one with an active role
+    in an office the importer manages (the importing Kejari; any, for an admin); a PK one
+    with an active role in a Bapas."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._found: dict[int, tuple[Person | None, list[Membership]]] = {}
+        self._index: dict[Role, dict[str, list[tuple[Membership, Person, Agency]]]] = {}
 
-    async def get(self, telegram_id: int) -> tuple[Person | None, list[Membership]]:
-        if telegram_id not in self._found:
-            person = await self._store.people.by_telegram_id(telegram_id)
-            memberships = list(await self._store.people.memberships_of(person.id)) if person else []
-            self._found[telegram_id] = (person, memberships)
-        return self._found[telegram_id]
+    async def jaksa(self, name: str, importer: Actor) -> list[tuple[Membership, Person, Agency]]:
+        """Every jaksa of an office the importer manages whom the cell can mean."""
+        return await self._named(
+            Role.JAKSA, name, lambda m, _: manages_agency(importer, m.agency_id)
+        )
+
+    async def pk(self, name: str) -> list[tuple[Membership, Person, Agency]]:
+        """Every PK of a Bapas whom the cell can mean."""
+        return await self._named(Role.PK, name, lambda _, a: a.type is AgencyType.BAPAS)
+
+    async def _named(
+        self, role: Role, name: str, keep: Callable[[Membership, Agency], bool]
+    ) -> list[tuple[Membership, Person, Agency]]:
+        """Everyone of ``role`` the cell can mean: by name, or by "name (agency)"."""
+        if role not in self._index:
+            self._index[role] = await self._read(role, keep)
+        index = self._index[role]
+        key = name_key(name)
+        found = index.get(key, [])
+        if not found and key.endswith(")") and "(" in key:
+            # "Siti Aminah (Kejaksaan Negeri Samarinda)": the agency tells two namesakes apart.
+            person, agency = key[:-1].split("(", 1)
+            found = [
+                m
+                for m in index.get(name_key(person), [])
+                if name_key(m[2].name) == name_key(agency)
+            ]
+        return found
+
+    async def _read(
+        self, role: Role, keep: Callable[[Membership, Agency], bool]
+    ) -> dict[str, list[tuple[Membership, Person, Agency]]]:
+        index: dict[str, list[tuple[Membership, Person, Agency]]] = {}
+        seen: set[tuple[int, int]] = set()
+        for membership in await self._store.people.active_memberships(role=role, agency_ids=None):
+            agency = await self._store.agencies.get(membership.agency_id)
+            person = await self._store.people.get(membership.person_id)
+            if agency is None or person is None or person.telegram_user_id <= 0:
+                continue
+            if not keep(membership, agency):
+                continue
+            if (person.id, agency.id) in seen:
+                continue
+            seen.add((person.id, agency.id))
+            index.setdefault(name_key(person.full_name), []).append((membership, person, agency))
+        return index
+
+
+def name_key(name: str) -> str:
+    """A name as the import compares it: case-insensitive, spaces normalised."""
+    return " ".join(name.replace("( ", "(").replace(" )", ")").split()).casefold()
+
+
+def _candidates(found: list[tuple[Membership, Person, Agency]]) -> str:
+    return "; ".join(f"{person.full_name} ({agency.name})" for _, person, agency in found)
 
 
 async def _resolve_people(
     people: _People, row: CaseRow, importer: Actor, resolved: _Resolved, report: ImportReport
 ) -> None:
-    jaksa_id = row.jaksa_telegram_id or importer.telegram_user_id
-    _, memberships = await people.get(jaksa_id)
-    allowed = [
-        m for m in memberships if holds([m], Role.JAKSA) and manages_agency(importer, m.agency_id)
-    ]
-    if not allowed:
-        key = "import.jaksa_required" if row.jaksa_telegram_id is None else "import.unknown_jaksa"
-        report.errors.append(
-            CellError(SHEET_CASES, row.row, "jaksa_telegram_id", key, {"value": jaksa_id})
-        )
+    if row.jaksa_name is None:
+        own = [m for m in importer.memberships if holds([m], Role.JAKSA)]
+        own = [m for m in own if manages_agency(importer, m.agency_id)]
+        if own:
+            resolved.jaksa[row.row] = own[0]
+        else:
+            report.errors.append(
+                CellError(SHEET_CASES, row.row, "nama_jaksa", "import.jaksa_required", {})
+            )
     else:
-        resolved.jaksa[row.row] = allowed[0]
-    if row.pk_telegram_id is None:
+        jaksa = await people.jaksa(row.jaksa_name, importer)
+        if len(jaksa) == 1:
+            resolved.jaksa[row.row] = jaksa[0][0]
+        else:
+            key = "import.unknown_jaksa" if not jaksa else "import.ambiguous_jaksa"
+            values: dict[str, object] = {"value": row.jaksa_name, "candidates": _candidates(jaksa)}
+            report.errors.append(CellError(SHEET_CASES, row.row, "nama_jaksa", key, values))
+    if row.pk_name is None:
         resolved.pk[row.row] = None
         return
-    pk, pk_memberships = await people.get(row.pk_telegram_id)
-    if pk is None or not holds(pk_memberships, Role.PK):
-        report.errors.append(
-            CellError(
-                SHEET_CASES,
-                row.row,
-                "pk_telegram_id",
-                "import.unknown_pk",
-                {"value": row.pk_telegram_id},
-            )
-        )
+    pk = await people.pk(row.pk_name)
+    if len({person.id for _, person, _ in pk}) == 1:
+        resolved.pk[row.row] = pk[0][1].id
     else:
-        resolved.pk[row.row] = pk.id
+        key = "import.unknown_pk" if not pk else "import.ambiguous_pk"
+        values = {"value": row.pk_name, "candidates": _candidates(pk)}
+        report.errors.append(CellError(SHEET_CASES, row.row, "nama_pk", key, values))
 
 
 def _person_id(actor: Actor) -> int | None:

@@ -39,8 +39,21 @@ class Created:
 
 
 async def invitable_agencies(store: Store, actor: Actor, role: Role) -> list[Agency]:
-    """The agencies ``actor`` may invite a ``role`` into, for the choice buttons."""
-    return [a for a in await store.agencies.all() if authority.may_invite_to(actor, role, a.id)]
+    """The agencies ``actor`` may invite a ``role`` into, for the choice buttons: only those
+    of a kind the role belongs in, nearest first (``authority.invitation_order``)."""
+    agencies = await store.agencies.all()
+    parents = {a.id: a.parent_id for a in agencies}
+    return authority.invitation_order(actor, role, agencies, parents)
+
+
+async def invitable_sites(store: Store, actor: Actor) -> list[tuple[Site, Agency]]:
+    """The sites ``actor`` may invite a pengawas for, each with its host agency (where the
+    pengawas's role will be), in the order of the hosts, then by name."""
+    hosts = {a.id: n for n, a in enumerate(await invitable_agencies(store, actor, Role.PENGAWAS))}
+    agencies = {a.id: a for a in await store.agencies.all()}
+    sites = [s for s in await store.sites.all() if s.host_agency_id in hosts]
+    sites.sort(key=lambda s: (hosts[s.host_agency_id], s.name.casefold(), s.id))
+    return [(s, agencies[s.host_agency_id]) for s in sites]
 
 
 async def create_invitation(
@@ -52,13 +65,16 @@ async def create_invitation(
     validity: timedelta,
     site_id: int | None = None,
 ) -> Created:
-    """An invitation to ``role`` in the agency; a pengawas's names the site they supervise."""
+    """An invitation to ``role`` in the agency; a pengawas's names the site they supervise,
+    and is for the site's host agency, where the supervisor works."""
     async with origin.transaction() as store:
         agency = await store.agencies.get(agency_id)
         site = await store.sites.get(site_id) if site_id is not None else None
         if agency is None or (site_id is not None and site is None):
             return Created(Outcome.NOT_FOUND)
-        if not authority.may_invite_to(origin.actor, role, agency.id):
+        if rules.names_a_site(role) and (site is None or site.host_agency_id != agency.id):
+            return Created(Outcome.NOT_FOUND)  # a site, and its own host, or nothing
+        if not authority.may_invite_to(origin.actor, role, agency):
             return Created(Outcome.NOT_ALLOWED, agency=agency)
         return await _create(store, origin, role, agency, profile, validity, site=site)
 
@@ -72,10 +88,10 @@ async def invite_offender(
         case = await store.cases.by_code(code)
         if case is None:
             return Created(Outcome.NOT_FOUND)
-        if not authority.may_invite_to(origin.actor, Role.TERPIDANA, case.agency_id):
-            return Created(Outcome.NOT_ALLOWED, case=case)
         agency = await store.agencies.get(case.agency_id)
         assert agency is not None  # foreign key
+        if not authority.may_invite_to(origin.actor, Role.TERPIDANA, agency):
+            return Created(Outcome.NOT_ALLOWED, case=case)
         return await _create(store, origin, Role.TERPIDANA, agency, profile, validity, case=case)
 
 

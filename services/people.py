@@ -1,6 +1,7 @@
 """People and their roles: whom a viewer may see, and revoking a role with its history kept.
 
-An admin manages everybody, a jaksa the people of their own Kejari (``domain.authority``).
+An admin manages everybody; a jaksa the people of their own Kejari and the PKs and pengawas
+they bring in (``domain.authority``).
 Looking at someone's roles is recorded (UU PDP: who saw whom). A revocation, its audit row
 and the notice to the person lose their role together; the caller then shrinks that
 person's command menu, which is a Telegram call and no part of the record.
@@ -68,19 +69,50 @@ async def stranger_started(origin: Origin) -> None:
 # -- who sees whom --------------------------------------------------------------------------
 
 
-def _agencies(actor: Actor) -> set[int] | None:
-    managed = authority.managed_agencies(actor)
-    return None if managed is None else set(managed)
+@dataclass(frozen=True)
+class Entry:
+    """One role of one person in one agency, as ``/orang`` lists it."""
+
+    person: Person
+    membership: Membership
+    agency: Agency
+
+    @property
+    def staff(self) -> bool:
+        return authority.is_staff(self.membership.role)
 
 
-async def count_visible(store: Store, actor: Actor) -> int:
-    """How many people with a role this viewer may list (``/orang``)."""
-    return await store.people.count_with_active_membership(_agencies(actor))
-
-
-async def visible_page(store: Store, actor: Actor, *, offset: int, limit: int) -> list[Person]:
-    return await store.people.page_with_active_membership(
-        _agencies(actor), offset=offset, limit=limit
+async def visible_entries(store: Store, actor: Actor) -> list[Entry]:
+    """Everyone's roles this viewer may see (``/orang``), staff first, then the offenders;
+    each grouped by agency (the viewer's own first) and role, then by name."""
+    agencies = {a.id: a for a in await store.agencies.all()}
+    persons = {
+        p.id: p for p in await store.people.page_with_active_membership(None, offset=0, limit=-1)
+    }
+    entries = []
+    for role in Role:
+        for m in await store.people.active_memberships(role=role, agency_ids=None):
+            agency, person = agencies.get(m.agency_id), persons.get(m.person_id)
+            if (
+                agency is not None
+                and person is not None
+                and authority.sees_member(actor, m, agency)
+            ):
+                entries.append(Entry(person, m, agency))
+    parents = {a.id: a.parent_id for a in agencies.values()}
+    own = authority.people_order(actor, list(agencies.values()), parents)
+    rank = {agency_id: n for n, agency_id in enumerate(own)}
+    roles = list(Role)
+    return sorted(
+        entries,
+        key=lambda e: (
+            not e.staff,
+            rank.get(e.agency.id, len(rank)),
+            e.agency.name.casefold(),
+            roles.index(e.membership.role),
+            e.person.full_name.casefold(),
+            e.person.id,
+        ),
     )
 
 
@@ -97,9 +129,9 @@ class Card:
 async def view_person(
     origin: Origin, *, person_id: int | None = None, telegram_user_id: int | None = None
 ) -> Card:
-    """The roles of the person named (by row or by Telegram id) that the viewer manages.
+    """The roles of the person named (by row or by Telegram id) that the viewer may see.
 
-    Someone holding no role the viewer manages is "not found", exactly like nobody at all,
+    Someone holding no role the viewer may see is "not found", exactly like nobody at all,
     so another Kejari's staff cannot be told apart from a typo. Both are audited.
     """
     async with origin.transaction() as store:
@@ -110,16 +142,23 @@ async def view_person(
         else:
             person = None
         memberships = await store.people.memberships_of(person.id) if person else []
-        roles = tuple(m for m in memberships if authority.manages_agency(origin.actor, m.agency_id))
+        agencies = await store.agencies.by_ids({m.agency_id for m in memberships})
+        roles = tuple(
+            m
+            for m in memberships
+            if m.agency_id in agencies
+            and authority.sees_member(origin.actor, m, agencies[m.agency_id])
+        )
         if person is None or not roles:
             await store.audit.append(action="people.not_found", **origin.audit_fields())
             return Card()
-        agencies = await store.agencies.by_ids({m.agency_id for m in roles})
         await store.audit.append(
             action="person.viewed", subject=f"person:{person.id}", **origin.audit_fields()
         )
-    revocable = tuple(m for m in roles if authority.may_revoke(origin.actor, m))
-    return Card(person, roles, revocable, agencies)
+    revocable = tuple(
+        m for m in roles if authority.may_revoke(origin.actor, m, agencies[m.agency_id])
+    )
+    return Card(person, roles, revocable, {m.agency_id: agencies[m.agency_id] for m in roles})
 
 
 # -- revoking -------------------------------------------------------------------------------
@@ -145,13 +184,14 @@ async def revocation(store: Store, actor: Actor, membership_id: int) -> Revocati
     membership = await store.people.membership(membership_id)
     if membership is None:
         return Revocation(Outcome.NOT_FOUND)
-    if not authority.may_revoke(actor, membership):
+    agency = await store.agencies.get(membership.agency_id)
+    assert agency is not None  # foreign key
+    if not authority.may_revoke(actor, membership, agency):
         return Revocation(Outcome.NOT_ALLOWED, membership)
     if membership.revoked_at is not None:
         return Revocation(Outcome.ALREADY, membership)
     person = await store.people.get(membership.person_id)
-    agency = await store.agencies.get(membership.agency_id)
-    assert person is not None and agency is not None  # foreign keys
+    assert person is not None  # foreign key
     return Revocation(Outcome.OK, membership, person, agency)
 
 
@@ -210,3 +250,34 @@ async def set_nip(origin: Origin, nip: str) -> bool:
 
 async def nip_of(store: Store, person_id: int) -> str | None:
     return await store.consequences.nip_of(person_id)
+
+
+# -- memberships that do not fit their agency ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """An active role held in an agency of the wrong kind (a PK in a Kejari, a pengawas
+    registered in the Kejari that invited them), as ``kerjasosial check`` lists it."""
+
+    membership: Membership
+    person: Person
+    agency: Agency
+    fits_in: tuple[str, ...]  # the kinds of agency the role belongs in
+
+
+async def misfits(store: Store) -> list[Misfit]:
+    """Every active membership whose agency does not fit its role; nothing is changed: the
+    operator revokes it and invites the person again where they belong."""
+    agencies = {a.id: a for a in await store.agencies.all()}
+    memberships = [
+        m
+        for role in Role
+        for m in await store.people.active_memberships(role=role, agency_ids=None)
+    ]
+    found = []
+    for m in sorted(authority.misfits(memberships, agencies), key=lambda m: m.id):
+        person = await store.people.get(m.person_id)
+        assert person is not None  # foreign key
+        found.append(Misfit(m, person, agencies[m.agency_id], authority.home_kinds(m.role)))
+    return found

@@ -4,7 +4,7 @@ Export gives the case's data subject (or an auditor) one ZIP: the case, its sess
 their changes, the audit rows about it, and its evidence files. Purge keeps what the
 statistics need (hours, dates, site, agency) and the audit trail, and removes the rest:
 the offender's name, the decision number that identifies them, their Telegram identity
-and their evidence photos.
+or the phone number they are called at, and their evidence photos.
 """
 
 import json
@@ -45,6 +45,8 @@ async def case_record(store: Store, case: Case) -> dict[str, Any]:
         "site": site.model_dump(mode="json") if site else None,
         "agency": agency.model_dump(mode="json") if agency else None,
         "offender_account": offender.model_dump(mode="json") if offender else None,
+        # Without Telegram: the number their PK phones (UU PDP: theirs to see).
+        "offender_phone": await store.phones.phone_of(case.id),
         "sessions": [s.model_dump(mode="json") for s in sessions],
         "session_events": await store.cases.session_events_of(case.id),
         "absences": await store.attendance.absences_of_case(case.id, withdrawn=True),
@@ -101,6 +103,8 @@ async def purge_case(store: Store, case: Case, *, retention: timedelta, now: dat
     await store.cases.anonymise(case.id, code=case.code, now=now)
     await store.attendance.forget_evidence_of_case(case.id)
     await store.consequences.forget_case(case.id)  # the Berita Acara names the person
+    await store.phones.clear(case.id)  # the number an offender without Telegram is phoned at
+    await store.phones.forget_call_lists(case.id)
     if case.offender_person_id is not None:
         await store.people.anonymise_if_unattached(case.offender_person_id)
     deleted = 0

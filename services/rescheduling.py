@@ -141,7 +141,7 @@ async def _problem_with_move(
 ) -> Outcome | None:
     if day < _local_day(origin.now, site) or day > case.deadline or day < case.start_date:
         return Outcome.OUTSIDE_PERIOD
-    if day in await days_off_between(store, day, day):
+    if day in await days_off_between(store, day, day, site):
         return Outcome.DAY_OFF
     if any(s.day == day and s.id != session.id for s in await store.cases.sessions_of(case.id)):
         return Outcome.ALREADY_THAT_DAY

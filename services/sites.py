@@ -13,16 +13,16 @@ from enum import StrEnum
 from domain import authority
 from domain import sites as rules
 from domain.actor import Actor
+from domain.agencies import HOST_TYPES as _HOSTS
 from domain.cases import Problem
 from domain.models import Agency, Site
 from domain.permissions import Action
-from domain.roles import AgencyType
 from domain.sites import SiteDraft
 from services.origin import Origin
 from storage.repositories import Store
 
 #: The agencies that may host a site: a local government or one of its offices.
-HOST_TYPES = frozenset({AgencyType.PEMPROV, AgencyType.PEMKAB, AgencyType.PEMKOT, AgencyType.DINAS})
+HOST_TYPES = frozenset(_HOSTS)
 
 
 class Outcome(StrEnum):

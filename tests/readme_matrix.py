@@ -17,6 +17,7 @@ PHRASES = {
     "ruling an absence": Action.RULE_ABSENCE,
     "planning lost hours again": Action.ENFORCE,
     "adding the bot to a group": Action.LINK_GROUP,
+    "marking a call made": Action.CALLS,
 }
 _REFUSED = {"refused", "the bot leaves"}
 

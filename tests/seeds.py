@@ -94,7 +94,10 @@ async def seed_site(
         )
         pengawas = await store.people.by_telegram_id(pengawas_telegram_id)
         if pengawas is None:
-            pengawas = await _member(store, pengawas_telegram_id, "Pengawas", 1, Role.PENGAWAS, now)
+            # A pengawas works for the site's host (the Dinas), not for the Kejari.
+            pengawas = await _member(
+                store, pengawas_telegram_id, "Pengawas", site.host_agency_id, Role.PENGAWAS, now
+            )
         await store.sites.add_supervisor(site.id, pengawas.id, now)
         for i in range(first_offender, first_offender + cases):
             created = await create_case(

@@ -44,8 +44,8 @@ def case(**cells: object) -> Row:
         "jam_mulai": None,
         "akibat": "penjara",
         "pidana_pengganti": "1 bulan penjara",
-        "jaksa_telegram_id": None,
-        "pk_telegram_id": None,
+        "nama_jaksa": None,
+        "nama_pk": None,
     }
     row.update(cells)
     return row

@@ -29,9 +29,71 @@ MESSAGES: dict[str, str] = {
         "to an administrator or prosecutor at the District Prosecutor's Office:\n\n"
         "<code>{user_id}</code>"
     ),
-    "start.known": "Welcome, {name}.\n\n<b>Your roles</b>\n{roles}\n\n{commands}",
+    "start.known": "Welcome, {name}.",
     "start.config_admin": "system administrator (from the configuration)",
     "role_line": "• {role} — {agency}",
+    # Welcome by role (issue #15): /start, a redeemed invitation, /me.
+    "welcome.roles": "<b>Your roles</b>\n{roles}",
+    "welcome.more": "All your commands: /help (also under the Menu button).",
+    "next.agency": (
+        "<b>First step:</b> register the agencies with /new_agency: the Kejari, the Bapas, "
+        "and the local government or office that provides the work sites."
+    ),
+    "next.host": (
+        "<b>Next step:</b> register the local government or office that provides the work "
+        "sites with /new_agency."
+    ),
+    "next.site": "<b>Next step:</b> register a community-service site with /new_site.",
+    "next.case": "<b>Next step:</b> enter a case from the court decision with /new_case.",
+    "welcome.sites": "<b>Sites you supervise</b>\n{sites}",
+    "welcome.site_line": "• {name} — {address}",
+    "welcome.no_sites": "You do not supervise any site yet.",
+    "welcome.today": (
+        "<b>Today's sessions</b>\n{sessions}\n\nRecord arrivals with /checkin and departures "
+        "with /checkout."
+    ),
+    "welcome.today_line": "• {start}–{end} — {name}, {site}",
+    "welcome.no_today": "No sessions today. Your sites' schedule: /schedule.",
+    "welcome.case": (
+        "<b>Your community service</b>\nCase: <b>{code}</b>\nTotal: <b>{hours} hours</b>, "
+        "to be finished by {deadline}."
+    ),
+    "welcome.first": (
+        "<b>First session</b>\n{day}, {start}–{end}\n{site}\n{address}\n"
+        "Activities: {activities}\nSupervisor: {supervisors}"
+    ),
+    "welcome.nobody": "to be announced",
+    "welcome.no_first": "No session is planned yet. Your prosecutor will let you know.",
+    "welcome.bring": (
+        "<b>Bring</b>: your ID card (KTP), the court decision or summons, decent work clothes "
+        "and drinking water. Come 10 minutes early and report to the supervisor."
+    ),
+    "welcome.leave": (
+        "Cannot come? Ask for leave <b>before</b> the session with /leave. Staying away "
+        "without a valid reason has the consequences the decision sets. Your schedule and "
+        "hours: /schedule, /progress."
+    ),
+    "welcome.no_case": "Your case is not linked to this account yet. Contact your prosecutor.",
+    "invite.kinds_or": "{first} or {last}",
+    "invite.misfit": "A {role} can only be invited to a {kinds}, not to {agency}.",
+    "invite.no_fitting_agency": (
+        "There is no {kinds} for a {role} yet. Register one first with /new_agency."
+    ),
+    "invite.no_fitting_agency_ask": (
+        "There is no {kinds} for a {role} yet. Ask an administrator to register one."
+    ),
+    "invite.site_button": "{site} — {host}",
+    "role_short.admin": "admin",
+    "role_short.jaksa": "prosecutor",
+    "role_short.pk": "PK",
+    "role_short.pengawas": "supervisor",
+    "role_short.pejabat": "official",
+    "role_short.terpidana": "participant",
+    "people.button": "{name} · {role}",
+    "people.staff": "<b>Staff</b>",
+    "people.offenders": "<b>Participants (terpidana)</b>",
+    "people.agency": "<i>{agency}</i>",
+    "people.role_line": "• {role}: {names}",
     "commands.header": "<b>Your commands</b>",
     "commands.line": "/{command} — {description}",
     "help.unknown": (
@@ -242,12 +304,24 @@ MESSAGES: dict[str, str] = {
     "holiday.none": "No days off in this period.",
     "holiday.cuti_state_on": "\nCollective leave (cuti bersama) counts as a day off.",
     "holiday.cuti_state_off": "\nCollective leave (cuti bersama) does <b>not</b> count as a day off.",
-    "holiday.usage": "\nChange with:\n<code>/holiday add 31-12-2026 Name of the day</code>\n<code>/holiday remove 24-12-2026</code> (an ordinary working day)\n<code>/holiday cuti_bersama yes</code> or <code>no</code>",
+    "holiday.usage": "\nChange with:\n<code>/holiday add 31-12-2026 Name of the day</code>\n<code>/holiday remove 24-12-2026</code> (an ordinary working day)\n<code>/holiday regional 09-12-2026 Local election</code> (the sites of one region only; its agency is chosen with buttons)\n<code>/holiday cuti_bersama yes</code> or <code>no</code>",
     "holiday.default_name": "Additional day off",
     "holiday.added": "{day} is now a day off ({name}). New schedules will not use it.",
     "holiday.removed": "{day} is now an ordinary working day.",
-    "holiday.affected": "⚠️ {count} sessions are already scheduled that day. Move or cancel them with /reschedule.",
     "holiday.cuti_on": "Collective leave now counts as a day off.",
+    "holiday.affected_offer": "⚠️ {count} sessions are already scheduled that day. Move them to the next working day that can take them, or leave them (and change them one by one with /reschedule).",
+    "holiday.move_button": "Move {count} sessions",
+    "holiday.keep_button": "Leave them",
+    "holiday.kept": "All right, the sessions on that day stay. Change them one by one with /reschedule if need be.",
+    "holiday.move_reason": "a new day off was declared",
+    "holiday.moved": "✅ {count} sessions moved; the offenders, their PK and the supervisors have been told:",
+    "holiday.moved_line": "• {code} → {day}",
+    "holiday.stuck": "⚠️ No day within the sentence's period can take these sessions, so they stay: {codes}. Decide with /reschedule.",
+    "holiday.ask_region": "Regional day off {day}: for which agency's region? It applies to the sites of that agency and of the agencies under it.",
+    "holiday.no_region": "No local government is registered yet. Register one with /new_agency.",
+    "holiday.added_regional": "{day} is now a regional day off ({name}) for the sites of {agency} and the agencies under it. New schedules there will not use it; other sites do not change.",
+    "holiday.regional_header": "\n<b>Regional days off</b>",
+    "holiday.regional_line": "• {day}: {name} — {agency}",
     "holiday.cuti_off": "Collective leave now counts as a working day.",
     "reschedule.usage": "Usage: <code>/reschedule KS-2026-0001</code> (case codes are in /schedule).",
     "reschedule.choose": "Which session of {code} should change?",
@@ -285,7 +359,6 @@ MESSAGES: dict[str, str] = {
     "sheet.bad_yes_no": "“{value}” cannot be read. Please write ya (yes) or tidak (no).",
     "sheet.bad_consequence": "“{value}” is not a known consequence. Please choose one of: {allowed}.",
     "sheet.bad_timezone": "“{value}” is not a known time zone. Please choose one of: {allowed}; or leave it empty to use the host agency's time zone.",
-    "sheet.bad_telegram_id": "“{value}” is not a Telegram ID. A Telegram ID is a number, for example 123456789; the person can see theirs by typing /start in this bot.",
     "sheet.duplicate_in_file": "“{value}” is already in row {first_row} of this file. Every row must be different.",
     "import.template_caption": "Import template. Fill in the <b>Lokasi</b> and/or <b>Kasus</b> sheets (the example rows may stay), then send the .xlsx or .csv back to this chat (at most {max_mb} MB). The <b>Petunjuk</b> sheet explains each column.",
     "import.failed": "Nothing was imported: there are {count} problems. Please fix them and send the file again.",
@@ -296,9 +369,11 @@ MESSAGES: dict[str, str] = {
     "import.unknown_agency": "agency “{value}” is not registered (register it with /new_agency).",
     "import.not_host_agency": "“{value}” is not a local-government agency (Pemprov, Pemkab, Pemkot or dinas).",
     "import.unknown_site": "site “{value}” is neither in the Lokasi sheet nor in the bot.",
-    "import.unknown_jaksa": "{value} is not the Telegram ID of a prosecutor you may assign.",
-    "import.jaksa_required": "give the Telegram ID of the responsible prosecutor (you are not one yourself).",
-    "import.unknown_pk": "{value} is not the Telegram ID of a registered probation officer.",
+    "import.unknown_jaksa": "no prosecutor named “{value}” is registered in a Kejari you may assign (see /people; write the name as registered in the bot).",
+    "import.ambiguous_jaksa": "several prosecutors are named “{value}”: {candidates}. Add the Kejari in brackets, for example “{value} (name of the Kejari)”.",
+    "import.jaksa_required": "give the name of the responsible prosecutor (you are not one yourself).",
+    "import.unknown_pk": "no probation officer named “{value}” is registered at a Bapas (write the name as registered in the bot).",
+    "import.ambiguous_pk": "several probation officers are named “{value}”: {candidates}. Add the Bapas in brackets, for example “{value} (name of the Bapas)”.",
     "cmd.check_in": "Record a participant's attendance (with a photo)",
     "cmd.check_out": "Record a participant leaving",
     "cmd.progress": "Your community-service hours so far",
@@ -562,6 +637,25 @@ MESSAGES: dict[str, str] = {
     "closing.record_caption": "📄 Berita Acara (closing record) of community service {code}",
     "cmd.warn": "Written warning to an offender",
     "cmd.close": "Close a case as not completed",
+    "cmd.handover": "Hand a case to another prosecutor or PK",
+    "handover.usage": "Usage: <code>/handover KS-2026-0001 jaksa</code> or <code>/handover KS-2026-0001 pk</code>",
+    "handover.duty.jaksa": "Prosecutor",
+    "handover.duty.pk": "PK",
+    "handover.choose_duty": "Case {code}: whose duty do you hand over?",
+    "handover.choose": "Case {code} ({name}). {duty} now: <b>{current}</b>.\nChoose the {duty} who takes this case:",
+    "handover.choose_first": "Case {code} ({name}) has no {duty} yet.\nChoose the {duty} who takes this case:",
+    "handover.ask_reason": "Why is this case handed to {person}? Write the reason (at least {min} characters), for example <i>maternity leave until March</i> or <i>transferred to Kejari Balikpapan</i>.",
+    "handover.bad_reason": "The reason must be {min}–{max} characters. Write it again.",
+    "handover.summary": "<b>Handing over case {code}</b> ({name})\n{duty}: {old} → <b>{new}</b> ({agency})\nReason: {reason}\n\n{new} will be told, and this case's notices will go to them from now on.",
+    "handover.done": "✅ Case {code} is now held by {duty} <b>{new}</b>, who has been told.",
+    "handover.done_old": "{old} has been told too that the case is no longer theirs.",
+    "handover.closed": "Case {code} is {status} already: there is nothing left to hand over.",
+    "handover.nobody": "No other {duty} is registered to take case {code}. Invite one first with /invite.",
+    "handover.same": "{name} holds case {code} already. Nothing was changed.",
+    "handover.nobody_yet": "(nobody yet)",
+    "handover.to_you": "📂 Case <b>{code}</b> ({name}) has been handed to you as {duty}; it was held by {old}.\nReason: {reason}\nThis case's notices now come to you. See it with <code>/schedule {code}</code>.",
+    "handover.to_you_first": "📂 Case <b>{code}</b> ({name}) has been handed to you as {duty}.\nReason: {reason}\nThis case's notices now come to you. See it with <code>/schedule {code}</code>.",
+    "handover.from_you": "📂 Case <b>{code}</b> ({name}) is now held by {duty} {new}.\nReason: {reason}\nYou no longer receive this case's notices as its {duty}.",
     "cmd.letterhead": "Agency letterhead (address, logo)",
     "cmd.nip": "Your NIP for signing documents",
     "letterhead.no_agency": "There is no agency yet. Register one first with /new_agency.",
@@ -583,4 +677,43 @@ MESSAGES: dict[str, str] = {
     "risk.cannot_reach": "the sessions left are not enough",
     "risk.violations": "2 or more violations",
     "risk.deadline": "deadline within 14 days",
+    # -- offenders without Telegram (issue #16 part 4) --
+    "cmd.no_telegram": "Offender without Telegram: the number to phone",
+    "cmd.sheet": "Paper attendance sheet (PDF) for today or tomorrow",
+    "case.ask_telegram": "Does the offender use <b>Telegram</b>? Without it, reminders cannot reach them; the PK (or the jaksa, if there is no PK) gets a call list every evening instead.",
+    "case.has_telegram": "📱 Yes, uses Telegram",
+    "case.no_telegram": "📵 No Telegram",
+    "case.ask_phone": "The offender's mobile number to call (for example 0812 3456 7890 or +62 812 3456 7890)?",
+    "case.bad_phone": "That is not an Indonesian mobile number. Type for example 0812 3456 7890 or +62 812 3456 7890.",
+    "case.summary_telegram": "\nReminders: in the offender's Telegram (the invitation is made once saved)",
+    "case.summary_phone": "\nReminders: 📵 no Telegram, phoned at {phone}",
+    "case.created_no_telegram": "📵 Offender without Telegram: no invitation card. Every evening before a session, the PK gets a call list with their number and the next day's session.",
+    "case.created_no_telegram_jaksa": "📵 Offender without Telegram: no invitation card. The case has no PK yet, so you get the call list every evening before a session.",
+    "phone.usage": "Give the case code and the offender's mobile number, for example:\n<code>/no_telegram KS-2026-0042 0812 3456 7890</code>\nIf the offender does use Telegram after all: <code>/no_telegram KS-2026-0042 remove</code>",
+    "phone.set": "📵 {name} ({code}) is now <b>without Telegram</b>, number {phone}. Telegram reminders stop; every evening before a session the PK gets a call list.",
+    "phone.set_jaksa": "📵 {name} ({code}) is now <b>without Telegram</b>, number {phone}. Telegram reminders stop. The case has no PK yet, so you get the call list every evening before a session.",
+    "phone.cleared": "📱 {name} ({code}) uses Telegram again: the number is deleted. If they are not linked yet, make their link with /invite terpidana.",
+    "calls.header": "☎️ <b>Calls to make tonight</b>\nThese offenders do not use Telegram. Phone them and remind them of tomorrow's session, {day}:",
+    "calls.line": "{n}. <b>{name}</b> · {code}\n   📞 {phone}\n   🕗 {start}–{end} · {site}, {address}",
+    "calls.pending": "   ⬜ not called yet",
+    "calls.done": "   ✅ called, {at}",
+    "calls.footer": "Press the button once you have called.",
+    "calls.all_done": "Everyone has been called. Thank you.",
+    "calls.button": "☎️ Called: {name}",
+    "calls.marked": "Recorded: called.",
+    "reminder.supervisor_no_telegram": " · 📵 no Telegram",
+    "paper.usage": "Send <code>/attendance_sheet</code> for today, <code>/attendance_sheet tomorrow</code>, or a date (for example <code>/attendance_sheet 7-12-2026</code>).",
+    "paper.caption": "📄 <b>Attendance sheet</b> {site}, {day}: {count} offenders.\nPrint on A4 for a site without signal. After the session, press <b>✍️ Enter from paper</b> and type the arrival and departure times.",
+    "paper.nothing": "No sessions at your sites on {day}: no attendance sheet.",
+    "paper.enter": "✍️ Enter from paper",
+    "paper.not_yet": "This sheet is for {day}. Enter it once the session has taken place.",
+    "paper.all_entered": "✅ Everyone on this sheet is recorded.",
+    "paper.ask_who": "✍️ <b>Attendance sheet {site}, {day}</b>\nWho do you enter? (Those already recorded are not offered. For someone who did not come, use /absent.)",
+    "paper.done": "✅ Done",
+    "paper.finished": "Done. Anyone left can be entered later with the same button.",
+    "paper.ask_times": "<b>{name}</b>'s arrival and departure on the paper, for example <code>08.05-12.00</code>.",
+    "paper.bad_times": "I couldn't read the times. Type arrival and departure, for example <code>08.05-12.00</code>.",
+    "paper.entered": "✅ {name}: {start}–{end} · {credited} credited. Recorded as entered later, from the paper sheet.",
+    "paper.already_in": "{name} ({code}) is already recorded as present that day (or still checked in): not recorded twice. The jaksa can correct it with /correct.",
+    "paper.not_planned": "⛔ That day {name} ({code}) already has another record (absent, excused, or the session was cancelled); nothing was recorded. The jaksa can correct it with /correct.",
 }

@@ -114,10 +114,12 @@ TEMPLATE = TemplateText(
         "yang diganti) atau denda (membayar pidana denda yang diganti).",
         "pidana_pengganti": "Pidana yang diganti, seperti tertulis dalam putusan, misalnya "
         "3 bulan penjara atau denda Rp5.000.000.",
-        "jaksa_telegram_id": "ID Telegram jaksa yang mengawasi (angka). Boleh kosong: Anda "
-        "yang mengimpor.",
-        "pk_telegram_id": "ID Telegram pembimbing kemasyarakatan (PK) dari Bapas (angka). "
-        "Boleh kosong.",
+        "nama_jaksa": "Nama jaksa yang mengawasi, seperti terdaftar di bot (lihat /orang); "
+        "huruf besar-kecil tidak berpengaruh. Boleh kosong: Anda yang mengimpor. Bila ada dua "
+        "jaksa bernama sama, tambahkan kejarinya dalam kurung: Siti Aminah (Kejaksaan Negeri "
+        "Samarinda).",
+        "nama_pk": "Nama pembimbing kemasyarakatan (PK) dari Bapas, seperti terdaftar di bot. "
+        "Boleh kosong. Bila ada dua PK bernama sama, tambahkan Bapas-nya dalam kurung.",
     },
     examples={
         # Lokasi

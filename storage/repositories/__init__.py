@@ -16,6 +16,7 @@ from storage.repositories.invitations import InvitationRepository
 from storage.repositories.ledger_days import LedgerDayRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
+from storage.repositories.phones import PhoneRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.runtime import RuntimeRepository
 from storage.repositories.sites import SiteRepository
@@ -44,6 +45,7 @@ class Store:
         self.runtime = RuntimeRepository(conn)
         self.conversations = ConversationRepository(conn)
         self.consequences = ConsequenceRepository(conn)
+        self.phones = PhoneRepository(conn)
 
 
 __all__ = ["Store"]

@@ -83,9 +83,12 @@ class AttendanceRepository:
         message_id: int | None,
         location: tuple[float, float, float, bool] | None,
         now: datetime,
+        manual: bool = False,
+        reason: str | None = None,
     ) -> tuple[int, int]:
         """Open an attendance; ``(attendance id, event id)``. ``location`` is
-        ``(latitude, longitude, distance to the site in metres, outside the geofence)``."""
+        ``(latitude, longitude, distance to the site in metres, outside the geofence)``;
+        ``manual`` with its ``reason`` when the time was typed afterwards (a paper sheet)."""
         cur = await self._conn.execute(
             "INSERT INTO attendances (case_id, session_id, site_id, supervisor_person_id,"
             " created_at) VALUES (?, ?, ?, ?, ?)",
@@ -95,8 +98,8 @@ class AttendanceRepository:
         lat, lon, distance, outside = location if location else (None, None, None, False)
         event = await self._conn.execute(
             "INSERT INTO attendance_events (attendance_id, kind, start_at, by_person_id, chat_id,"
-            " message_id, latitude, longitude, distance_m, outside_geofence, at)"
-            " VALUES (?, 'check_in', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " message_id, latitude, longitude, distance_m, outside_geofence, at, manual, reason)"
+            " VALUES (?, 'check_in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 attendance_id,
                 ts(start),
@@ -108,6 +111,8 @@ class AttendanceRepository:
                 distance,
                 int(outside),
                 ts(now),
+                int(manual),
+                reason,
             ),
         )
         return attendance_id, int(event.lastrowid or 0)

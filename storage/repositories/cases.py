@@ -155,6 +155,23 @@ class CaseRepository:
             "UPDATE cases SET offender_person_id = ? WHERE id = ?", (person_id, case_id)
         )
 
+    async def hand_over(
+        self, case_id: int, *, jaksa_person_id: int | None = None, pk_person_id: int | None = None
+    ) -> bool:
+        """Make another jaksa (or PK) responsible for an active case; False if the case is no
+        longer active. Notices follow these columns, so the new person gets them from now."""
+        column, person_id = (
+            ("jaksa_person_id", jaksa_person_id)
+            if jaksa_person_id is not None
+            else ("pk_person_id", pk_person_id)
+        )
+        assert person_id is not None
+        cur = await self._conn.execute(
+            f"UPDATE cases SET {column} = ? WHERE id = ? AND status = 'aktif'",
+            (person_id, case_id),
+        )
+        return cur.rowcount == 1
+
     async def _one(self, where: str, arg: object) -> Case | None:
         async with self._conn.execute(f"SELECT {_CASE} FROM cases WHERE {where}", (arg,)) as cur:
             row = await cur.fetchone()
@@ -277,6 +294,15 @@ class CaseRepository:
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
+
+    async def planned_on(self, day: date) -> list[Session]:
+        """The planned sessions of a day, anywhere, by start: what a new day off moves."""
+        async with self._conn.execute(
+            f"SELECT {_SESSION} FROM sessions WHERE day = ? AND status = 'planned'"
+            " ORDER BY starts_at, id",
+            (day.isoformat(),),
+        ) as cur:
+            return [Session.model_validate(dict(r)) for r in await cur.fetchall()]
 
     async def cancel_session(self, session_id: int) -> bool:
         cur = await self._conn.execute(

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from domain.reminders import Recipient, SessionFacts, SessionNow
+from domain.reminders import PHONE_CALL, TELEGRAM, Recipient, SessionFacts, SessionNow
 from storage.repositories._sql import ts
 
 
@@ -17,9 +17,13 @@ class ReminderRepository:
         async with self._conn.execute(
             "SELECT s.id, s.case_id, c.code, s.site_id, t.name, t.timezone, s.day, s.starts_at,"
             " s.ends_at, c.offender_name, p.id AS pid, p.telegram_user_id, p.language_code,"
-            " t.address, t.latitude, t.longitude"
+            " t.address, t.latitude, t.longitude,"
+            " EXISTS (SELECT 1 FROM case_phones f WHERE f.case_id = c.id) AS by_phone,"
+            " k.id AS kid, k.telegram_user_id AS k_chat, k.language_code AS k_lang"
             " FROM sessions s JOIN cases c ON c.id = s.case_id JOIN sites t ON t.id = s.site_id"
             " LEFT JOIN people p ON p.id = c.offender_person_id"
+            # Who phones an offender without Telegram: the PK, or the jaksa if there is none.
+            " LEFT JOIN people k ON k.id = COALESCE(c.pk_person_id, c.jaksa_person_id)"
             " WHERE s.status = 'planned' AND c.status = 'aktif'"
             " AND s.starts_at >= ? AND s.starts_at < ? ORDER BY s.starts_at, s.id",
             (ts(first), ts(last)),
@@ -47,6 +51,12 @@ class ReminderRepository:
                 site_address=r["address"],
                 site_latitude=r["latitude"],
                 site_longitude=r["longitude"],
+                channel=PHONE_CALL if r["by_phone"] else TELEGRAM,
+                caller=(
+                    Recipient(r["kid"], r["k_chat"], r["k_lang"])
+                    if r["by_phone"] and r["kid"] is not None and r["k_chat"] > 0
+                    else None
+                ),
             )
             for r in rows
         ]

@@ -27,6 +27,7 @@ async def test_a_full_session_conforms_to_the_spec(bot: Bot) -> None:
         "Kejaksaan Negeri",
         parent="Kejaksaan Tinggi Kalimantan Timur",
     )
+    await create_agency(bot, admin, "Bapas Samarinda", "Balai Pemasyarakatan")
     token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
     jaksa = bot.user(3100, "Jaksa")
     await bot.send(jaksa, f"/start {token}")

@@ -12,6 +12,7 @@ async def _office(bot: Bot) -> dict[str, dict[str, Any]]:
     admin = await bot.admin()
     await bot.send(admin, "/start")
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
+    await create_agency(bot, admin, "Bapas Samarinda", "Balai Pemasyarakatan")  # the PKs'
     await sites_ready(bot, admin)
     token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
     jaksa = bot.user(2100, "Rahmat", "Jaksa")
@@ -30,8 +31,10 @@ async def new_case(
     start: str = "5 Januari 2026",
     decision: str = "2 Januari 2026",
     deadline: str | None = None,
+    phone: str | None = None,
 ) -> list[Any]:
-    """Fill /kasus_baru with typed answers (the weekdays typed, the rest by buttons)."""
+    """Fill /kasus_baru with typed answers (the weekdays typed, the rest by buttons); with
+    ``phone``, an offender without Telegram phoned at that number."""
     await bot.send(jaksa, "/kasus_baru")
     await bot.send(jaksa, "Budi Santoso")
     await bot.send(jaksa, number)
@@ -49,7 +52,13 @@ async def new_case(
     [ask_consequence] = await bot.press(jaksa, ask_time, _data(ask_time, "08.00"))
     await bot.press(jaksa, ask_consequence, _data(ask_consequence, "penjara"))
     [ask_pk] = await bot.send(jaksa, "3 bulan penjara")
-    [summary] = await bot.press(jaksa, ask_pk, _data(ask_pk, "Belum ada"))
+    [ask_telegram] = await bot.press(jaksa, ask_pk, _data(ask_pk, "Belum ada"))
+    if phone is None:
+        [summary] = await bot.press(jaksa, ask_telegram, _data(ask_telegram, "Ya, memakai"))
+    else:
+        [ask_phone] = await bot.press(jaksa, ask_telegram, _data(ask_telegram, "Tidak memakai"))
+        assert "Nomor HP" in (ask_phone.plain or "")
+        [summary] = await bot.send(jaksa, phone)
     return await bot.press(jaksa, summary, _data(summary, "Simpan"))
 
 
@@ -161,7 +170,8 @@ async def test_every_answer_is_checked_as_it_is_given(bot: Bot) -> None:
     assert "tombol" in ((await bot.send(jaksa, "penjara"))[0].plain or "")
     await bot.press(jaksa, ask_consequence, _data(ask_consequence, "denda"))
     [ask_pk] = await bot.send(jaksa, "denda Rp5.000.000")
-    [summary] = await bot.press(jaksa, ask_pk, _data(ask_pk, "Belum ada"))
+    [ask_telegram] = await bot.press(jaksa, ask_pk, _data(ask_pk, "Belum ada"))
+    [summary] = await bot.press(jaksa, ask_telegram, _data(ask_telegram, "Ya, memakai Telegram"))
     assert "Selasa" in (summary.plain or "") and "07.30" in (summary.plain or "")
     assert await bot.db.reader().cases.for_agencies(None) == []  # nothing before confirming
     await bot.press(jaksa, summary, _data(summary, "Simpan"))
@@ -184,8 +194,12 @@ async def test_one_decision_is_one_case(bot: Bot) -> None:
 
 async def test_only_admins_and_jaksa_create_cases_and_sites(bot: Bot) -> None:
     people = await _office(bot)
-    for role, user_id in (("pk", 2301), ("pejabat", 2302), ("terpidana", 2303)):
-        token = await invite(bot, people["admin"], role, agency="Kejaksaan Negeri Samarinda")
+    for role, user_id, agency in (
+        ("pk", 2301, "Bapas Samarinda"),
+        ("pejabat", 2302, "Kejaksaan Negeri Samarinda"),
+        ("terpidana", 2303, "Kejaksaan Negeri Samarinda"),
+    ):
+        token = await invite(bot, people["admin"], role, agency=agency)
         user = bot.user(user_id, role.upper())
         await bot.send(user, f"/start {token}")
         for command in ("/kasus_baru", "/lokasi_baru"):
@@ -310,7 +324,7 @@ async def test_who_sees_which_case(bot: Bot) -> None:
         ("official_here", 2601, "pejabat", "Kejaksaan Negeri Samarinda"),
         ("official_elsewhere", 2602, "pejabat", "Kejaksaan Negeri Balikpapan"),
         ("jaksa_elsewhere", 2603, "jaksa", "Kejaksaan Negeri Balikpapan"),
-        ("pk_not_assigned", 2604, "pk", "Kejaksaan Negeri Samarinda"),
+        ("pk_not_assigned", 2604, "pk", "Bapas Samarinda"),
     ]:
         token = await invite(bot, admin, role, agency=agency)
         viewers[key] = bot.user(user_id, key)

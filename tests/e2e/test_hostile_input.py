@@ -31,7 +31,7 @@ from domain.permissions import may
 from domain.roles import Role
 from handlers.registry import COMMANDS, PUBLIC_MENU
 from scheduler.dispatcher import dispatch
-from tests.e2e.conftest import BOT_USERNAME, Bot, invite
+from tests.e2e.conftest import BOT_USERNAME, Bot, create_agency, invite
 from tests.e2e.test_attendance import _site_day
 from texts import for_user
 
@@ -132,6 +132,8 @@ async def _build(bot: Bot) -> World:
     day = await _site_day(bot)
     jaksa, pengawas, admin = day["jaksa"], day["pengawas"], day["admin"]
     people = {}
+    # A PK belongs to a Bapas (domain.agencies.ROLE_HOMES).
+    await create_agency(bot, admin, "Bapas Samarinda", "Balai Pemasyarakatan")
     for role, user_id in ((Role.PK, 8001), (Role.PEJABAT, 8002)):
         token = await invite(bot, jaksa, role.value)
         people[role] = bot.user(user_id, "Peran", role.value.title())

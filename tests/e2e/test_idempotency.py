@@ -9,7 +9,7 @@ async def test_a_redelivered_update_is_not_handled_again(bot: Bot) -> None:
     admin = await bot.admin()
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
     mark = bot.fake.mark()
-    update = bot.fake.send_text(admin, "/undang pk")
+    update = bot.fake.send_text(admin, "/undang pejabat")  # a pejabat fits any agency
     await bot.handled(update)
     assert len(bot.fake.sent_to(admin["id"])[-1:]) == 1
     sent = len(bot.fake.sent)
@@ -38,7 +38,7 @@ async def test_a_redelivered_redemption_does_not_consume_anything_twice(bot: Bot
 async def test_editing_a_command_does_not_run_it_again(bot: Bot) -> None:
     admin = await bot.admin()
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
-    update = bot.fake.send_text(admin, "/undang pk")
+    update = bot.fake.send_text(admin, "/undang pejabat")  # a pejabat fits any agency
     await bot.handled(update)
     sent = len(bot.fake.sent)
     edit = bot.fake.edit_text(admin, update, "/undang jaksa")

@@ -99,7 +99,7 @@ async def test_errors_in_several_rows_import_nothing(bot: Bot) -> None:
                 case(),
                 case(nomor_putusan="2/X", total_jam=300),
                 case(nomor_putusan="3/X", lokasi="Lapangan Entah"),
-                case(nomor_putusan="4/X", jaksa_telegram_id=999999),
+                case(nomor_putusan="4/X", nama_jaksa="Jaksa Entah"),
             ],
         }
     )
@@ -108,8 +108,56 @@ async def test_errors_in_several_rows_import_nothing(bot: Bot) -> None:
     assert "Lokasi, baris 3, kolom instansi_tuan_rumah" in reply
     assert "Kasus, baris 3, kolom total_jam" in reply and "8–240" in reply
     assert "Kasus, baris 4, kolom lokasi" in reply
-    assert "Kasus, baris 5, kolom jaksa_telegram_id" in reply
+    assert "Kasus, baris 5, kolom nama_jaksa" in reply and "“Jaksa Entah”" in reply
     assert await _counts(bot) == (0, 0, 0)
+
+
+async def test_people_are_named_and_a_name_two_people_share_says_where_they_are(
+    bot: Bot,
+) -> None:
+    people = await _office(bot)
+    admin, jaksa = people["admin"], people["jaksa"]
+    for n, bapas in enumerate(("Bapas Kelas II Samarinda", "Bapas Kelas I Balikpapan")):
+        await create_agency(bot, admin, bapas, "Bapas")
+        token = await invite(bot, admin, "pk", agency=bapas)
+        await bot.send(bot.user(3400 + n, "Rina", "Wati"), f"/start {token}")
+    token = await invite(bot, admin, "pk", agency="Bapas Kelas II Samarinda")
+    await bot.send(bot.user(3410, "Dewi", "Lestari"), f"/start {token}")
+    ambiguous = xlsx(
+        {
+            "Lokasi": [site()],
+            "Kasus": [
+                case(nama_jaksa="  jaksa   IMPOR ", nama_pk="dewi lestari"),
+                case(nomor_putusan="2/X", nama_pk="Rina Wati"),
+            ],
+        }
+    )
+    reply = await _upload(bot, jaksa, ambiguous, "kasus.xlsx")
+    assert "Tidak ada yang diimpor" in reply and "Kasus, baris 3, kolom nama_pk" in reply
+    assert "Bapas Kelas II Samarinda" in reply and "Bapas Kelas I Balikpapan" in reply
+    assert await _counts(bot) == (0, 0, 0)
+    # The Bapas in brackets tells the two apart.
+    fixed = xlsx(
+        {
+            "Lokasi": [site()],
+            "Kasus": [
+                case(nama_jaksa="  jaksa   IMPOR ", nama_pk="dewi lestari"),
+                case(nomor_putusan="2/X", nama_pk="Rina Wati (bapas kelas I balikpapan)"),
+            ],
+        }
+    )
+    reply = await _upload(bot, jaksa, fixed, "kasus.xlsx")
+    assert "Kasus: 2 baru" in reply, reply
+    store = bot.db.reader()
+    first = await store.cases.by_decision_number("12/Pid.B/2026/PN Smr")
+    second = await store.cases.by_decision_number("2/X")
+    assert first is not None and second is not None
+    jaksa_person = await store.people.by_telegram_id(3300)
+    dewi = await store.people.by_telegram_id(3410)
+    rina_balikpapan = await store.people.by_telegram_id(3401)
+    assert jaksa_person and dewi and rina_balikpapan
+    assert (first.jaksa_person_id, first.pk_person_id) == (jaksa_person.id, dewi.id)
+    assert second.pk_person_id == rina_balikpapan.id
 
 
 async def test_wrong_columns_and_other_files_are_refused_politely(bot: Bot) -> None:
@@ -131,6 +179,7 @@ async def test_wrong_columns_and_other_files_are_refused_politely(bot: Bot) -> N
 
 async def test_only_admins_and_jaksa_import(bot: Bot) -> None:
     people = await _office(bot)
+    await create_agency(bot, people["admin"], "Bapas Samarinda", "Balai Pemasyarakatan")
     token = await invite(bot, people["jaksa"], "pk")
     pk = bot.user(3400, "PK")
     await bot.send(pk, f"/start {token}")

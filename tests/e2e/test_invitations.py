@@ -7,6 +7,7 @@ import pytest
 from tests.e2e.conftest import (
     BOT_USERNAME,
     Bot,
+    _data,
     create_agency,
     invitation_card,
     invite,
@@ -22,7 +23,19 @@ async def _setup(bot: Bot) -> dict[str, object]:
     admin = await bot.admin()
     await bot.send(admin, "/start")
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
+    await create_agency(bot, admin, "Bapas Samarinda", "Balai Pemasyarakatan")
     return admin
+
+
+#: Where each role's invitation lands: a PK in a Bapas, a pengawas in the site's host.
+HOME = {
+    "admin": "Kejaksaan Negeri Samarinda",
+    "jaksa": "Kejaksaan Negeri Samarinda",
+    "pk": "Bapas Samarinda",
+    "pengawas": "Pemerintah Kota Samarinda",
+    "pejabat": "Kejaksaan Negeri Samarinda",
+    "terpidana": "Kejaksaan Negeri Samarinda",
+}
 
 
 async def test_a_pengawas_is_invited_to_supervise_a_site(bot: Bot) -> None:
@@ -43,7 +56,7 @@ async def test_each_role_joins_through_a_deep_link(bot: Bot, role: str) -> None:
     admin = await _setup(bot)
     if role == "pengawas":
         await sites_ready(bot, admin)
-    token = await invite(bot, admin, role, agency="Kejaksaan Negeri Samarinda")
+    token = await invite(bot, admin, role, agency=HOME[role])
     photo = invitation_card(bot.fake.sent)  # the printable card, then its PDF
     assert f"https://t.me/{BOT_USERNAME}?start={token}" in (photo.plain or "")
 
@@ -51,7 +64,7 @@ async def test_each_role_joins_through_a_deep_link(bot: Bot, role: str) -> None:
     replies = await bot.send(newcomer, f"/start {token}")
     assert len(replies) == 1
     assert "Selamat bergabung" in (replies[0].plain or "")
-    assert "Kejaksaan Negeri Samarinda" in (replies[0].plain or "")
+    assert f"di {HOME[role]}" in (replies[0].plain or "")
     menu = [name for name, _ in bot.fake.commands_for({"type": "chat", "chat_id": 7000})]
     assert menu[:2] == ["start", "bantuan"]
     assert ("undang" in menu) is (role in ("admin", "jaksa"))
@@ -76,7 +89,7 @@ async def test_the_token_is_stored_only_as_a_hash(bot: Bot) -> None:
 
 async def test_expired_malformed_and_unknown_links_get_their_own_messages(bot: Bot) -> None:
     admin = await _setup(bot)
-    token = await invite(bot, admin, "pejabat")
+    token = await invite(bot, admin, "pejabat", agency="Kejaksaan Negeri Samarinda")
     person = bot.user(7100, "Agus")
     bot.clock.advance(timedelta(days=7, seconds=1))
     replies = await bot.send(person, f"/start {token}")
@@ -126,10 +139,11 @@ async def test_a_jaksa_invites_only_what_a_jaksa_may(bot: Bot) -> None:
     await bot.send(jaksa, f"/start {token}")
 
     # A jaksa has one agency, so the invitation goes there without asking.
+    # A PK's invitation goes to the Bapas (the only one), never to the jaksa's Kejari.
     pk_token = await invite(bot, jaksa, "pk")
     pk = bot.user(7401, "Petugas", "PK")
     replies = await bot.send(pk, f"/start {pk_token}")
-    assert "Kejaksaan Negeri Samarinda" in (replies[0].plain or "")
+    assert "sebagai PK (pembimbing kemasyarakatan) di Bapas Samarinda" in (replies[0].plain or "")
 
     refused_before = await bot.db.reader().audit.count("refused")
     for role in ("jaksa", "admin"):
@@ -153,18 +167,67 @@ async def test_wrong_arguments_are_explained(bot: Bot) -> None:
 
 
 async def test_an_admin_chooses_the_agency_with_buttons(bot: Bot) -> None:
+    """Only the agencies a role belongs in are offered: for a PK the Bapas, never a Kejari."""
     admin = await _setup(bot)
-    await create_agency(bot, admin, "Bapas Samarinda", "Balai Pemasyarakatan")
+    await create_agency(bot, admin, "Bapas Balikpapan", "Balai Pemasyarakatan")
     [question] = await bot.send(admin, "/undang pk")
-    assert question.button_texts() == ["Bapas Samarinda", "Kejaksaan Negeri Samarinda"]
+    assert question.button_texts() == ["Bapas Balikpapan", "Bapas Samarinda"]
     token = invite_link_token(
-        invitation_card(await bot.press(admin, question, question.callback_data()[0]))
+        invitation_card(await bot.press(admin, question, _data(question, "Bapas Samarinda")))
     )
     person = bot.user(7500, "Ani")
     replies = await bot.send(person, f"/start {token}")
-    assert "Bapas Samarinda" in (replies[0].plain or "")
+    assert "di Bapas Samarinda" in (replies[0].plain or "")
     # Once chosen, the choice buttons are gone, so one tap makes one invitation.
     assert question.buttons() == []
+
+
+async def test_a_jaksa_invitation_never_offers_a_bapas_or_a_local_government(bot: Bot) -> None:
+    admin = await _setup(bot)
+    await sites_ready(bot, admin)  # a Pemkot and its site
+    await create_agency(bot, admin, "Kejaksaan Tinggi Kalimantan Timur", "Kejaksaan Tinggi")
+    [question] = await bot.send(admin, "/undang jaksa")
+    assert question.button_texts() == [
+        "Kejaksaan Negeri Samarinda",
+        "Kejaksaan Tinggi Kalimantan Timur",
+    ]
+
+
+async def test_a_forged_press_for_an_agency_that_does_not_fit_says_what_would(bot: Bot) -> None:
+    admin = await _setup(bot)
+    [question] = await bot.send(admin, "/undang pejabat")
+    kejari = await bot.db.reader().agencies.by_name("Kejaksaan Negeri Samarinda")
+    update = bot.fake.press(admin, question, f"inv:v1:pk:{kejari.id}")
+    await bot.handled(update)
+    text = bot.answers(update)[0].get("text", "")
+    assert "hanya dapat diundang ke Balai Pemasyarakatan (Bapas)" in text, text
+    assert "bukan ke Kejaksaan Negeri Samarinda" in text and "\n" not in text
+    assert await bot.db.reader().audit.count("invitation.created") == 0
+
+
+async def test_a_pengawas_works_for_the_sites_host_not_the_kejari(bot: Bot) -> None:
+    admin = await _setup(bot)
+    await sites_ready(bot, admin)
+    token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
+    jaksa = bot.user(7410, "Jaksa", "Dua")
+    await bot.send(jaksa, f"/start {token}")
+    [question] = await bot.send(jaksa, "/undang pengawas")
+    assert question.button_texts() == ["Taman Samarendah — Pemerintah Kota Samarinda"]
+    token = invite_link_token(
+        invitation_card(await bot.press(jaksa, question, question.callback_data()[0]))
+    )
+    pengawas = bot.user(7411, "Pak", "Pengawas")
+    [welcome] = await bot.send(pengawas, f"/start {token}")
+    text = welcome.plain or ""
+    assert "pengawas di Pemerintah Kota Samarinda" in text and "Taman Samarendah" in text
+    person = await bot.db.reader().people.by_telegram_id(7411)
+    [membership] = await bot.db.reader().people.memberships_of(person.id)
+    host = await bot.db.reader().agencies.by_name("Pemerintah Kota Samarinda")
+    assert membership.agency_id == host.id
+    [me] = await bot.send(pengawas, "/saya")
+    assert "Pemerintah Kota Samarinda" in (me.plain or "") and "Taman Samarendah" in (
+        me.plain or ""
+    )
 
 
 async def test_no_agency_yet_is_explained(bot: Bot) -> None:

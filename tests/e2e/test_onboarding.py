@@ -45,8 +45,11 @@ async def test_the_configured_admin_is_greeted_with_their_commands(bot: Bot) -> 
     assert len(replies) == 1
     text = replies[0].plain or ""
     assert "Selamat datang" in text
-    for command in ("/undang", "/instansi_baru", "/orang", "/cabut"):
-        assert command in text
+    # The next step comes first, right under the greeting, not a list of every command.
+    assert text.splitlines()[2].startswith(
+        "Langkah pertama: daftarkan instansi dengan /instansi_baru"
+    )
+    assert "/bantuan" in text and "/cabut" not in text and len(text.splitlines()) <= 10
     menu = bot.fake.commands_for({"type": "chat", "chat_id": ADMIN_ID})
     assert [name for name, _ in menu] == [
         "start",
@@ -57,9 +60,11 @@ async def test_the_configured_admin_is_greeted_with_their_commands(bot: Bot) -> 
         "lokasi_baru",
         "lokasi",
         "ubah_jadwal",
+        "tanpa_telegram",
         "koreksi",
         "teguran",
         "tutup",
+        "serahkan",
         "ringkasan",
         "atur_ringkasan",
         "laporan",

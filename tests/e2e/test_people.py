@@ -10,6 +10,7 @@ async def _kejari_with_people(bot: Bot) -> dict[str, dict[str, Any]]:
     await bot.send(admin, "/start")
     await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
     await create_agency(bot, admin, "Kejaksaan Negeri Balikpapan", "Kejaksaan Negeri")
+    await create_agency(bot, admin, "Bapas Samarinda", "Balai Pemasyarakatan")
     await sites_ready(bot, admin)
     people = {"admin": admin}
     for key, user_id, name, role, agency in [
@@ -32,13 +33,22 @@ async def _kejari_with_people(bot: Bot) -> dict[str, dict[str, Any]]:
 async def test_a_jaksa_sees_only_their_own_agency(bot: Bot) -> None:
     people = await _kejari_with_people(bot)
     [listing] = await bot.send(people["jaksa"], "/orang")
-    assert sorted(listing.button_texts()) == [
-        "Jaksa Samarinda",
-        "Pembimbing Satu",
-        "Pengawas Taman",
+    # Grouped by agency (their own first) and role, each entry naming the role.
+    assert listing.button_texts() == [
+        "Jaksa Samarinda · jaksa",
+        "Pembimbing Satu · PK",
+        "Pengawas Taman · pengawas",
     ]
+    text = listing.plain or ""
+    for line in (
+        "Petugas",
+        "Kejaksaan Negeri Samarinda\n• jaksa: Jaksa Samarinda",
+        "Bapas Samarinda\n• PK: Pembimbing Satu",
+        "Pemerintah Kota Samarinda\n• pengawas: Pengawas Taman",
+    ):
+        assert line in text, text
     [everyone] = await bot.send(people["admin"], "/orang")
-    assert "Jaksa Balikpapan" in everyone.button_texts()
+    assert "Jaksa Balikpapan · jaksa" in everyone.button_texts()
     # A forged "show person" press for someone of another Kejari reveals nothing.
     other = await bot.db.reader().people.by_telegram_id(9002)
     replies = await bot.press(people["jaksa"], listing, f"ppl:v1:s:{other.id}")
@@ -48,7 +58,8 @@ async def test_a_jaksa_sees_only_their_own_agency(bot: Bot) -> None:
 
 async def test_revoking_takes_access_away_and_keeps_history(bot: Bot) -> None:
     people = await _kejari_with_people(bot)
-    jaksa, pengawas = people["jaksa"], people["pengawas"]
+    # A pengawas works for the Pemkot, which is no Kejari's: the admin takes the role back.
+    jaksa, pengawas = people["admin"], people["pengawas"]
     [card] = await bot.send(jaksa, "/cabut 9004")
     assert "Pengawas Taman" in (card.plain or "")
     [question] = await bot.press(jaksa, card, card.callback_data()[0])
@@ -120,6 +131,11 @@ async def test_people_lists_are_paged(bot: Bot) -> None:
         await bot.send(bot.user(9100 + i, f"Peserta {i:02d}"), f"/start {token}")
     [first] = await bot.send(people["jaksa"], "/orang")
     assert "halaman 1 dari 2" in (first.plain or "")
+    # Staff first, the offenders apart under their own heading, each with the role named.
+    text = first.plain or ""
+    assert text.index("Petugas") < text.index("Terpidana\nKejaksaan Negeri Samarinda")
+    assert first.button_texts()[0] == "Jaksa Samarinda · jaksa"
+    assert "Peserta 00 · terpidana" in first.button_texts()
     names = first.button_texts()
     await bot.press(people["jaksa"], first, _data(first, "Berikutnya"))
     assert "halaman 2 dari 2" in (first.plain or "")  # the same message, edited in place

@@ -40,10 +40,13 @@ ENTRY_BUTTONS: dict[str, tuple[str, CommandSpec | Action]] = {
     "ttp": (f"ttp:v1:{MISSING}", registry.CLOSE),
     "ulg": (f"ulg:v1:{MISSING}", Action.ENFORCE),
     "grp": (f"grp:v1:{MISSING}", Action.LINK_GROUP),
+    "lbr": (f"lbr:v1:m:{MISSING}", registry.HOLIDAYS),
     "rsv": (f"rsv:v1:{MISSING}:y", registry.LEAVE),
     "abn": (f"abn:v1:{MISSING}", registry.ABSENT),
     "kts": ("kts:v1:20000101", registry.CHECK_IN),
     "nlk": ("nlk:v1:20000101", registry.CHECK_OUT),
+    "tlp": (f"tlp:v1:{MISSING}", Action.CALLS),
+    "dhk": (f"dhk:v1:{MISSING}:20000101", registry.SHEET),
 }
 
 
@@ -140,7 +143,11 @@ async def _person(bot: Bot, role: Role | None) -> dict[str, Any]:
     await create_agency(bot, admin, KEJARI, "Kejaksaan Negeri")
     if role is Role.PENGAWAS:
         await sites_ready(bot, admin)
-    token = await invite(bot, admin, role.value, agency=KEJARI)
+    agency = KEJARI
+    if role is Role.PK:  # a PK belongs in a Bapas
+        agency = "Bapas Samarinda"
+        await create_agency(bot, admin, agency, "Balai Pemasyarakatan")
+    token = await invite(bot, admin, role.value, agency=agency)
     person = bot.user(7000 + list(Role).index(role), "Peran", role.value.title())
     [welcome] = await bot.send(person, f"/start {token}")
     assert "terdaftar sebagai" in (welcome.plain or ""), welcome.plain

@@ -46,7 +46,7 @@ async def _pengawas_invitation(db: Database) -> str:
     created = await invitations.create_invitation(
         Origin(db, jaksa, NOW),
         role=Role.PENGAWAS,
-        agency_id=1,
+        agency_id=2,  # the site's host, the Dinas, where its supervisor works
         profile=ME,
         validity=WEEK,
         site_id=1,
@@ -94,7 +94,7 @@ async def test_a_pengawas_card_names_the_site_and_no_case(db: Database) -> None:
     card = await _card(db, await _pengawas_invitation(db))
     assert card is not None
     lines = card.text_lines()
-    assert lines[1:3] == ["Pengawas", "Kejaksaan Negeri Samarinda"]
+    assert lines[1:3] == ["Pengawas", "Dinas Lingkungan Hidup Kota Samarinda"]
     assert "LOKASI YANG DIAWASI" in lines and "Taman Uji" in lines and "Jl. 1" in lines
     assert "KASUS" not in lines and not any("Peserta" in line for line in lines)
     assert card.steps[-1] == "Bot mengonfirmasi peran Anda. Ketik /bantuan untuk daftar perintah."

@@ -6,13 +6,19 @@ import pytest
 
 from domain import invitations as rules
 from domain.actor import Actor
-from domain.roles import Role
+from domain.roles import AgencyType, Role
 from services import invitations
 from services.invitations import Outcome, Redemption
 from services.origin import DuplicateUpdate, Origin
 from services.people import Profile
 from storage.db import Database
-from tests.seeds import other_kejari_jaksa, seed_office, seed_site_with_cases
+from tests.seeds import (
+    JAKSA_TELEGRAM_ID,
+    actor_of,
+    other_kejari_jaksa,
+    seed_office,
+    seed_site_with_cases,
+)
 
 WEEK = timedelta(days=7)
 ADMIN = 1
@@ -54,15 +60,61 @@ async def test_a_jaksa_invites_only_what_a_jaksa_may_into_their_own_kejari(
     )
     assert colleague.outcome is Outcome.NOT_ALLOWED
     elsewhere = await invitations.create_invitation(
-        stranger, role=Role.PK, agency_id=1, profile=ME, validity=WEEK
+        stranger, role=Role.PEJABAT, agency_id=1, profile=ME, validity=WEEK
     )
     assert elsewhere.outcome is Outcome.NOT_ALLOWED
+    # A PK belongs in a Bapas, whoever invites them: never in the Kejari.
+    in_kejari = await invitations.create_invitation(
+        jaksa, role=Role.PK, agency_id=1, profile=ME, validity=WEEK
+    )
+    assert in_kejari.outcome is Outcome.NOT_ALLOWED
     assert await _count(db, "invitations") == 0
     assert await db.reader().audit.count("invitation.created") == 0
     # The choice buttons offer the same agencies the use case accepts.
-    offered = await invitations.invitable_agencies(db.reader(), jaksa.actor, Role.PK)
+    assert await invitations.invitable_agencies(db.reader(), jaksa.actor, Role.PK) == []
+    offered = await invitations.invitable_agencies(db.reader(), jaksa.actor, Role.PEJABAT)
     assert [a.id for a in offered] == [1]
     assert await invitations.invitable_agencies(db.reader(), jaksa.actor, Role.JAKSA) == []
+
+
+async def test_a_jaksa_invites_a_pk_into_a_bapas_and_a_pengawas_into_the_sites_host(
+    db: Database, now: datetime
+) -> None:
+    await seed_site_with_cases(db, now, cases=1, pengawas_telegram_id=777)
+    jaksa = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), now)
+    async with db.transaction() as store:
+        bapas = await store.agencies.add(
+            type=AgencyType.BAPAS,
+            name="Bapas Samarinda",
+            parent_id=None,
+            timezone="Asia/Makassar",
+            created_by=None,
+            now=now,
+        )
+    offered = await invitations.invitable_agencies(db.reader(), jaksa.actor, Role.PK)
+    assert [a.name for a in offered] == ["Bapas Samarinda"]
+    pk = await invitations.create_invitation(
+        jaksa, role=Role.PK, agency_id=bapas.id, profile=ME, validity=WEEK
+    )
+    assert pk.outcome is Outcome.CREATED and pk.invitation.agency_id == bapas.id
+    [(site, host)] = await invitations.invitable_sites(db.reader(), jaksa.actor)
+    assert host.type is AgencyType.DINAS and site.host_agency_id == host.id
+    # The site's own host, or nothing: the Kejari is no pengawas's agency.
+    wrong = await invitations.create_invitation(
+        jaksa, role=Role.PENGAWAS, agency_id=1, profile=ME, validity=WEEK, site_id=site.id
+    )
+    assert wrong.outcome is Outcome.NOT_FOUND
+    right = await invitations.create_invitation(
+        jaksa, role=Role.PENGAWAS, agency_id=host.id, profile=ME, validity=WEEK, site_id=site.id
+    )
+    assert right.outcome is Outcome.CREATED
+    assert right.token is not None
+    newcomer = Origin(db, Actor(4242), now)
+    joined = await invitations.redeem_invitation(newcomer, right.token, Profile("Pak Ali", "id"))
+    assert joined.outcome is Redemption.JOINED and joined.agency.id == host.id
+    person = await db.reader().people.by_telegram_id(4242)
+    [membership] = await db.reader().people.memberships_of(person.id)
+    assert membership.role is Role.PENGAWAS and membership.agency_id == host.id
 
 
 async def test_a_button_naming_what_is_gone_creates_nothing(db: Database, now: datetime) -> None:
@@ -80,7 +132,7 @@ async def test_a_button_naming_what_is_gone_creates_nothing(db: Database, now: d
 async def test_an_invitation_is_redeemed_once(db: Database, now: datetime) -> None:
     jaksa = Origin(db, await seed_office(db, now), now)
     created = await invitations.create_invitation(
-        jaksa, role=Role.PK, agency_id=1, profile=ME, validity=WEEK
+        jaksa, role=Role.PEJABAT, agency_id=1, profile=ME, validity=WEEK
     )
     assert created.token is not None and created.invitation is not None
     rina = Origin(db, Actor(7000), now + timedelta(hours=1))
@@ -89,7 +141,7 @@ async def test_an_invitation_is_redeemed_once(db: Database, now: datetime) -> No
     person = await db.reader().people.by_telegram_id(7000)
     assert person is not None and person.full_name == "Rina Wati"
     [membership] = await db.reader().people.memberships_of(person.id)
-    assert (membership.role, membership.agency_id) == (Role.PK, 1)
+    assert (membership.role, membership.agency_id) == (Role.PEJABAT, 1)
     assert await db.reader().audit.count("invitation.redeemed") == 1
 
     dodi = Origin(db, Actor(7001), now + timedelta(hours=2))
@@ -111,7 +163,7 @@ async def test_a_role_already_held_leaves_the_invitation_for_someone_else(
     jaksa = Origin(db, await seed_office(db, now), now)
     first, second = [
         await invitations.create_invitation(
-            jaksa, role=Role.PK, agency_id=1, profile=ME, validity=WEEK
+            jaksa, role=Role.PEJABAT, agency_id=1, profile=ME, validity=WEEK
         )
         for _ in range(2)
     ]
@@ -129,7 +181,7 @@ async def test_a_role_already_held_leaves_the_invitation_for_someone_else(
 async def test_a_replayed_update_redeems_nothing_twice(db: Database, now: datetime) -> None:
     jaksa = Origin(db, await seed_office(db, now), now)
     created = await invitations.create_invitation(
-        jaksa, role=Role.PK, agency_id=1, profile=ME, validity=WEEK
+        jaksa, role=Role.PEJABAT, agency_id=1, profile=ME, validity=WEEK
     )
     assert created.token is not None
     await invitations.redeem_invitation(
@@ -148,7 +200,7 @@ async def test_expired_malformed_and_unknown_tokens_are_counted_until_locked_out
 ) -> None:
     jaksa = Origin(db, await seed_office(db, now), now)
     created = await invitations.create_invitation(
-        jaksa, role=Role.PK, agency_id=1, profile=ME, validity=WEEK
+        jaksa, role=Role.PEJABAT, agency_id=1, profile=ME, validity=WEEK
     )
     assert created.token is not None
     later = now + WEEK
@@ -159,7 +211,7 @@ async def test_expired_malformed_and_unknown_tokens_are_counted_until_locked_out
         assert result.outcome is outcome
     # Five failures within the window: even a good token is not looked at.
     fresh = await invitations.create_invitation(
-        Origin(db, jaksa.actor, later), role=Role.PK, agency_id=1, profile=ME, validity=WEEK
+        Origin(db, jaksa.actor, later), role=Role.PEJABAT, agency_id=1, profile=ME, validity=WEEK
     )
     assert fresh.token is not None
     locked = await invitations.redeem_invitation(Origin(db, Actor(7200), later), fresh.token, ME)
@@ -184,7 +236,12 @@ async def test_a_pengawas_invitation_brings_the_site_to_supervise(
         db, Actor(555, jaksa, tuple(await db.reader().people.memberships_of(jaksa.id))), now
     )
     created = await invitations.create_invitation(
-        origin, role=Role.PENGAWAS, agency_id=1, profile=ME, validity=WEEK, site_id=site.id
+        origin,
+        role=Role.PENGAWAS,
+        agency_id=site.host_agency_id,
+        profile=ME,
+        validity=WEEK,
+        site_id=site.id,
     )
     assert created.outcome is Outcome.CREATED and created.token and created.site == site
     await invitations.redeem_invitation(Origin(db, Actor(7600), now), created.token, ME)

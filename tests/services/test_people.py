@@ -50,10 +50,13 @@ async def _two_kejari(db: Database, now: datetime) -> dict[str, Actor]:
 async def test_a_jaksa_lists_and_sees_only_their_own_kejari(db: Database, now: datetime) -> None:
     who = await _two_kejari(db, now)
     store = db.reader()
-    assert await people.count_visible(store, who["jaksa"]) == 2
-    names = [p.full_name for p in await people.visible_page(store, who["jaksa"], offset=0, limit=8)]
-    assert names == ["Jaksa Konsol", "Pembimbing Satu"]
-    assert await people.count_visible(store, Actor(1, is_config_admin=True)) == 3
+    entries = await people.visible_entries(store, who["jaksa"])
+    assert [(e.person.full_name, e.membership.role) for e in entries] == [
+        ("Jaksa Konsol", Role.JAKSA),
+        ("Pembimbing Satu", Role.PK),
+    ]
+    everyone = await people.visible_entries(store, Actor(1, is_config_admin=True))
+    assert len({e.person.id for e in everyone}) == 3
 
     pk = who["pk"].person
     assert pk is not None
@@ -119,3 +122,14 @@ async def test_a_configured_admin_is_registered_once(db: Database, now: datetime
     known = Actor(1, person, is_config_admin=True)
     assert await people.register(Origin(db, known, now), Profile("Admin Sistem", "id")) == person
     assert await db.reader().audit.count("person.registered") == 1
+
+
+async def test_check_lists_a_role_in_the_wrong_kind_of_agency(db: Database, now: datetime) -> None:
+    """A PK registered in the Kejari (as a jaksa's invitation used to put them) is listed for
+    the operator, and nothing changes it."""
+    who = await _two_kejari(db, now)
+    [misfit] = await people.misfits(db.reader())
+    assert misfit.person.full_name == "Pembimbing Satu" and misfit.membership.role is Role.PK
+    assert misfit.agency.name == "Kejaksaan Negeri Samarinda" and misfit.fits_in == ("bapas",)
+    assert who["pk"].roles == {Role.PK}
+    assert (await db.reader().people.membership(misfit.membership.id)).revoked_at is None

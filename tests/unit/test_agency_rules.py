@@ -29,3 +29,17 @@ def test_an_official_oversees_the_agencies_under_theirs() -> None:
     assert with_descendants(parents, [2]) == {2, 4}
     assert with_descendants(parents, [5]) == {5}
     assert with_descendants(parents, []) == set()
+
+
+def test_each_role_belongs_in_its_kind_of_agency() -> None:
+    from domain.agencies import fits
+    from domain.roles import Role
+
+    assert fits(Role.JAKSA, AgencyType.KEJARI) and fits(Role.JAKSA, AgencyType.KEJATI)
+    assert not fits(Role.JAKSA, AgencyType.BAPAS) and not fits(Role.JAKSA, AgencyType.DINAS)
+    assert fits(Role.PK, AgencyType.BAPAS) and not fits(Role.PK, AgencyType.KEJARI)
+    for host in (AgencyType.PEMPROV, AgencyType.PEMKAB, AgencyType.PEMKOT, AgencyType.DINAS):
+        assert fits(Role.PENGAWAS, host)
+    assert not fits(Role.PENGAWAS, AgencyType.KEJARI)
+    assert fits(Role.TERPIDANA, AgencyType.KEJARI) and not fits(Role.TERPIDANA, AgencyType.BAPAS)
+    assert all(fits(Role.PEJABAT, t) and fits(Role.ADMIN, t) for t in AgencyType)

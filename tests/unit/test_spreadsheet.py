@@ -179,8 +179,8 @@ def good_workbook() -> bytes:
             jam_mulai="13.30",
             akibat="Denda",
             pidana_pengganti="denda Rp5.000.000",
-            jaksa_telegram_id="123456789",
-            pk_telegram_id=987654321,
+            nama_jaksa="  jaksa   KONSOL ",
+            nama_pk="Rina Wati (Bapas Samarinda)",
         ),
         None,  # a blank row: skipped, and row numbers stay as the user sees them
         case(
@@ -232,7 +232,7 @@ def test_a_good_file_gives_its_rows_with_defaults() -> None:
     assert andi.deadline == date(2026, 8, 9)  # start + 6 months
     assert andi.session_start == time(8, 0)
     assert andi.consequence is Consequence.PRISON
-    assert andi.jaksa_telegram_id is None and andi.pk_telegram_id is None
+    assert andi.jaksa_name is None and andi.pk_name is None
 
     assert siti.row == 3
     assert siti.offender_name == "Siti Aminah"
@@ -244,7 +244,7 @@ def test_a_good_file_gives_its_rows_with_defaults() -> None:
     assert siti.session_start == time(13, 30)
     assert siti.consequence is Consequence.FINE
     assert siti.replaced_penalty == "denda Rp5.000.000"
-    assert (siti.jaksa_telegram_id, siti.pk_telegram_id) == (123456789, 987654321)
+    assert (siti.jaksa_name, siti.pk_name) == ("jaksa KONSOL", "Rina Wati (Bapas Samarinda)")
 
     assert rudi.row == 5
     assert rudi.decision_date == date(2026, 2, 20)
@@ -290,8 +290,6 @@ def test_every_error_is_reported_by_sheet_row_and_column() -> None:
             batas_waktu="2027-01-01",  # too late, but the start is unreadable: not reported
             jam_mulai="jam delapan",
             akibat="kurungan",
-            jaksa_telegram_id="abc",
-            pk_telegram_id="-1001234",
         ),
         case(
             nomor_putusan="3/Pid.C/2026/PN Smr",
@@ -327,8 +325,6 @@ def test_every_error_is_reported_by_sheet_row_and_column() -> None:
         ("Kasus", 3, "tanggal_mulai", "sheet.bad_date"),
         ("Kasus", 3, "jam_mulai", "sheet.bad_time"),
         ("Kasus", 3, "akibat", "sheet.bad_consequence"),
-        ("Kasus", 3, "jaksa_telegram_id", "sheet.bad_telegram_id"),
-        ("Kasus", 3, "pk_telegram_id", "sheet.bad_telegram_id"),
         ("Kasus", 4, "tanggal_putusan", "case.decision_in_future"),
         ("Kasus", 4, "batas_waktu", "case.deadline_too_late"),
         ("Kasus", 4, "pidana_pengganti", "sheet.required"),
@@ -411,7 +407,7 @@ def test_columns_may_come_in_any_order_and_any_case() -> None:
 
 def test_optional_columns_may_be_left_out() -> None:
     row = case()
-    for optional in ("batas_waktu", "jam_mulai", "jaksa_telegram_id", "pk_telegram_id"):
+    for optional in ("batas_waktu", "jam_mulai", "nama_jaksa", "nama_pk"):
         del row[optional]
     result = parse_upload(xlsx({"Kasus": [row]}), "x.xlsx", today=TODAY)
     assert result.errors == ()
