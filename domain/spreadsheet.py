@@ -62,6 +62,7 @@ from domain.parsing import (
     parse_weekdays,
     parse_yes_no,
 )
+from domain.phones import parse_phone
 from domain.sites import (
     ACTIVITIES_MAX,
     ACTIVITY_MAX,
@@ -172,6 +173,8 @@ class CaseRow:
     replaced_penalty: str
     jaksa_name: str | None  # None: the person importing
     pk_name: str | None
+    #: The offender has no Telegram: the mobile number their PK phones (domain.phones).
+    phone: str | None = None
 
     @property
     def terms(self) -> CaseTerms:
@@ -196,6 +199,7 @@ class CaseRow:
             replaced_penalty=self.replaced_penalty,
             jaksa_person_id=jaksa_person_id,
             pk_person_id=pk_person_id,
+            phone=self.phone,
         )
 
 
@@ -269,6 +273,7 @@ CASE_SHEET = SheetSpec(
         Column("pidana_pengganti", True, 24),
         Column("nama_jaksa", False, 28),
         Column("nama_pk", False, 28),
+        Column("hp_tanpa_telegram", False, 20),
     ),
 )
 
@@ -300,6 +305,7 @@ _CASE_FIELD_COLUMNS = {
     "replaced_penalty": "pidana_pengganti",
     "jaksa_person_id": "nama_jaksa",
     "pk_person_id": "nama_pk",
+    "phone": "hp_tanpa_telegram",
 }
 #: A problem in the key column means nothing if the column it is compared with is wrong.
 _CASE_DEPENDS = {"batas_waktu": "tanggal_mulai", "tanggal_mulai": "tanggal_putusan"}
@@ -820,6 +826,7 @@ def _case_row(row: _Row, numbers: _Duplicates, today: date) -> CaseRow | None:
     # People by name: matched against those registered when the import is written.
     jaksa = _cell_text(row.raw("nama_jaksa"))
     pk = _cell_text(row.raw("nama_pk"))
+    phone = row.value("hp_tanpa_telegram", _phone, "sheet.bad_phone", required=False)
 
     # Placeholders stand in for unreadable cells so that the shared check can run; the
     # problems it finds in those cells (or in cells compared with them) are dropped.
@@ -868,7 +875,12 @@ def _case_row(row: _Row, numbers: _Duplicates, today: date) -> CaseRow | None:
         replaced_penalty=penalty,
         jaksa_name=jaksa,
         pk_name=pk,
+        phone=phone,
     )
+
+
+def _phone(raw: object) -> str | None:
+    return parse_phone(str(raw)) if isinstance(raw, str | int) else None
 
 
 def _header_errors(sheet: _RawSheet, errors: list[CellError]) -> dict[str, int] | None:

@@ -353,6 +353,7 @@ MESSAGES: dict[str, str] = {
     "sheet.formula_error": "This cell holds a formula that failed ({value}). Please enter the right value.",
     "sheet.bad_number": "“{value}” is not a number. Please write a decimal number only, for example -0,4948 or 117.1436.",
     "sheet.bad_integer": "“{value}” is not a whole number. Please write digits only, without decimals, for example 40.",
+    "sheet.bad_phone": "“{value}” is not an Indonesian mobile number. Write, for example, 0812 3456 7890 or +62 812 3456 7890, or leave it empty when the offender uses Telegram.",
     "sheet.bad_date": "“{value}” is not a date that can be read. Please write day-month-year, for example 05-01-2026 or 5 Januari 2026.",
     "sheet.bad_time": "“{value}” is not a time that can be read. Please write, for example, 08.00 or 13:30.",
     "sheet.bad_weekdays": "“{value}” is not a list of days that can be read. Please write, for example, Senin, Rabu, Jumat; Senin-Jumat; or the numbers 1 to 7 (1 = Monday, 7 = Sunday).",

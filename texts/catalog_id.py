@@ -364,6 +364,7 @@ MESSAGES: dict[str, str] = {
     "sheet.formula_error": "Sel ini berisi rumus yang gagal ({value}). Isilah dengan nilai yang benar.",
     "sheet.bad_number": "“{value}” bukan angka. Tulis angka desimal saja, misalnya -0,4948 atau 117.1436.",
     "sheet.bad_integer": "“{value}” bukan bilangan bulat. Tulis angka saja, tanpa koma desimal, misalnya 40.",
+    "sheet.bad_phone": "“{value}” bukan nomor HP Indonesia. Tulis misalnya 0812 3456 7890 atau +62 812 3456 7890, atau kosongkan bila terpidana memakai Telegram.",
     "sheet.bad_date": "“{value}” bukan tanggal yang dapat dibaca. Tulis hari-bulan-tahun, misalnya 05-01-2026 atau 5 Januari 2026.",
     "sheet.bad_time": "“{value}” bukan jam yang dapat dibaca. Tulis misalnya 08.00 atau 13.30.",
     "sheet.bad_weekdays": "“{value}” bukan daftar hari yang dapat dibaca. Tulis misalnya Senin, Rabu, Jumat; Senin-Jumat; atau angka 1 sampai 7 (1 = Senin, 7 = Minggu).",

@@ -120,6 +120,9 @@ TEMPLATE = TemplateText(
         "Samarinda).",
         "nama_pk": "Nama pembimbing kemasyarakatan (PK) dari Bapas, seperti terdaftar di bot. "
         "Boleh kosong. Bila ada dua PK bernama sama, tambahkan Bapas-nya dalam kurung.",
+        "hp_tanpa_telegram": "Hanya bila terpidana tidak memakai Telegram: nomor HP-nya "
+        "(0812… atau +62812…). PK (atau jaksa) akan mendapat daftar telepon setiap malam "
+        "sebagai ganti pengingat. Kosongkan bila terpidana memakai Telegram.",
     },
     examples={
         # Lokasi

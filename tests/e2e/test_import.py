@@ -290,3 +290,22 @@ async def test_a_check_in_does_not_wait_for_the_whole_import(
     # The check-in had the writer as soon as the first chunk let go of it, not after the
     # last one, as it did when an import was one transaction.
     assert order == ["case", "check-in", "case", "case"]
+
+
+async def test_an_imported_offender_without_telegram_goes_on_the_call_list(bot: Bot) -> None:
+    """The template's last column: the number to phone; no link is made for the case."""
+    people = await _office(bot)
+    data = xlsx(
+        {
+            "Lokasi": [site()],
+            "Kasus": [case(hp_tanpa_telegram="+62 812-3456-7890")],
+        }
+    )
+    reply = await _upload(bot, people["jaksa"], data, "kasus.xlsx")
+    assert "Impor selesai" in reply
+    [imported] = await bot.db.reader().cases.for_agencies(None)
+    assert await bot.db.reader().phones.phone_of(imported.id) == "+6281234567890"
+    async with bot.db.reader().conn.execute(
+        "SELECT COUNT(*) FROM invitations WHERE case_id IS NOT NULL"
+    ) as cur:
+        assert (await cur.fetchone())[0] == 0  # nobody to invite into a chat

@@ -859,3 +859,21 @@ def test_cells_in_columns_without_a_header_are_ignored() -> None:
     workbook.save(buffer)
     result = parse_upload(buffer.getvalue(), "x.xlsx", today=TODAY)
     assert result.errors == () and [c.row for c in result.cases] == [2]
+
+
+def test_an_offender_without_telegram_is_imported_with_the_number_to_phone() -> None:
+    """Issue #16: a case can say its offender has no Telegram on import too."""
+    rows = [
+        case(hp_tanpa_telegram="0812 3456 7890"),
+        case(nomor_putusan="13/Pid.B/2026/PN Smr", hp_tanpa_telegram=None),
+    ]
+    result = parse_upload(xlsx({"Kasus": rows}), "x.xlsx", today=TODAY)
+    assert result.errors == ()
+    assert [c.phone for c in result.cases] == ["081234567890", None]
+    assert result.cases[0].to_draft(1, 1, None).phone == "081234567890"
+    bad = parse_upload(
+        xlsx({"Kasus": [case(hp_tanpa_telegram="12345")]}), "x.xlsx", today=TODAY
+    )
+    [error] = bad.errors
+    assert (error.column, error.key) == ("hp_tanpa_telegram", "sheet.bad_phone")
+    assert bad.cases == ()
