@@ -269,3 +269,8 @@ def may_link_group(scope: Scope, agency_id: int) -> bool:
     """A linked group is sent that agency's digest: whoever may read its report links it."""
     reported = reported_agencies(scope)
     return reported is None or agency_id in reported
+
+
+def is_pk_in(actor: Actor, agency_ids: Iterable[int]) -> bool:
+    """A PK of one of these agencies (the Bapas): who may take a case a jaksa asked for."""
+    return bool(actor.agencies_as(Role.PK) & frozenset(agency_ids))

@@ -33,6 +33,8 @@ class Prefix(StrEnum):
     CLOSE = "ttp"  # ttp:v1:<case id>, close with the replaced sentence
     CLOSING_FORM = "tpf"
     LETTERHEAD_FORM = "kop"
+    ASK_PK = "mpk"  # mpk:v1:<case id> | mpk:v1:<case id>:<bapas id>, a case without a PK
+    TAKE_CASE = "apk"  # apk:v1:<case id>, a PK of the Bapas asked takes it
     LEAVE = "izn"  # izn:v1:<session id>, the session an offender asks leave for
     CORRECTION = "kor"  # kor:v1:a:<attendance id>
     RESCHEDULE = "ubj"  # ubj:v1:s|m|x:<session id>

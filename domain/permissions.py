@@ -33,6 +33,7 @@ class Action(StrEnum):
     HAND_OVER = "hand_over"  # a case to another jaksa or PK
     LETTERHEAD = "letterhead"
     NIP = "nip"
+    TAKE_CASE = "take_case"
     CORRECT = "correct"
     LINK_GROUP = "link_group"
     DIGEST = "digest"
@@ -72,6 +73,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.HAND_OVER: frozenset({Role.ADMIN, Role.JAKSA}),
     # An agency's letterhead is its operator's; a NIP is each official's own.
     Action.LETTERHEAD: frozenset({Role.ADMIN}),
+    # A Bapas assigns its own people: its PK takes a case a jaksa asked the Bapas for.
+    Action.TAKE_CASE: frozenset({Role.PK}),
     Action.NIP: frozenset({Role.ADMIN, Role.JAKSA, Role.PK, Role.PENGAWAS, Role.PEJABAT}),
     Action.LINK_GROUP: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),
     Action.DIGEST: frozenset({Role.ADMIN, Role.JAKSA, Role.PEJABAT}),

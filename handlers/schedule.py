@@ -8,9 +8,12 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from domain import authority
 from domain import callback_data as callbacks
 from domain.callback_data import Prefix
+from domain.cases import CaseStatus
 from domain.figures import CaseFigures
 from domain.models import Case, Site
 from domain.permissions import Action
@@ -94,6 +97,20 @@ async def case_view(req: Request, case: Case) -> Html:
     return join_lines(lines)
 
 
+def _case_keyboard(req: Request, case: Case) -> InlineKeyboardMarkup | None:
+    """Under a running case with no PK, for whoever manages it: ask a Bapas for one."""
+    if (
+        case.pk_person_id is not None
+        or case.status is not CaseStatus.ACTIVE
+        or not authority.manages_case(req.actor, case)
+    ):
+        return None
+    ask = req.texts.plain("pk_request.button")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(ask, callback_data=callbacks.encode(Prefix.ASK_PK, case.id))]]
+    )
+
+
 async def _staff_notes(req: Request, case: Case, figures: CaseFigures) -> list[Html]:
     """What the jaksa and PK must see and the offender need not: flags and rulings (the
     counts are the case's figures, as its PDF gives them)."""
@@ -130,7 +147,9 @@ async def schedule(req: Request) -> None:
         elif opened.case is None or opened.sight is not Sight.SHOWN:
             await req.reply(req.texts("schedule.case_not_found", code=code))
         else:
-            await req.reply(await case_view(req, opened.case))
+            await req.reply(
+                await case_view(req, opened.case), reply_markup=_case_keyboard(req, opened.case)
+            )
         return
     if authority.follows_from_office(req.actor):
         await _case_list(req, page=0)
@@ -187,7 +206,9 @@ async def schedule_button(req: Request) -> None:
         await refuse_object(req, f"case:{number}")
         return
     await query.answer()
-    await req.reply(await case_view(req, opened.case))
+    await req.reply(
+        await case_view(req, opened.case), reply_markup=_case_keyboard(req, opened.case)
+    )
 
 
 async def _site_week(req: Request, sites: list[Site]) -> None:

@@ -25,7 +25,7 @@ from services.origin import Origin
 from services.scope import supervising_scope
 from storage.repositories import Store
 from texts import Localized, Texts
-from texts.formatting import format_day
+from texts.formatting import Day
 
 CATEGORIES = ("sakit", "izin", "tanpa_keterangan", "lainnya")
 REASON_MAX = 300
@@ -363,7 +363,7 @@ async def _alert(
             buttons=rule_buttons if rules else None,
             code=case.code,
             name=case.offender_name,
-            day=_Day(day),
+            day=Day(day),
             category=_Label(f"absence.category.{category}"),
             reason=reason or "—",
         )
@@ -393,16 +393,6 @@ async def _refused_by_life(store: Store, case: Case, site: Site, day: date) -> R
 
 def _today(origin: Origin, site: Site) -> date:
     return origin.now.astimezone(ZoneInfo(site.timezone)).date()
-
-
-class _Day(Localized):
-    """A session's day, "Senin, 3 Maret 2025" or "Monday, 3 March 2025" for whoever reads it."""
-
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def in_language(self, lang: str) -> str:
-        return format_day(self.day, lang)
 
 
 class _Label(Localized):

@@ -30,7 +30,7 @@ from services.origin import Origin
 from services.scheduling import plan_and_store
 from storage.repositories import Store
 from texts import Localized, Texts
-from texts.formatting import format_day, format_hours
+from texts.formatting import Day, format_hours
 
 NOTICE_KIND = "notice.consequence"
 
@@ -159,7 +159,7 @@ async def tell_ruling(
             now=origin.now,
             code=case.code,
             name=case.offender_name,
-            day=_Day(day),
+            day=Day(day),
             reason=reason or "—",
             count=count,
             follows=Follows(case),
@@ -270,7 +270,7 @@ async def repeat_lost(origin: Origin, *, case_id: int) -> Result:
                 code=case.code,
                 count=len(added),
                 hours=format_hours(plan.planned_minutes),
-                first=_Day(added[0].day),
+                first=Day(added[0].day),
             )
     return Result(Outcome.DONE, case=case, added=added, shortfall_minutes=plan.shortfall_minutes)
 
@@ -448,14 +448,6 @@ async def _running_case(
     if case.status is not CaseStatus.ACTIVE:
         return case, Result(Outcome.CASE_FINISHED, case=case)
     return case, None
-
-
-class _Day(Localized):
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def in_language(self, lang: str) -> str:
-        return format_day(self.day, lang)
 
 
 class _Roman(Localized):

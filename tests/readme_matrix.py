@@ -18,6 +18,7 @@ PHRASES = {
     "planning lost hours again": Action.ENFORCE,
     "adding the bot to a group": Action.LINK_GROUP,
     "marking a call made": Action.CALLS,
+    "taking a case a Bapas was asked for": Action.TAKE_CASE,
 }
 _REFUSED = {"refused", "the bot leaves"}
 

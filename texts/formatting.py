@@ -102,3 +102,13 @@ class Clock(Localized):
 
     def in_language(self, lang: str) -> str:
         return format_clock(self.instant, self.zone, lang)
+
+
+class Day(Localized):
+    """A local day, "Senin, 3 Maret 2025" or "Monday, 3 March 2025" for whoever reads it."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def in_language(self, lang: str) -> str:
+        return format_day(self.day, lang)

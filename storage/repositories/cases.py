@@ -155,6 +155,15 @@ class CaseRepository:
             "UPDATE cases SET offender_person_id = ? WHERE id = ?", (person_id, case_id)
         )
 
+    async def take_pk(self, case_id: int, person_id: int) -> bool:
+        """A PK takes a running case that has none; False if another took it first."""
+        cur = await self._conn.execute(
+            "UPDATE cases SET pk_person_id = ? WHERE id = ? AND status = 'aktif'"
+            " AND pk_person_id IS NULL",
+            (person_id, case_id),
+        )
+        return cur.rowcount == 1
+
     async def hand_over(
         self, case_id: int, *, jaksa_person_id: int | None = None, pk_person_id: int | None = None
     ) -> bool:

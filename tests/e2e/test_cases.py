@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain import law
+from scheduler.dispatcher import dispatch
 from tests.clock import working_days
 from tests.e2e.conftest import Bot, _data, create_agency, invitation_card, invite, sites_ready
 
@@ -337,3 +338,32 @@ async def test_who_sees_which_case(bot: Bot) -> None:
     ]:
         [reply] = await bot.send(viewers[key], f"/jadwal {case.code}")
         assert ("Budi Santoso" in (reply.plain or "")) is sees, key
+
+
+async def test_a_jaksa_asks_the_bapas_for_a_pk_and_one_takes_the_case(bot: Bot) -> None:
+    people = await _office(bot)  # one Bapas: no choice to make
+    jaksa, admin = people["jaksa"], people["admin"]
+    await new_case(bot, jaksa)
+    [case] = await bot.db.reader().cases.for_agencies(None)
+    token = await invite(bot, admin, "pk", agency="Bapas Samarinda")
+    pk = bot.user(2700, "Dewi", "PK")
+    await bot.send(pk, f"/start {token}")
+    [view] = await bot.send(jaksa, f"/jadwal {case.code}")
+    assert view.button_texts() == ["🙋 Minta PK dari Bapas"]
+    mark = bot.fake.mark()
+    [sent] = await bot.press(jaksa, view, view.callback_data()[0])
+    assert "Bapas Samarinda" in (sent.plain or "")
+    await dispatch(bot.app.bot, bot.db, bot.clock())
+    [request] = [m for m in bot.fake.sent[mark:] if m.chat_id == pk["id"]]
+    take = request.callback_data()[0]
+    # The jaksa cannot take it (a forged press: not a PK); the PK can.
+    forged = bot.fake.press(jaksa, request, take)
+    await bot.handled(forged)
+    assert (await bot.db.reader().cases.get(case.id)).pk_person_id is None  # type: ignore[union-attr]
+    [yours] = await bot.press(pk, request, take)
+    assert case.code in (yours.plain or "")
+    after = await bot.db.reader().cases.get(case.id)
+    pk_person = await bot.db.reader().people.by_telegram_id(pk["id"])
+    assert after is not None and pk_person is not None and after.pk_person_id == pk_person.id
+    [view] = await bot.send(jaksa, f"/jadwal {case.code}")
+    assert view.button_texts() == []  # it has its PK

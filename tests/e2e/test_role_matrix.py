@@ -46,6 +46,8 @@ ENTRY_BUTTONS: dict[str, tuple[str, CommandSpec | Action]] = {
     "kts": ("kts:v1:20000101", registry.CHECK_IN),
     "nlk": ("nlk:v1:20000101", registry.CHECK_OUT),
     "tlp": (f"tlp:v1:{MISSING}", Action.CALLS),
+    "mpk": (f"mpk:v1:{MISSING}", registry.HAND_OVER),
+    "apk": (f"apk:v1:{MISSING}", Action.TAKE_CASE),
     "dhk": (f"dhk:v1:{MISSING}:20000101", registry.SHEET),
 }
 

@@ -871,9 +871,7 @@ def test_an_offender_without_telegram_is_imported_with_the_number_to_phone() -> 
     assert result.errors == ()
     assert [c.phone for c in result.cases] == ["081234567890", None]
     assert result.cases[0].to_draft(1, 1, None).phone == "081234567890"
-    bad = parse_upload(
-        xlsx({"Kasus": [case(hp_tanpa_telegram="12345")]}), "x.xlsx", today=TODAY
-    )
+    bad = parse_upload(xlsx({"Kasus": [case(hp_tanpa_telegram="12345")]}), "x.xlsx", today=TODAY)
     [error] = bad.errors
     assert (error.column, error.key) == ("hp_tanpa_telegram", "sheet.bad_phone")
     assert bad.cases == ()
