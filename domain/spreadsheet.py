@@ -23,6 +23,7 @@ The readers of single values live in ``domain.parsing``, shared with the convers
 
 import csv
 import dataclasses
+import functools
 import io
 import re
 import zipfile
@@ -30,12 +31,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Protocol, TypeVar
-
-import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from domain import law
 from domain.agencies import TIMEZONES
@@ -314,10 +309,20 @@ _CASE_DEPENDS = {"batas_waktu": "tanggal_mulai", "tanggal_mulai": "tanggal_putus
 # --------------------------------------------------------------------------------------
 # The template
 
-_HEADER_FONT = Font(bold=True)
-_REQUIRED_FILL = PatternFill("solid", fgColor="C6E0B4")  # green: fill in
-_OPTIONAL_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: may stay empty
-_EXAMPLE_FONT = Font(italic=True, color="808080")
+
+@functools.cache
+def _styles() -> dict[str, Any]:
+    """The template's look; openpyxl loads on the first template or upload, not at start."""
+    from openpyxl.styles import Font, PatternFill
+
+    return {
+        "header": Font(bold=True),
+        "required": PatternFill("solid", fgColor="C6E0B4"),  # green: fill in
+        "optional": PatternFill("solid", fgColor="E7E6E6"),  # grey: may stay empty
+        "example": Font(italic=True, color="808080"),
+    }
+
+
 _TEXT_FORMAT = "@"
 #: The template carries no timestamp, so the same code always builds the same bytes.
 _FIXED_TIMESTAMP = datetime(2026, 1, 2)
@@ -381,13 +386,15 @@ def template_values() -> dict[str, object]:
 
 
 def _fill_data_sheet(sheet: Any, spec: SheetSpec, words: TemplateWords) -> None:
+    from openpyxl.utils import get_column_letter
+
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=column.header)
-        header.font = _HEADER_FONT
-        header.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
+        header.font = _styles()["header"]
+        header.fill = _styles()["required"] if column.required else _styles()["optional"]
         example = sheet.cell(row=2, column=index, value=words.examples.get(column.header))
-        example.font = _EXAMPLE_FONT
+        example.font = _styles()["example"]
         dimension = sheet.column_dimensions[letter]
         dimension.width = column.width
         if column.as_text:
@@ -399,6 +406,9 @@ def _fill_data_sheet(sheet: Any, spec: SheetSpec, words: TemplateWords) -> None:
 def _add_choices(
     ws: Any, spec: SheetSpec, header: str, choices: Sequence[str], words: TemplateWords
 ) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     letter = get_column_letter(spec.headers.index(header) + 1)
     validation = DataValidation(
         type="list",
@@ -413,6 +423,8 @@ def _add_choices(
 
 
 def _fill_guide(sheet: Any, words: TemplateWords) -> None:
+    from openpyxl.styles import Alignment, Font
+
     values = template_values()
     lines = [line.format(**values) for line in words.guide]
     for index, line in enumerate(lines, start=1):
@@ -420,7 +432,7 @@ def _fill_guide(sheet: Any, words: TemplateWords) -> None:
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
     top = len(lines) + 1
     for index, title in enumerate(words.guide_headings, start=1):
-        sheet.cell(row=top, column=index, value=title).font = _HEADER_FONT
+        sheet.cell(row=top, column=index, value=title).font = _styles()["header"]
     row = top + 1
     for spec in SHEETS:
         for column in spec.columns:
@@ -450,6 +462,9 @@ def _deterministic_zip(data: bytes) -> bytes:
 
 def build_template(words: TemplateWords) -> bytes:
     """The .xlsx to fill: sheets Lokasi and Kasus with an example row each, and a guide."""
+    import openpyxl
+    from openpyxl.writer.excel import ExcelWriter
+
     workbook = openpyxl.Workbook()
     sites = workbook.active
     sites.title = SHEET_SITES
@@ -533,6 +548,8 @@ def _collect_rows(spec: SheetSpec, rows: Iterator[tuple[object, ...]]) -> _RawSh
 
 
 def _read_xlsx(data: bytes) -> list[_RawSheet]:
+    import openpyxl
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
