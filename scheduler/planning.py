@@ -218,6 +218,8 @@ async def plan_digests(db: Database, now: datetime) -> int:
         if not timedelta(0) <= local - moment < DIGEST_WINDOW:
             continue
         key = f"digest:{group.chat_id}:{moment.date().isoformat()}"
+        if await store.outbox.planned_already(key):
+            continue  # the planner runs every few minutes: the chart is drawn once
         scope = await digests.agency_scope(store, agency.id)
         cases = await digests.cases_in_scope(store, scope)
         week_start = reported_week(moment.date())

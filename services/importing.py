@@ -42,6 +42,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from domain.actor import Actor
+from domain.agencies import HOST_TYPES as HOSTS
 from domain.authority import holds, manages_agency
 from domain.models import Agency, Membership, Person, Site
 from domain.roles import AgencyType, Role
@@ -61,7 +62,7 @@ from storage.repositories import Store
 
 log = logging.getLogger(__name__)
 
-HOST_TYPES = frozenset({AgencyType.PEMPROV, AgencyType.PEMKAB, AgencyType.PEMKOT, AgencyType.DINAS})
+HOST_TYPES = frozenset(HOSTS)  # domain.agencies: the kinds of agency that host sites
 
 #: Cases per transaction: a case with its planned sessions and audit row takes a few
 #: milliseconds of the writer, so a chunk holds it well under 100 ms.

@@ -55,6 +55,14 @@ class OutboxRepository:
         self.planned += added
         return added
 
+    async def planned_already(self, dedupe_key: str) -> bool:
+        """Whether a message with this key was planned (sent or not): what is planned once
+        need not be computed again."""
+        async with self._conn.execute(
+            "SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
+        ) as cur:
+            return await cur.fetchone() is not None
+
     async def due(self, now: datetime, limit: int) -> list[OutboxRow]:
         async with self._conn.execute(
             "SELECT id, dedupe_key, chat_id, kind, payload, due_at, attempts FROM outbox"
