@@ -60,22 +60,30 @@ async def _staffed_case(db: Database, now: datetime) -> tuple[Case, Session]:
     return case, first
 
 
-async def _absent_and_ruled(db: Database, case: Case, at: datetime) -> int:
-    """The pengawas reports the day's absence; the jaksa rules it *tidak sah*."""
+async def _flagged(
+    db: Database, case: Case, at: datetime, category: str = "tanpa_keterangan"
+) -> int:
+    """The pengawas reports the day's absence; its id."""
     flagged = await absences.flag_absence(
         Origin(db, await actor_of(db, PENGAWAS), at),
         case_id=case.id,
-        category="tanpa_keterangan",
-        reason="",
+        category=category,
+        reason="demam" if category == "sakit" else "",
         message=Message(1, int(at.timestamp()), at),
     )
     assert flagged.outcome is Ruling.DONE and flagged.absence_id is not None
+    return flagged.absence_id
+
+
+async def _absent_and_ruled(db: Database, case: Case, at: datetime) -> int:
+    """The pengawas reports the day's absence; the jaksa rules it *tidak sah*."""
+    absence_id = await _flagged(db, case, at)
     jaksa = Origin(db, await actor_of(db, JAKSA_TELEGRAM_ID), at)
     ruled = await absences.rule_absence(
-        jaksa, absence_id=flagged.absence_id, valid=False, reason="tidak ada kabar"
+        jaksa, absence_id=absence_id, valid=False, reason="tidak ada kabar"
     )
     assert ruled.outcome is Ruling.DONE
-    return flagged.absence_id
+    return absence_id
 
 
 async def _texts_to(db: Database, telegram_id: int) -> list[str]:
@@ -94,20 +102,13 @@ async def test_tidak_sah_needs_a_reason_and_tells_the_offender_and_the_pk(
 ) -> None:
     case, first = await _staffed_case(db, now)
     at = first.starts_at + timedelta(minutes=30)
-    flagged = await absences.flag_absence(
-        Origin(db, await actor_of(db, PENGAWAS), at),
-        case_id=case.id,
-        category="tanpa_keterangan",
-        reason="",
-        message=Message(1, 5, at),
-    )
-    assert flagged.absence_id is not None
+    absence_id = await _flagged(db, case, at)
     jaksa = await _jaksa(db, at)
-    bare = await absences.rule_absence(jaksa, absence_id=flagged.absence_id, valid=False)
+    bare = await absences.rule_absence(jaksa, absence_id=absence_id, valid=False)
     assert bare.outcome is Ruling.BAD_REASON
-    assert (await db.reader().attendance.absence(flagged.absence_id) or {})["ruling"] is None
+    assert (await db.reader().attendance.absence(absence_id) or {})["ruling"] is None
     ruled = await absences.rule_absence(
-        jaksa, absence_id=flagged.absence_id, valid=False, reason="tidak ada kabar"
+        jaksa, absence_id=absence_id, valid=False, reason="tidak ada kabar"
     )
     assert ruled.outcome is Ruling.DONE
     [told] = await _texts_to(db, OFFENDER)
@@ -157,16 +158,9 @@ async def test_a_ruling_of_a_session_not_ruled_cannot_be_changed(
 ) -> None:
     case, first = await _staffed_case(db, now)
     at = first.starts_at + timedelta(minutes=30)
-    flagged = await absences.flag_absence(
-        Origin(db, await actor_of(db, PENGAWAS), at),
-        case_id=case.id,
-        category="sakit",
-        reason="demam",
-        message=Message(1, 6, at),
-    )
-    assert flagged.absence_id is not None
+    absence_id = await _flagged(db, case, at, category="sakit")
     result = await consequences.change_ruling(
-        await _jaksa(db, at), absence_id=flagged.absence_id, valid=False, reason="tidak sah"
+        await _jaksa(db, at), absence_id=absence_id, valid=False, reason="tidak sah"
     )
     assert result.outcome is Outcome.NOT_NOW
 
