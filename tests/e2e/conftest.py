@@ -310,3 +310,18 @@ async def rule_invalid(
     await bot.press(jaksa, summary, summary.callback_data()[0])
     [ruled] = [m for m in bot.fake.sent[mark:] if m.chat_id == jaksa["id"] and m.plain]
     return ruled
+
+
+async def office_with_jaksa(
+    bot: Bot, jaksa_id: int = 5100
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The configured admin, a Kejari with a city government and its site, and one jaksa
+    who has redeemed their invitation: (admin, jaksa)."""
+    admin = await bot.admin()
+    await bot.send(admin, "/start")
+    await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
+    await sites_ready(bot, admin)
+    token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
+    jaksa = bot.user(jaksa_id, "Jaksa")
+    await bot.send(jaksa, f"/start {token}")
+    return admin, jaksa

@@ -12,11 +12,10 @@ from tests.clock import working_days
 from tests.e2e.conftest import (
     TOKEN,
     Bot,
-    create_agency,
     invitation_card,
     invite,
     invite_link_token,
-    sites_ready,
+    office_with_jaksa,
 )
 from tests.e2e.test_cases import new_case
 
@@ -29,13 +28,7 @@ async def _starting_tomorrow(bot: Bot) -> dict[str, Any]:
     ``first_day`` is the day of its first session: tomorrow, or the first day after it that
     is not a day off in the bot's calendar.
     """
-    admin = await bot.admin()
-    await bot.send(admin, "/start")
-    await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
-    await sites_ready(bot, admin)
-    token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
-    jaksa = bot.user(5100, "Jaksa")
-    await bot.send(jaksa, f"/start {token}")
+    _, jaksa = await office_with_jaksa(bot)
     today = bot.clock.today()
     tomorrow = today + timedelta(days=1)
     replies = await new_case(

@@ -7,11 +7,9 @@ from datetime import timedelta
 from tests.clock import is_day_off, working_days
 from tests.e2e.conftest import (
     Bot,
-    create_agency,
     invitation_card,
-    invite,
     invite_link_token,
-    sites_ready,
+    office_with_jaksa,
 )
 from tests.e2e.test_cases import new_case
 
@@ -19,13 +17,7 @@ from tests.e2e.test_cases import new_case
 async def test_an_offender_is_welcomed_with_their_case_and_first_session(bot: Bot) -> None:
     today = next(d for d in working_days(bot.clock.today(), weekdays=range(7)))
     bot.clock.set_local(today, dtime(12, 0))
-    admin = await bot.admin()
-    await bot.send(admin, "/start")
-    await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
-    await sites_ready(bot, admin)
-    token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
-    jaksa = bot.user(4100, "Jaksa", "Lapangan")
-    await bot.send(jaksa, f"/start {token}")
+    _, jaksa = await office_with_jaksa(bot, 4100)
     tomorrow = today + timedelta(days=1)
     while is_day_off(tomorrow):
         tomorrow += timedelta(days=1)

@@ -9,20 +9,14 @@ from typing import Any
 from scheduler.dispatcher import dispatch
 from scheduler.planning import plan_outbox
 from tests.clock import working_days
-from tests.e2e.conftest import Bot, create_agency, invite, sites_ready
+from tests.e2e.conftest import Bot, invite, office_with_jaksa
 from tests.e2e.test_cases import new_case
 from tests.e2e.test_reminders import at
 
 
 async def _phoned_case(bot: Bot) -> dict[str, Any]:
     """A case from tomorrow, every day at 08.00 WITA, for an offender without Telegram."""
-    admin = await bot.admin()
-    await bot.send(admin, "/start")
-    await create_agency(bot, admin, "Kejaksaan Negeri Samarinda", "Kejaksaan Negeri")
-    await sites_ready(bot, admin)
-    token = await invite(bot, admin, "jaksa", agency="Kejaksaan Negeri Samarinda")
-    jaksa = bot.user(5100, "Jaksa")
-    await bot.send(jaksa, f"/start {token}")
+    _, jaksa = await office_with_jaksa(bot)
     today = bot.clock.today()
     tomorrow = today + timedelta(days=1)
     replies = await new_case(
