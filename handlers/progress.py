@@ -33,7 +33,9 @@ async def progress(req: Request) -> None:
                 deadline=format_day(case.deadline, req.texts.lang),
             ),
         ]
-        standing = await consequences.standing_of(store, case, site, req.now)
+        standing = await consequences.standing_of(
+            store, case, site, req.now, figures=figures, ahead=upcoming
+        )
         if standing.violations:
             lines.append(
                 req.texts(

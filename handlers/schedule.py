@@ -37,7 +37,8 @@ async def case_view(req: Request, case: Case) -> Html:
     site = await store.sites.get(case.site_id)
     assert site is not None
     sessions = await store.cases.sessions_of(case.id)
-    upcoming = (await ahead(store, case, site, req.now))[:NEXT_SESSIONS]
+    still_ahead = await ahead(store, case, site, req.now)
+    upcoming = still_ahead[:NEXT_SESSIONS]
     planned_minutes = sum(s.minutes for s in sessions)
     figures = await figures_of(store, case, now=req.now)
 
@@ -59,7 +60,9 @@ async def case_view(req: Request, case: Case) -> Html:
             planned=format_hours(planned_minutes),
         )
     ]
-    standing = await consequences.standing_of(store, case, site, req.now)
+    standing = await consequences.standing_of(
+        store, case, site, req.now, figures=figures, ahead=still_ahead
+    )
     if planned_minutes < case.hours_total * 60:
         lines.append(
             req.texts(

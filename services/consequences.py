@@ -12,6 +12,7 @@ Each is refused where it does not apply, and each writes its change, its audit r
 notices and the closing record's delivery in one transaction or not at all.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -22,6 +23,7 @@ from domain import consequences as law7
 from domain.cases import CaseStatus, Consequence
 from domain.consequences import Part, Penalty, Risk, Unit
 from domain.digest import initials
+from domain.figures import CaseFigures
 from domain.models import Case, Session, Site
 from domain.session_life import Step, allows
 from services import closing_record, notices, sessions
@@ -84,9 +86,19 @@ class Result:
     part: str | None = None  # the replaced sentence's part, as recorded
 
 
-async def standing_of(store: Store, case: Case, site: Site, now: datetime) -> Standing:
-    figures = await figures_of(store, case, now=now)
-    ahead = await sessions.ahead(store, case, site, now)
+async def standing_of(
+    store: Store,
+    case: Case,
+    site: Site,
+    now: datetime,
+    *,
+    figures: CaseFigures | None = None,
+    ahead: Sequence[Session] | None = None,
+) -> Standing:
+    """``figures`` and ``ahead`` (the sessions still ahead), when the caller read them
+    already for the same ``now``, are not read again."""
+    figures = figures or await figures_of(store, case, now=now)
+    ahead = ahead if ahead is not None else await sessions.ahead(store, case, site, now)
     return Standing(
         violations=(await store.consequences.violations_by_case([case.id])).get(case.id, 0),
         warnings=len(await store.consequences.warnings_of_case(case.id)),

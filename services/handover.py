@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from domain import authority
+from domain.agencies import fits
 from domain.cases import CaseStatus
 from domain.models import Agency, Case, Person
-from domain.roles import AgencyType, Role
+from domain.roles import Role
 from services import notices
 from services.origin import Origin
 from storage.repositories import Store
@@ -75,7 +76,7 @@ async def candidates(store: Store, case: Case, duty: Duty) -> list[Candidate]:
         if membership.person_id == current or membership.person_id in found:
             continue
         agency = await store.agencies.get(membership.agency_id)
-        if agency is None or (duty is Duty.PK and agency.type is not AgencyType.BAPAS):
+        if agency is None or not fits(duty.role, agency.type):  # a PK: in a Bapas
             continue
         person = await store.people.get(membership.person_id)
         if person is None or person.telegram_user_id <= 0:

@@ -43,9 +43,10 @@ from typing import Any, TypeVar
 
 from domain.actor import Actor
 from domain.agencies import HOST_TYPES as HOSTS
+from domain.agencies import fits
 from domain.authority import holds, manages_agency
 from domain.models import Agency, Membership, Person, Site
-from domain.roles import AgencyType, Role
+from domain.roles import Role
 from domain.spreadsheet import (
     SHEET_CASES,
     SHEET_SITES,
@@ -466,7 +467,7 @@ class _People:
 
     async def pk(self, name: str) -> list[tuple[Membership, Person, Agency]]:
         """Every PK of a Bapas whom the cell can mean."""
-        return await self._named(Role.PK, name, lambda _, a: a.type is AgencyType.BAPAS)
+        return await self._named(Role.PK, name, lambda _, a: fits(Role.PK, a.type))
 
     async def _named(
         self, role: Role, name: str, keep: Callable[[Membership, Agency], bool]

@@ -11,10 +11,11 @@ from enum import StrEnum
 
 from domain import authority
 from domain import callback_data as callbacks
+from domain.agencies import fits
 from domain.callback_data import Prefix
 from domain.cases import CaseStatus
 from domain.models import Agency, Case
-from domain.roles import AgencyType, Role
+from domain.roles import Role
 from services import notices
 from services.origin import Origin
 from storage.repositories import Store
@@ -42,7 +43,7 @@ class Asked:
 
 async def bapas_list(store: Store) -> list[Agency]:
     return sorted(
-        (a for a in await store.agencies.all() if a.type is AgencyType.BAPAS),
+        (a for a in await store.agencies.all() if fits(Role.PK, a.type)),
         key=lambda a: a.name,
     )
 
@@ -52,7 +53,7 @@ async def ask_bapas(origin: Origin, *, case_id: int, bapas_id: int) -> Asked:
     async with origin.transaction() as store:
         case = await store.cases.get(case_id)
         bapas = await store.agencies.get(bapas_id)
-        if case is None or bapas is None or bapas.type is not AgencyType.BAPAS:
+        if case is None or bapas is None or not fits(Role.PK, bapas.type):
             return Asked(Outcome.STALE, case=case)
         if not authority.manages_case(origin.actor, case):
             return Asked(Outcome.NOT_YOURS, case=case)
