@@ -1,8 +1,9 @@
 """Benchmark: 5,000 reminders due at the same moment, through the outbox dispatcher.
 
 The rows sit in a real SQLite outbox; the dispatcher sends them as the running bot does
-(ticks of up to 200 rows, the smooth rate limiter) to 5,000 chats on a local fake Bot API
-that enforces Telegram's limits (30 messages a second in all, 1 a second per chat).
+(ticks of up to 200 rows, the outbox lane of the sending budget) to 5,000 chats on a local
+fake Bot API that enforces Telegram's limits (30 messages a second in all, 1 a second per
+chat).
 Target: at least 25 messages a second sustained, zero 429, none lost, none twice.
 
 Run from the repository root:
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram.ext import ExtBot
 
-from bot.rate_limit import SmoothRateLimiter
+from bot.rate_limit import shared_budget
 from scheduler.dispatcher import dispatch
 from storage.db import Database
 from tests.fakebot.server import FakeBotApi
@@ -57,7 +58,7 @@ async def main(messages: int) -> None:
                 TOKEN,
                 base_url=f"{fake.url}/bot",
                 base_file_url=f"{fake.url}/file/bot",
-                rate_limiter=SmoothRateLimiter(overall_per_second=27, group_per_minute=19),
+                rate_limiter=shared_budget().outbox,  # the bot's own, with no replies to share
             )
             await bot.initialize()
             began = time.perf_counter()

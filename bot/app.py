@@ -11,7 +11,7 @@ from bot.http import AiohttpRequest
 from bot.ordering import InOrderPerPerson
 from bot.persistence import OpenOnce, SqlitePersistence
 from bot.polling import InboxPollingBot, UnfinishedUpdates
-from bot.rate_limit import SmoothRateLimiter, for_replies
+from bot.rate_limit import Budget, SmoothRateLimiter, shared_budget
 from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
@@ -25,8 +25,8 @@ OUTBOX_BOT_KEY = "outbox_bot"
 
 class ReplyingBot(InboxPollingBot):
     """The application's own bot: it polls (see ``InboxPollingBot``) and the handlers answer
-    through it; a 429 on a reply is waited out and tried again, and the chat it came from is
-    paced for a while (``rate_limit.for_replies``).
+    through it, in the reply lane of the one sending budget (``rate_limit.shared_budget``):
+    ahead of the outbox, and a 429 waited out and tried again.
 
     PTB hands getUpdates past any rate limiter, so polling is neither paced nor retried here.
     """
@@ -46,25 +46,31 @@ class ReplyingBot(InboxPollingBot):
         return self._replies  # type: ignore[return-value]
 
 
-def make_outbox_bot(settings: Settings) -> ExtBot[int]:
-    """The bot the outbox sends through: paced under Telegram's overall and group limits, a
-    429 left to the dispatcher, which reschedules the row rather than wait in place."""
+def make_outbox_bot(settings: Settings, limiter: SmoothRateLimiter) -> ExtBot[int]:
+    """The bot the outbox sends through, in the outbox lane of the sending budget: it fills
+    what replies leave, and a 429 goes back to the dispatcher, which reschedules the row
+    rather than wait in place."""
     return ExtBot(
         settings.token,
         base_url=f"{settings.api_url}/bot",
         base_file_url=f"{settings.api_url}/file/bot",
-        rate_limiter=SmoothRateLimiter(overall_per_second=27, group_per_minute=19),
+        rate_limiter=limiter,
         request=AiohttpRequest(connection_pool_size=dispatcher.CONCURRENCY),
     )
 
 
 def build_application(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now, schedule_jobs: bool = True
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    schedule_jobs: bool = True,
+    budget: Budget | None = None,
 ) -> Application:
     """The Application, wired but not started; the database opens in ``post_init``.
 
     ``clock`` is the one source of "now" for every use case, so tests can move time;
-    ``schedule_jobs=False`` leaves the time-driven jobs to the test, which calls them itself.
+    ``schedule_jobs=False`` leaves the time-driven jobs to the test, which calls them itself;
+    ``budget`` is the sending budget (Telegram's limits unless a test scripts faster).
     """
 
     async def post_init(app: Application) -> None:
@@ -87,7 +93,7 @@ def build_application(
                 log.info("%s updates left unfinished by the last run handed over again", replayed)
         await set_public_menu(app.bot)
         if app.job_queue is not None and schedule_jobs:
-            outbox_bot = make_outbox_bot(settings)
+            outbox_bot = make_outbox_bot(settings, sending.outbox)
             await outbox_bot.initialize()
             app.bot_data[OUTBOX_BOT_KEY] = outbox_bot
             app.bot_data[SERVICES_KEY].wake_outbox = jobs.register(app, SERVICES_KEY, outbox_bot)
@@ -129,11 +135,12 @@ def build_application(
     # The conversations are read back (PTB's initialize) before post_init: the persistence
     # is the first to need the database, and opens it for everyone.
     database = OpenOnce(settings.database_path)
+    sending = budget or shared_budget()
     unfinished = UnfinishedUpdates()
     in_order = InOrderPerPerson(on_finished=[unfinished.finished])
     app = (
         ApplicationBuilder()
-        .bot(ReplyingBot(settings.token, settings.api_url, unfinished, for_replies()))
+        .bot(ReplyingBot(settings.token, settings.api_url, unfinished, sending.replies))
         .concurrent_updates(in_order)
         .persistence(SqlitePersistence(database.get, clock))
         .post_init(post_init)

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
@@ -29,6 +30,9 @@ from handlers.context import utc_now
 from services import metrics
 from storage.db import Database, latest_version
 from storage.private_files import create_private, private_dir
+
+if TYPE_CHECKING:
+    from bot.rate_limit import Budget
 
 log = logging.getLogger("kerjasosial")
 
@@ -75,8 +79,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] = utc_now) -> int:
-    """``clock`` is the one source of "now" for every command (tests pass their own)."""
+def main(
+    argv: list[str] | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    budget: "Budget | None" = None,
+) -> int:
+    """``clock`` is the one source of "now" for every command (tests pass their own), and
+    ``budget`` the sending budget of ``run`` (Telegram's limits unless a test scripts faster)."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "run" and args.listen and not args.webhook:
@@ -86,7 +96,7 @@ def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] = utc_n
         settings = load_settings()
         setup_logging(_secrets(settings), settings.log_format)
         if args.command == "run":
-            return _run(settings, args.webhook, args.listen, clock)
+            return _run(settings, args.webhook, args.listen, clock, budget)
         if args.command == "status":
             return asyncio.run(cli_status.status(settings, clock))
         if args.command == "check":
@@ -117,7 +127,11 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 def _run(
-    settings: Settings, webhook_url: str | None, listen: str | None, clock: Callable[[], datetime]
+    settings: Settings,
+    webhook_url: str | None,
+    listen: str | None,
+    clock: Callable[[], datetime],
+    budget: "Budget | None" = None,
 ) -> int:
     listen = listen or DEFAULT_WEBHOOK_LISTEN
     webhook = webhook_options(settings, webhook_url, listen) if webhook_url else None
@@ -137,7 +151,7 @@ def _run(
     except OSError as exc:
         print(f"kerjasosial: cannot serve metrics: {exc.strerror}", file=sys.stderr)
         return 1
-    app = build_application(settings, clock=clock)
+    app = build_application(settings, clock=clock, budget=budget)
     try:
         if webhook is None:
             app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)

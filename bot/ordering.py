@@ -6,7 +6,8 @@ Handled freely at once, one person's photo could overtake the ``/hadir`` it answ
 of their messages could race over the same form (``user_data``, conversation state). So an
 update holds a lock for its sender and one for its chat for as long as it is handled: PTB
 creates the tasks in the order Telegram sent the updates, and the locks are fair (first come,
-first served), so what one person or one chat sends is handled in that order.
+first served), so what one person or one chat sends is handled in that order. An update
+takes one of the few concurrent slots only once its turn has come.
 """
 
 import asyncio
@@ -21,6 +22,8 @@ from telegram.ext import BaseUpdateProcessor
 #: makes one Bot API request at a time, so the HTTP pool is sized to match: a larger pool
 #: costs every request a check of every idle connection, for no gain on two cores.
 MAX_CONCURRENT_UPDATES = 8
+#: Updates fetched and waiting for their sender's turn, at most (PTB's limit).
+WAITING_UPDATES = 1024
 
 
 def ordering_keys(update: object) -> list[tuple[str, int]]:
@@ -46,7 +49,10 @@ class InOrderPerPerson(BaseUpdateProcessor):
         max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
         on_finished: list[Callable[[int], None]] | None = None,
     ) -> None:
-        super().__init__(max_concurrent_updates)
+        # PTB's own limit (taken before ``do_process_update``) only bounds the updates that
+        # wait for their turn; the slots that matter are taken inside, once the turn has come.
+        super().__init__(WAITING_UPDATES)
+        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         # key → (lock, how many updates hold or wait for it); dropped when nobody does.
         self._locks: dict[tuple[str, int], tuple[asyncio.Lock, int]] = {}
         #: Told each update id once its handling ended, however it ended.
@@ -56,16 +62,20 @@ class InOrderPerPerson(BaseUpdateProcessor):
         self.after_each: Callable[[], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Handle ``update`` in its turn; ``on_finished`` hears of it however that ended."""
+        """Wait for the sender's (and chat's) turn first, and only then for one of the
+        ``max_concurrent_updates`` slots: a person who sends twelve messages at once waits
+        for their own replies (paced a second apart in their chat) without holding the
+        slots everyone else needs. ``on_finished`` hears of it however that ended."""
         try:
             async with AsyncExitStack() as held:
                 for key in ordering_keys(update):
                     await held.enter_async_context(self._turn(key))
-                try:
-                    await coroutine
-                finally:
-                    if self.after_each is not None:
-                        await self.after_each()
+                async with self._slots:
+                    try:
+                        await coroutine
+                    finally:
+                        if self.after_each is not None:
+                            await self.after_each()
         finally:
             if isinstance(update, Update):
                 for listener in self.on_finished:

@@ -7,9 +7,9 @@ rolled back together with the record that their update was handled, and nothing 
 failed handler runs (in particular nothing records the update as handled), so sending it
 again works once the cause is gone.
 
-A 429 reaches this handler only when the bot's rate limiter has waited it out as often and as
-long as it may (``bot.rate_limit.for_replies``): a warning line too, and nobody is told, since
-a message to them now would only meet the same limit.
+A 429 reaches this handler only when the sending budget has waited it out as long as it may
+(``bot.rate_limit.REPLY_RETRY_WAIT``): a warning line too, and nobody is told, since a message
+to them now would only meet the same limit.
 """
 
 import logging

@@ -53,6 +53,13 @@ class DispatchReport:
     failed: int = 0
     slowed_down: bool = False
     network_errors: int = 0
+    #: A whole batch was due: more rows may be due right now.
+    full_batch: bool = False
+
+    @property
+    def more_due(self) -> bool:
+        """Worth another tick at once: the batch was full and nothing told us to stop."""
+        return self.full_batch and not self.slowed_down and not self.network_errors
 
 
 def _markup(payload: dict[str, object]) -> InlineKeyboardMarkup | None:
@@ -132,6 +139,7 @@ async def dispatch(
     report = DispatchReport()
     pending = []
     due = await db.reader().outbox.due(now, BATCH)
+    report.full_batch = len(due) == BATCH
     untrue = await _untrue_reminders(db, due)
     for row in due:
         if row.id in untrue:

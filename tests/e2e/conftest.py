@@ -19,6 +19,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import Settings
 from bot.ordering import InOrderPerPerson
+from bot.rate_limit import Budget, shared_budget
 from handlers.context import SERVICES_KEY, Services
 from scheduler.dispatcher import dispatch
 from storage.db import Database
@@ -143,6 +144,16 @@ async def fake(clock: Clock) -> AsyncIterator[FakeBotApi]:
     await server.stop()
 
 
+def _scripted_pace() -> Budget:
+    """The sending budget with chats paced in milliseconds: these tests script each
+    conversation at machine speed, and Telegram's one a second per chat would make every
+    test wait for it. The pace itself is tested in tests/unit/test_rate_limit.py,
+    test_reply_retry.py and bench/mixed_load.py."""
+    return shared_budget(
+        overall_per_second=None, private_chat_interval=0.005, group_per_minute=6000
+    )
+
+
 def _settings(fake: FakeBotApi, data_dir: Path) -> Settings:
     return Settings(
         bot_token=TOKEN,  # type: ignore[arg-type]
@@ -156,7 +167,10 @@ def _settings(fake: FakeBotApi, data_dir: Path) -> Settings:
 async def _start(running: Bot) -> None:
     """Start the Application as ``run_polling`` would, with the test driving the loop."""
     app = build_application(
-        _settings(running.fake, running.data_dir), clock=running.clock, schedule_jobs=False
+        _settings(running.fake, running.data_dir),
+        clock=running.clock,
+        schedule_jobs=False,
+        budget=_scripted_pace(),
     )
     await app.initialize()
     assert app.post_init is not None

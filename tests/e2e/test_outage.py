@@ -14,6 +14,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from handlers.context import SERVICES_KEY, Services
+from scheduler import dispatcher
 from scheduler.dispatcher import DispatchReport, dispatch
 from tests.e2e.conftest import TOKEN, Bot
 
@@ -93,3 +94,18 @@ async def test_an_outage_is_a_few_log_lines_and_the_outbox_catches_up(
     assert len(warnings) <= 10, [f"{r.name}: {r.getMessage()}" for r in warnings]
     assert not any(r.exc_info for r in warnings), "no tracebacks for an outage"
     assert any("answers again" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_full_batch_asks_for_the_next_at_once(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dispatch job drains the outbox batch after batch (scheduler.jobs) only while each
+    batch was full: a 5-row batch over 20 due rows, then what is left."""
+    monkeypatch.setattr(dispatcher, "BATCH", 5)
+    await _fill_outbox(bot)
+    reports = []
+    for _ in range(5):
+        reports.append(await dispatch(bot.app.bot, bot.db, bot.clock.now))
+    assert [r.sent for r in reports] == [5, 5, 5, 5, 0]
+    assert [r.more_due for r in reports] == [True, True, True, True, False]
+    assert (await _statuses(bot))["sent"] == MESSAGES

@@ -1,5 +1,5 @@
 """A reply that Telegram answers with 429 is waited out and sent again: never lost, never an
-ERROR in the log (issue #11).
+ERROR in the log (issues #11 and #17).
 
 The fake refuses exactly the calls a test names, or counts Telegram's per-chat limit itself;
 every wait is measured between the times the fake received the calls.
@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.rate_limit import REPLY_RETRY_WAIT
 from tests.e2e.conftest import Bot, _data
 from tests.fakebot.models import ApiCall
 
@@ -95,7 +96,7 @@ async def test_four_commands_within_a_second_get_four_replies(
     _no_errors_and_one_line_warnings(caplog)
 
 
-async def test_a_reply_refused_past_its_retries_is_one_warning_and_no_traceback(
+async def test_a_reply_refused_again_and_again_still_goes(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
@@ -104,13 +105,32 @@ async def test_a_reply_refused_past_its_retries_is_one_warning_and_no_traceback(
         4, 429, description=TOO_MANY, parameters={"retry_after": 1}, methods=["sendMessage"]
     )
     await bot.handled(bot.fake.send_text(stranger, "/start"), timeout=30)
-    assert bot.fake.sent_to(stranger["id"]) == []  # refused: the first try and three retries
     calls = _sends_to(bot, stranger["id"])
-    assert [c.status for c in calls] == [429] * 4  # and no apology that would meet the limit
+    assert [c.status for c in calls] == [429] * 4 + [200]  # each wait taken, then sent
+    [reply] = bot.fake.sent_to(stranger["id"])
+    assert "undangan" in (reply.plain or "")
+    _no_errors_and_one_line_warnings(caplog)
+    assert not [r for r in caplog.records if r.name == "handlers.errors"]
+
+
+async def test_a_reply_told_to_wait_too_long_is_one_warning_and_no_traceback(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    stranger = bot.user(5103, "Rina", "Wati")
+    too_long = int(REPLY_RETRY_WAIT) + 60
+    bot.fake.fail_next(
+        1,
+        429,
+        description=f"Too Many Requests: retry after {too_long}",
+        parameters={"retry_after": too_long},
+        methods=["sendMessage"],
+    )
+    await bot.handled(bot.fake.send_text(stranger, "/start"), timeout=30)
+    assert bot.fake.sent_to(stranger["id"]) == []
+    # Nobody is told (an apology would meet the same limit); one line says what happened.
+    assert [c.status for c in _sends_to(bot, stranger["id"])] == [429]
     _no_errors_and_one_line_warnings(caplog)
     [handler_line] = [r for r in caplog.records if r.name == "handlers.errors"]
     assert handler_line.levelno == logging.WARNING and handler_line.exc_info is None
     assert "flood limit" in handler_line.getMessage()
-    # The next message, once Telegram takes them again, is answered as usual.
-    [reply] = await bot.send(stranger, "/start")
-    assert "undangan" in (reply.plain or "")

@@ -392,6 +392,27 @@ class _Window:
         return 0.0
 
 
+@dataclass
+class _Bucket:
+    """Token bucket: ``burst`` at once, then one every ``interval`` seconds ("about one a
+    second in a private chat, short bursts allowed")."""
+
+    burst: int
+    interval: float
+
+    def wait_needed(self, state: list[float], now: float) -> float:
+        """``state`` is ``[tokens, stamp]``, or empty for a chat not seen yet."""
+        if not state:
+            state.extend([float(self.burst), now])
+        tokens = min(self.burst, state[0] + (now - state[1]) / self.interval)
+        state[:] = [tokens, now]
+        return 0.0 if tokens >= 1.0 - 1e-9 else (1.0 - tokens) * self.interval
+
+    @staticmethod
+    def take(state: list[float]) -> None:
+        state[0] -= 1.0
+
+
 def _window_for_rate(per_second: float) -> _Window:
     if per_second >= 1:
         return _Window(int(per_second), 1.0)
@@ -506,7 +527,8 @@ class FakeBotApi:
 
         # Flood control and fault injection.
         self._global_window: _Window | None = None
-        self._chat_window: _Window | None = None
+        self._chat_window: _Window | _Bucket | None = None
+        self._chat_buckets: dict[Any, list[float]] = collections.defaultdict(list)
         self._group_window: _Window | None = None
         self._forced_retry_after: int | None = None
         self._global_events: collections.deque[float] = collections.deque()
@@ -852,16 +874,26 @@ class FakeBotApi:
         per_chat_per_second: float | None = 1.0,
         per_group_per_minute: int | None = 20,
         *,
+        per_chat_burst: int | None = None,
         retry_after: int | None = None,
     ) -> None:
         """Turn on Telegram-like broadcast limits (sliding windows) for sends and edits.
 
-        Over a limit the fake answers 429 "Too Many Requests: retry after N" with
-        ``parameters.retry_after``; N is the time until the window frees up (at least 1 s), or
-        ``retry_after`` if given. A limit of None is no limit.
+        ``per_chat_burst`` makes the per-chat limit a token bucket instead: that many at
+        once, then ``per_chat_per_second``. Over a limit the fake answers 429 "Too Many
+        Requests: retry after N" with ``parameters.retry_after``; N is the time until the
+        window frees up (at least 1 s), or ``retry_after`` if given. A limit of None is no
+        limit.
         """
         self._global_window = _Window(int(global_per_second), 1.0) if global_per_second else None
-        self._chat_window = _window_for_rate(per_chat_per_second) if per_chat_per_second else None
+        self._chat_window = (
+            None
+            if not per_chat_per_second
+            else _Bucket(per_chat_burst, 1.0 / per_chat_per_second)
+            if per_chat_burst
+            else _window_for_rate(per_chat_per_second)
+        )
+        self._chat_buckets.clear()
         self._group_window = _Window(per_group_per_minute, 60.0) if per_group_per_minute else None
         self._forced_retry_after = retry_after
 
@@ -1477,7 +1509,9 @@ class FakeBotApi:
         waits = [0.0]
         if self._global_window is not None:
             waits.append(self._global_window.wait_needed(self._global_events, now))
-        if self._chat_window is not None and chat_key is not None:
+        if isinstance(self._chat_window, _Bucket) and chat_key is not None:
+            waits.append(self._chat_window.wait_needed(self._chat_buckets[chat_key], now))
+        elif self._chat_window is not None and chat_key is not None:
             waits.append(self._chat_window.wait_needed(self._chat_events[chat_key], now))
         is_group = isinstance(chat_key, int) and chat_key < 0
         if self._group_window is not None and is_group:
@@ -1493,6 +1527,8 @@ class FakeBotApi:
         self._global_events.append(now)
         if chat_key != "":
             self._chat_events[chat_key].append(now)
+            if isinstance(self._chat_window, _Bucket):
+                _Bucket.take(self._chat_buckets[chat_key])
             if isinstance(chat_key, int) and chat_key < 0:
                 self._group_events[chat_key].append(now)
 

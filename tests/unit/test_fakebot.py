@@ -248,6 +248,17 @@ async def test_flood_control_raises_retry_after(fake: FakeBotApi, bot: telegram.
     await bot.send_message(ALICE, "other chats are not limited by the group window")
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_per_chat_burst_then_one_a_second(fake: FakeBotApi, bot: telegram.Bot) -> None:
+    fake.set_flood_limits(per_chat_per_second=1.0, per_chat_burst=3)
+    for n in range(3):
+        await bot.send_message(ALICE, f"burst {n}")
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_message(ALICE, "one too many")
+    assert seconds(caught.value.retry_after) == 1
+    assert len(fake.sent) == 3
+
+
 async def test_migrated_group_raises_chat_migrated(fake: FakeBotApi, bot: telegram.Bot) -> None:
     fake.create_group(GROUP, "Posko")
     fake.migrate_group(GROUP, -1004001)

@@ -50,3 +50,11 @@ async def test_a_group_chat_is_one_queue_and_its_members_private_chats_wait_for_
     assert events.index(("end", 1)) < events.index(("start", 2))
     assert events.index(("end", 1)) < events.index(("start", 3))
     assert events.index(("start", 3)) < events.index(("end", 2))
+
+
+async def test_one_person_sending_many_does_not_hold_up_the_next_person() -> None:
+    # Twelve from one person, each reply paced (here 20 ms); the thirteenth update, from
+    # someone else, starts at once instead of after eight of them.
+    burst = [_update(n, 10, 10) for n in range(1, 13)]
+    events = await _run_all([*burst, _update(13, 20, 20)])
+    assert events.index(("start", 13)) < events.index(("end", 1))

@@ -21,7 +21,13 @@ import pytest_asyncio
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
-from bot.rate_limit import SmoothRateLimiter, retry_after_seconds, sends_message
+from bot.rate_limit import (
+    Lane,
+    SmoothRateLimiter,
+    retry_after_seconds,
+    sends_message,
+    shared_budget,
+)
 from tests.fakebot.server import FakeBotApi
 
 ALICE = 1001
@@ -139,30 +145,39 @@ async def test_non_send_calls_are_not_delayed(fake: FakeBotApi) -> None:
     assert pending > 0
 
 
-async def test_retry_after_pauses_all_sends_then_delivers(fake: FakeBotApi) -> None:
+async def test_retry_after_holds_its_chat_then_delivers(fake: FakeBotApi) -> None:
     fake.create_user(1002, "Budi")
-    fake.fail_next(
-        1,
-        status=429,
-        parameters={"retry_after": 1},
-        description="Too Many Requests: retry after 1",
-        methods=["sendMessage"],
-    )
+    flood(fake, 1, retry_after=1)
     async with make_bot(fake, SmoothRateLimiter(max_retries=1)) as bot:
-        started = time.monotonic()
         first = asyncio.create_task(bot.send_message(ALICE, "satu"))
         await fake.wait_for(lambda: fake.too_many_requests, message="the 429")
-        await bot.send_message(1002, "dua")  # another chat: held back by the pause as well
+        await bot.send_message(1002, "dua")  # another chat: not held by Alice's limit
+        await bot.send_message(ALICE, "tiga")  # Alice's chat: after the wait, in order
         await first
-        first_done = time.monotonic()
     assert fake.too_many_requests == 1
-    # Both wait out the same pause; which of two chats goes first after it is not a promise.
-    assert sorted(m.text for m in fake.sent) == ["dua", "satu"]
-    assert first_done - started < 3.0  # one pause of retry_after, not two
-    # Measured where the fake received them, so a slow test loop cannot shorten the pause.
     refused, *delivered = fake.calls_of("sendMessage")
-    assert len(delivered) == 2
-    assert all(call.at - refused.at >= 0.95 for call in delivered)
+    assert [c.params["text"] for c in delivered] == ["dua", "satu", "tiga"]
+    # Measured where the fake received them, so a slow test loop cannot shorten the pause.
+    assert delivered[0].at - refused.at < 0.5
+    assert all(call.at - refused.at >= 0.95 for call in delivered[1:])
+
+
+async def test_a_second_chat_refused_meanwhile_holds_every_send(fake: FakeBotApi) -> None:
+    for user_id in (1002, 1003):
+        fake.create_user(user_id, f"User {user_id}")
+    flood(fake, 2, retry_after=1)
+    async with make_bot(fake, SmoothRateLimiter(max_retries=1)) as bot:
+        sends = [asyncio.create_task(bot.send_message(ALICE, "satu"))]
+        await fake.wait_for(lambda: fake.too_many_requests == 1, message="the first 429")
+        sends.append(asyncio.create_task(bot.send_message(1002, "dua")))
+        await fake.wait_for(lambda: fake.too_many_requests == 2, message="the second 429")
+        await bot.send_message(1003, "tiga")  # never refused, yet it waits: the overall limit
+        await asyncio.gather(*sends)
+    calls = fake.calls_of("sendMessage")
+    second_refusal = [c for c in calls if c.status == 429][-1]
+    [tiga] = [c for c in calls if c.params["chat_id"] == 1003]
+    assert tiga.at - second_refusal.at >= 0.95
+    assert sorted(m.text for m in fake.sent) == ["dua", "satu", "tiga"]
 
 
 async def test_retry_after_raised_when_retries_run_out(fake: FakeBotApi) -> None:
@@ -246,35 +261,84 @@ async def test_a_wait_beyond_max_retry_wait_is_raised_at_once(fake: FakeBotApi) 
         started = time.monotonic()
         with pytest.raises(RetryAfter):
             await bot.send_message(ALICE, "terlalu lama")
-        # Someone else's message meets the same 30 s pause: raised too, and never sent.
+        # The next message to the same chat meets the same 30 s wait: raised too, not sent.
         with pytest.raises(RetryAfter) as caught:
-            await bot.send_message(1002, "juga")
+            await bot.send_message(ALICE, "juga")
         assert time.monotonic() - started < 10  # not 30 s
+        await bot.send_message(1002, "lain")  # another chat was never held
     assert retry_after_seconds(caught.value) > 2
-    assert [c.status for c in fake.calls_of("sendMessage")] == [429]
-    assert fake.sent == []
+    assert [c.status for c in fake.calls_of("sendMessage")] == [429, 200]
+    assert [m.text for m in fake.sent] == ["lain"]
 
 
-async def test_paced_after_a_429_only_a_chat_goes_at_once_until_refused(
-    fake: FakeBotApi,
-) -> None:
-    fake.create_user(1002, "Budi")
-    limiter = SmoothRateLimiter(overall_per_second=None, pace_chats_after_429=60, max_retries=3)
-    async with make_bot(fake, limiter) as bot:
-        await asyncio.gather(*(bot.send_message(ALICE, f"cepat {i}") for i in range(6)))
-        fast = send_times(fake, ALICE)
-        flood(fake, 1, retry_after=1)
-        await bot.send_message(ALICE, "pelan 0")  # refused, then sent after the wait
+async def test_a_reply_goes_before_the_queued_outbox(fake: FakeBotApi) -> None:
+    for user_id in range(1, 21):
+        fake.create_user(40_000 + user_id, f"User {user_id}")
+    outbox = SmoothRateLimiter(overall_per_second=10, max_retries=0, lane=Lane.OUTBOX)
+    replies = outbox.share(Lane.REPLY, max_retries=3, max_retry_wait=60)
+    async with make_bot(fake, outbox) as outbox_bot, make_bot(fake, replies) as reply_bot:
+        queued = [
+            asyncio.create_task(outbox_bot.send_message(40_000 + i, "pengingat"))
+            for i in range(1, 21)
+        ]
+        await fake.wait_for(lambda: len(fake.sent) >= 3, timeout=5)
+        await reply_bot.send_message(ALICE, "jawaban")
+        await asyncio.gather(*queued)
+    order = [m.chat_id for m in fake.sent]
+    # At 10 a second the queue takes 2 s; the reply took the next slot, not the 21st.
+    assert order.index(ALICE) <= 5, order
+    assert len(order) == 21 and fake.too_many_requests == 0
+
+
+async def test_replies_and_outbox_share_one_overall_limit(fake: FakeBotApi) -> None:
+    # Scaled: the fake allows 50 in any second and the budget spends 45; two limiters of
+    # their own at 45 each would send 90 a second and meet 429s.
+    for user_id in range(1, 91):
+        fake.create_user(50_000 + user_id, f"User {user_id}")
+    fake.set_flood_limits(global_per_second=50, per_chat_per_second=1.0)
+    outbox = SmoothRateLimiter(overall_per_second=45, max_retries=0)
+    replies = outbox.share(Lane.REPLY, max_retries=3, max_retry_wait=60)
+    async with make_bot(fake, outbox) as outbox_bot, make_bot(fake, replies) as reply_bot:
         await asyncio.gather(
-            *(bot.send_message(ALICE, f"pelan {i}") for i in (1, 2)),
-            bot.send_message(1002, "tidak menunggu"),
+            *(outbox_bot.send_message(50_000 + i, "pengingat") for i in range(1, 61)),
+            *(reply_bot.send_message(50_000 + i, "jawaban") for i in range(61, 91)),
         )
-    assert fast[-1] - fast[0] < 0.9  # six at once: no burst limit before a 429
-    refused, *slow = [c for c in fake.calls_of("sendMessage")[6:] if c.params["chat_id"] == ALICE]
-    assert refused.status == 429 and [c.ok for c in slow] == [True] * 3
-    # From the 429 on, Alice's chat gets no burst: one a second.
-    assert all(b.at - a.at >= 0.95 for a, b in itertools.pairwise([refused, *slow]))
-    assert [m.text for m in fake.sent_to(ALICE)][-3:] == ["pelan 0", "pelan 1", "pelan 2"]
-    # Budi's chat was never refused: his message did not wait for Alice's pace.
-    [budi] = [c for c in fake.calls_of("sendMessage") if c.params["chat_id"] == 1002]
-    assert budi.at < slow[-1].at - 0.5
+    assert fake.too_many_requests == 0
+    assert len(fake.sent) == 90
+
+
+async def test_a_burst_to_one_person_is_paced_not_refused(fake: FakeBotApi) -> None:
+    # Scaled: a burst of 3, then 4 a second, on the fake and in the budget alike.
+    fake.set_flood_limits(global_per_second=30, per_chat_per_second=4.0, per_chat_burst=3)
+    outbox = SmoothRateLimiter(private_burst=3, private_chat_interval=0.26, max_retries=0)
+    replies = outbox.share(Lane.REPLY, max_retries=3, max_retry_wait=60)
+    async with make_bot(fake, replies) as bot:
+        await asyncio.gather(*(bot.send_message(ALICE, f"jawaban {i}") for i in range(8)))
+    assert fake.too_many_requests == 0
+    assert [m.text for m in fake.sent_to(ALICE)] == [f"jawaban {i}" for i in range(8)]
+
+
+async def test_budget_retries_a_reply_and_hands_an_outbox_429_back(fake: FakeBotApi) -> None:
+    budget = shared_budget()
+    async with make_bot(fake, budget.outbox) as outbox_bot, make_bot(fake, budget.replies) as bot:
+        flood(fake, 2, retry_after=1)
+        await bot.send_message(ALICE, "tetap sampai")
+        flood(fake, 1, retry_after=1)
+        with pytest.raises(RetryAfter):
+            await outbox_bot.send_message(ALICE, "kembali ke antrean")
+    assert [c.status for c in fake.calls_of("sendMessage")] == [429, 429, 200, 429]
+    assert [m.text for m in fake.sent_to(ALICE)] == ["tetap sampai"]
+
+
+async def test_the_window_never_lets_the_fake_count_too_many(fake: FakeBotApi) -> None:
+    # The fake counts "at most 10 in any second" by the time it answered each request.
+    # Spaced at 12 a second alone, this would meet 429s; the window (fewer than 10 in
+    # flight or answered within the last second) holds each message until the count allows.
+    for user_id in range(1, 31):
+        fake.create_user(60_000 + user_id, f"User {user_id}")
+    fake.set_flood_limits(global_per_second=10, per_chat_per_second=None)
+    limiter = SmoothRateLimiter(overall_per_second=12, window_limit=10, max_retries=0)
+    async with make_bot(fake, limiter) as bot:
+        await asyncio.gather(*(bot.send_message(60_000 + i, "halo") for i in range(1, 31)))
+    assert fake.too_many_requests == 0
+    assert len(fake.sent) == 30
