@@ -8,6 +8,7 @@ included, stays PTB's: a timeout is ``TimedOut`` and any other transport failure
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -86,12 +87,18 @@ def _seconds(value: ODVInput[float], default: float) -> float:
 
 
 def _body(request_data: RequestData | None) -> Any:
-    """Form fields, and multipart when there are files, as PTB's httpx request sends them."""
+    """Form fields, and multipart when there are files, as PTB's httpx request sends them.
+
+    Without files the fields are encoded here: aiohttp would build a multipart writer (and
+    a random boundary) for every request only to send it URL-encoded anyway.
+    """
     if request_data is None:
         return None
     fields = request_data.json_parameters
     if not request_data.contains_files:
-        return fields
+        return aiohttp.BytesPayload(
+            urlencode(fields).encode(), content_type="application/x-www-form-urlencoded"
+        )
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)

@@ -15,7 +15,6 @@ import asyncio
 import json
 import pickle
 from collections.abc import Awaitable, Callable
-from copy import deepcopy
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,10 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.db import Database
+from storage.repositories import Store
 
 UserData = dict[Any, Any]
+Write = Callable[[Store], Awaitable[None]]
 
 
 class OpenOnce:
@@ -59,6 +60,10 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         # What was last written, so an update that changed nothing writes nothing.
         self._drafts: dict[int, bytes | None] = {}
         self._states: dict[tuple[str, str], object] = {}
+        # Writes asked for at once (PTB gathers one per changed draft and conversation) share
+        # one transaction: ``_batch`` is what the next one takes, ``_written`` when it is done.
+        self._batch: list[Write] = []
+        self._written: asyncio.Task[None] | None = None
 
     # -- conversations ---------------------------------------------------------------------
 
@@ -73,8 +78,11 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         row_key = json.dumps(list(key))
         if (name, row_key) in self._states and self._states[name, row_key] == new_state:
             return
-        async with (await self._database()).transaction() as store:
+
+        async def write(store: Store) -> None:
             await store.conversations.set_state(name, row_key, new_state, self._clock())
+
+        await self._write(write)
         self._states[name, row_key] = new_state
 
     # -- drafts (user_data) ------------------------------------------------------------------
@@ -85,17 +93,41 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         return {user_id: pickle.loads(data) for user_id, data in drafts.items()}
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
-        blob = pickle.dumps(deepcopy(data)) if any(data.values()) else None
+        # PTB hands over a copy already, and pickling reads it at once: no copy of our own.
+        blob = pickle.dumps(data) if any(data.values()) else None
         if user_id in self._drafts and self._drafts[user_id] == blob:
             return
-        async with (await self._database()).transaction() as store:
-            await store.conversations.set_draft(user_id, blob, self._clock())
-        self._drafts[user_id] = blob
+        await self._set_draft(user_id, blob)
 
     async def drop_user_data(self, user_id: int) -> None:
+        await self._set_draft(user_id, None)
+
+    async def _set_draft(self, user_id: int, blob: bytes | None) -> None:
+        async def write(store: Store) -> None:
+            await store.conversations.set_draft(user_id, blob, self._clock())
+
+        await self._write(write)
+        self._drafts[user_id] = blob
+
+    async def _write(self, write: Write) -> None:
+        """Run ``write`` in the next transaction, with every write asked for before it starts.
+
+        PTB asks for the draft and each conversation's step at once (``asyncio.gather``):
+        one transaction for them all instead of one each. Each caller returns once its own
+        write has committed, so the turn after it finds it written, as before.
+        """
+        self._batch.append(write)
+        if self._written is None:
+            self._written = asyncio.ensure_future(self._write_batch())
+        await asyncio.shield(self._written)
+
+    async def _write_batch(self) -> None:
+        # Started on the next turn of the loop: the whole gather has asked by then. Writes
+        # asked for from here on go in the next batch.
+        batch, self._batch, self._written = self._batch, [], None
         async with (await self._database()).transaction() as store:
-            await store.conversations.set_draft(user_id, None, self._clock())
-        self._drafts[user_id] = None
+            for write in batch:
+                await write(store)
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         """The draft in memory is the newest: nothing to read back."""

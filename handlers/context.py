@@ -22,6 +22,7 @@ from domain.actor import Actor
 from handlers.refusals import RefusalThrottle
 from services.log_throttle import LogThrottle
 from services.origin import Origin
+from services.updates import ClaimedUpdates
 from storage.db import Database
 from storage.repositories import Store
 from texts import Html, Texts, for_user, split_message
@@ -44,6 +45,8 @@ class Services:
     #: One log line a minute per kind of failure (Telegram unreachable, disk full...).
     failures: LogThrottle = field(default_factory=LogThrottle)
     refusals: RefusalThrottle = field(default_factory=RefusalThrottle)
+    #: Updates this process's use cases claimed, so recording them as handled reads nothing.
+    claimed: ClaimedUpdates = field(default_factory=ClaimedUpdates)
     #: Sends what a use case just wrote to the outbox without waiting for the next tick; set
     #: once the dispatcher job exists (tests without jobs dispatch themselves).
     wake_outbox: Callable[[], None] = lambda: None
@@ -59,9 +62,7 @@ def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 async def load_actor(services: Services, telegram_user_id: int) -> Actor:
-    store = services.db.reader()
-    person = await store.people.by_telegram_id(telegram_user_id)
-    memberships = await store.people.memberships_of(person.id) if person else []
+    person, memberships = await services.db.reader().people.with_memberships(telegram_user_id)
     return Actor(
         telegram_user_id=telegram_user_id,
         person=person,
@@ -146,6 +147,7 @@ class Request:
                 now=self.now,
                 update_id=self.update.update_id,
                 wake_outbox=self.services.wake_outbox,
+                on_claimed=self.services.claimed.add,
             )
         return self._origin
 

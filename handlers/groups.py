@@ -42,6 +42,7 @@ async def _origin(update: Update, context: ContextTypes.DEFAULT_TYPE, user_id: i
         now=services.clock(),
         update_id=update.update_id,
         wake_outbox=services.wake_outbox,
+        on_claimed=services.claimed.add,
     )
 
 

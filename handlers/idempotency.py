@@ -24,5 +24,9 @@ async def mark_seen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     user = update.effective_user
     await updates.record_handled(
-        services.db, update.update_id, user.id if user else None, services.clock()
+        services.db,
+        update.update_id,
+        user.id if user else None,
+        services.clock(),
+        claimed=services.claimed.pop(update.update_id),
     )

@@ -20,7 +20,7 @@ from domain.sites import distance_m
 from services import completion, notices, sessions
 from services.ledger import record_ledger
 from services.origin import Origin
-from services.scope import supervising_scope
+from services.scope import supervising
 from storage.repositories import Store
 from texts.formatting import Clock, Duration, format_hours
 
@@ -86,8 +86,8 @@ async def case_to_record(store: Store, origin: Origin, case: Case | None) -> Rec
     """The case and site if this supervisor may record it now; otherwise why not."""
     if case is None:
         return Recorded(Outcome.NOT_YOURS)
-    scope = await supervising_scope(store, origin.actor)
-    site = await store.sites.get(case.site_id)
+    scope, sites = await supervising(store, origin.actor)
+    site = sites.get(case.site_id)  # a site not among them is not this supervisor's
     if site is None or not authority.records_at(scope, site.id):
         return Recorded(Outcome.NOT_YOURS, case=case)
     if case.status is not CaseStatus.ACTIVE:
@@ -168,8 +168,9 @@ async def record_check_in(
         return Recorded(Outcome.ALREADY_IN, case=case, site=site)
     if shared_with is None and await store.attendance.evidence_seen(photo.file_unique_id):
         return Recorded(Outcome.PHOTO_USED, case=case, site=site)
-    life = await sessions.life_on(
-        store, case, site, message.sent_at.astimezone(ZoneInfo(site.timezone)).date()
+    start = message.sent_at
+    life, that_day = await sessions.day_of(
+        store, case, site, start.astimezone(ZoneInfo(site.timezone)).date()
     )
     if not allows(life, Step.CHECK_IN):
         refused = Outcome.SESSION_CANCELLED if life is Life.CANCELLED else Outcome.SESSION_ABSENT
@@ -180,10 +181,10 @@ async def record_check_in(
         distance = distance_m(location[0], location[1], site.latitude, site.longitude)
         outside = distance > site.radius_m
         pin = (location[0], location[1], distance, outside)
-    start = message.sent_at
+    planned = [s.id for s in that_day if s.status == "planned"]
     attendance_id, event_id = await store.attendance.check_in(
         case_id=case.id,
-        session_id=await _session_on_day_of(store, case, site, start),
+        session_id=planned[0] if planned else None,
         site_id=site.id,
         by=origin.person_id,
         start=start,
@@ -265,13 +266,15 @@ async def record_check_out(
         return allowed
     case, site = allowed.case, allowed.site
     assert case is not None and site is not None
-    start = await start_of(store, attendance_id)
+    # The case's events, read once for the start and the session's state alike.
+    events = await store.attendance.events_of_case(case.id)
+    start = next((r.start for r in fold(events) if r.id == attendance_id), None)
     if start is None or await store.attendance.open_for_case(case.id) != attendance_id:
         return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site)
     # The session of the check-in's day must be under way: not closed by the jaksa's
     # correction meanwhile, nor cancelled.
-    life = await sessions.life_on(
-        store, case, site, start.astimezone(ZoneInfo(site.timezone)).date()
+    life, _ = await sessions.day_of(
+        store, case, site, start.astimezone(ZoneInfo(site.timezone)).date(), events
     )
     if not allows(life, Step.CHECK_OUT):
         return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site, life=life)
@@ -354,9 +357,3 @@ async def _add_evidence(
         event_id=event_id,
         shared_with=shared_with,
     )
-
-
-async def _session_on_day_of(store: Store, case: Case, site: Site, at: datetime) -> int | None:
-    day = at.astimezone(ZoneInfo(site.timezone)).date()
-    planned = [s for s in await store.cases.case_sessions_on(case.id, day) if s.status == "planned"]
-    return planned[0].id if planned else None

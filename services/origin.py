@@ -4,7 +4,9 @@ A use case runs its change in :meth:`Origin.transaction`. When the request came 
 Telegram, the first transaction also records the update as processed, in the same commit as
 the change, so an update delivered twice (a retry, a replay from the inbox after a crash)
 can never apply it twice. The CLI passes no update id and is not deduplicated. A transaction
-that queued a message wakes the outbox once it has committed.
+that queued a message wakes the outbox once it has committed; one that claimed the update
+says so (``on_claimed``), so that recording the update as handled afterwards need not read
+back what this process has just written.
 """
 
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -30,6 +32,8 @@ class Origin:
     update_id: int | None = None
     #: Sends what a transaction just wrote to the outbox, without waiting for the next tick.
     wake_outbox: Callable[[], None] = field(default=lambda: None, repr=False)
+    #: Told the update id once a transaction that claimed it has committed.
+    on_claimed: Callable[[int], None] = field(default=lambda _: None, repr=False)
     _claimed: bool = field(default=False, repr=False)
 
     @property
@@ -38,13 +42,16 @@ class Origin:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Store]:
+        claiming = None if self._claimed else self.update_id
         async with self.db.transaction() as store:
             planned = store.outbox.planned
-            if self.update_id is not None and not self._claimed:
-                if not await store.updates.mark(self.update_id, self.now):
-                    raise DuplicateUpdate(self.update_id)
-                self._claimed = True
+            if claiming is not None and not await store.updates.mark(claiming, self.now):
+                raise DuplicateUpdate(claiming)
             yield store
+        # Claimed only once committed: after a rollback, the next transaction claims.
+        if claiming is not None:
+            self._claimed = True
+            self.on_claimed(claiming)
         if store.outbox.planned > planned:
             self.wake_outbox()
 

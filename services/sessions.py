@@ -1,10 +1,11 @@
 """A case's sessions as the record stands: which are still ahead ("next session"), and
 what state a day's session is in (``domain.session_life``)."""
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.ledger import AttendanceRecord, fold
+from domain.ledger import AttendanceEvent, AttendanceRecord, fold
 from domain.models import Case, Session, Site
 from domain.schedule import still_ahead
 from domain.session_life import Facts, Life, life_of
@@ -32,18 +33,29 @@ async def life_on(store: Store, case: Case, site: Site, day: date) -> Life:
 
     An absence a correction withdrew does not count. When the supervisor and the offender
     both reported the day, it waits for the jaksa while either is unruled."""
+    life, _ = await day_of(store, case, site, day)
+    return life
+
+
+async def day_of(
+    store: Store,
+    case: Case,
+    site: Site,
+    day: date,
+    events: Sequence[AttendanceEvent] | None = None,
+) -> tuple[Life, list[Session]]:
+    """:func:`life_on`, and the case's sessions that day, which it reads anyway. ``events``:
+    the case's attendance events, when the caller has just read them in this transaction."""
     zone = ZoneInfo(site.timezone)
-    records = [
-        r
-        for r in fold(await store.attendance.events_of_case(case.id))
-        if not r.void and day in days_covered(r, zone)
-    ]
+    if events is None:
+        events = await store.attendance.events_of_case(case.id)
+    records = [r for r in fold(events) if not r.void and day in days_covered(r, zone)]
     absences = [
         a for a in await store.attendance.absences_of_case(case.id) if str(a["day"]) == str(day)
     ]
     that_day = await store.cases.case_sessions_on(case.id, day)
     planned = [s for s in that_day if s.status == "planned"]
-    return life_of(
+    life = life_of(
         Facts(
             cancelled=not planned and any(s.status == "cancelled" for s in that_day),
             checked_in=bool(records),
@@ -52,6 +64,7 @@ async def life_on(store: Store, case: Case, site: Site, day: date) -> Life:
             absence_ruling=_ruling(absences) if absences else None,
         )
     )
+    return life, that_day
 
 
 def days_covered(record: AttendanceRecord, zone: ZoneInfo) -> list[date]:

@@ -4,21 +4,42 @@ from datetime import datetime
 
 from storage.db import Database
 
+#: How many claimed update ids are remembered; an update forgotten (its handler failed and
+#: the later handlers never ran) only costs the one idle write it would have cost anyway.
+REMEMBERED = 1000
 
-async def record_handled(db: Database, update_id: int, user_id: int | None, now: datetime) -> None:
+
+class ClaimedUpdates:
+    """Update ids a use case's transaction recorded as handled in this process, until the
+    update's last handler asks (:func:`record_handled`)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[int, None] = {}
+
+    def add(self, update_id: int) -> None:
+        self._ids[update_id] = None
+        if len(self._ids) > REMEMBERED:
+            del self._ids[next(iter(self._ids))]
+
+    def pop(self, update_id: int) -> bool:
+        return self._ids.pop(update_id, False) is None
+
+
+async def record_handled(
+    db: Database, update_id: int, user_id: int | None, now: datetime, *, claimed: bool = False
+) -> None:
     """For updates whose handler wrote (and so claimed) nothing; someone who writes to the
     bot again can be reached again.
 
-    Two reads first: most updates that matter were claimed by their own transaction and come
-    from someone reachable, and then there is nothing to write (the write lock is the one
-    thing every update waits for in turn).
+    ``claimed``: a transaction of this process recorded the update already (most updates
+    that matter), so nothing is read back; only whether the sender was unreachable, and
+    then there is usually nothing to write (the write lock is the one thing every update
+    waits for in turn).
     """
-    store = db.reader()
-    claimed = await store.updates.seen(update_id)
-    unreachable = user_id is not None and await store.outbox.is_unreachable(user_id)
-    if claimed and not unreachable:
+    if claimed and (user_id is None or not await db.reader().outbox.is_unreachable(user_id)):
         return
     async with db.transaction() as tx:
-        await tx.updates.mark(update_id, now)
-        if user_id is not None and unreachable:
+        if not claimed:
+            await tx.updates.mark(update_id, now)
+        if user_id is not None:
             await tx.outbox.reachable_again(user_id)

@@ -55,6 +55,31 @@ class FetchedCursor(aiosqlite.Cursor):
 
 
 class OneTripConnection(aiosqlite.Connection):
+    """Also opens a transaction with its first statement, in the same trip
+    (:meth:`begin_with_next`): ``BEGIN IMMEDIATE`` alone would be one more trip per
+    transaction, and every update runs a few."""
+
+    _begin_pending = False
+
+    def begin_with_next(self) -> None:
+        """Run ``BEGIN IMMEDIATE`` on the connection's thread just before the next call."""
+        self._begin_pending = True
+
+    def drop_pending_begin(self) -> bool:
+        """Cancel a :meth:`begin_with_next` not yet sent; False if it was sent already."""
+        pending, self._begin_pending = self._begin_pending, False
+        return pending
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._begin_pending:
+            self._begin_pending = False
+            return await super()._execute(self._begin_then, fn, *args, **kwargs)
+        return await super()._execute(fn, *args, **kwargs)
+
+    def _begin_then(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        self._conn.execute("BEGIN IMMEDIATE")
+        return fn(*args, **kwargs)
+
     @contextmanager
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> aiosqlite.Cursor:
         cursor, rows = await self._execute(self._execute_and_fetch, sql, parameters or [])
@@ -69,9 +94,11 @@ class OneTripConnection(aiosqlite.Connection):
         return cursor, rows
 
 
-async def connect(path: Path) -> aiosqlite.Connection:
+async def connect(path: Path) -> OneTripConnection:
     """Like ``aiosqlite.connect(path, isolation_level=None)``, with one trip per statement."""
     connector: Callable[[], sqlite3.Connection] = lambda: sqlite3.connect(  # noqa: E731
         path, isolation_level=None
     )
-    return await OneTripConnection(connector, iter_chunk_size=64)
+    conn = OneTripConnection(connector, iter_chunk_size=64)
+    await conn
+    return conn

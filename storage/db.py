@@ -52,7 +52,7 @@ def latest_version() -> int:
     return len(migrations())
 
 
-async def _connect(path: Path) -> aiosqlite.Connection:
+async def _connect(path: Path) -> connection.OneTripConnection:
     conn = await connection.connect(path)
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -64,27 +64,25 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
-async def _begin(conn: aiosqlite.Connection) -> None:
-    """``BEGIN IMMEDIATE``, undone if the caller is cancelled while it is under way.
+async def _roll_back(conn: aiosqlite.Connection) -> None:
+    """Undo a transaction whose BEGIN was sent, whatever became of it.
 
-    aiosqlite runs the statement in its own thread: a cancelled ``await`` does not stop it,
-    and the connection would be left inside a transaction that nobody holds the lock for.
+    aiosqlite runs statements in its own thread: a cancelled ``await`` does not stop one,
+    and the connection could be left inside a transaction that nobody holds the lock for.
     The ROLLBACK is queued behind it while the write lock is still held, so it is the next
-    statement the connection runs.
+    statement the connection runs. When the BEGIN itself failed, or SQLite rolled back
+    already (SQLITE_FULL), there is nothing to undo, and the caller's error is the one
+    that counts.
     """
-    try:
-        await conn.execute("BEGIN IMMEDIATE")
-    except asyncio.CancelledError:
-        with contextlib.suppress(sqlite3.Error):
-            await conn.execute("ROLLBACK")
-        raise
+    with contextlib.suppress(sqlite3.Error):
+        await conn.execute("ROLLBACK")
 
 
 class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._writer: connection.OneTripConnection | None = None
+        self._reader: connection.OneTripConnection | None = None
         self._write_lock = asyncio.Lock()
         # Repositories hold nothing but their connection: one bundle per connection will do.
         self._stores: dict[str, Store] = {}
@@ -154,13 +152,16 @@ class Database:
         asked = time.perf_counter()
         async with self._write_lock:
             taken = time.perf_counter()
-            await _begin(conn)
+            # BEGIN IMMEDIATE goes with the first statement, in its trip; a transaction that
+            # ran none has nothing to commit or roll back.
+            conn.begin_with_next()
             try:
                 yield self._store("writer")
-                await conn.execute("COMMIT")
+                if not conn.drop_pending_begin():
+                    await conn.execute("COMMIT")
             except BaseException:
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
+                if not conn.drop_pending_begin():
+                    await _roll_back(conn)
                 raise
             finally:
                 if self.on_transaction is not None:
@@ -169,9 +170,17 @@ class Database:
     async def check_writable(self) -> None:
         """Take the write lock and let go: raises ``sqlite3.OperationalError`` ("database is
         locked") if another program holds it past the busy timeout. For a caller about to do
-        something it cannot undo, such as sending a message it must then mark as sent."""
-        async with self.transaction():
-            pass
+        something it cannot undo, such as sending a message it must then mark as sent.
+
+        Both statements go to the connection's thread in one trip: nothing runs between them.
+        """
+        conn = self._conn("writer")
+        async with self._write_lock:
+            try:
+                await conn.executescript("BEGIN IMMEDIATE; COMMIT;")
+            finally:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
 
     def reader(self) -> Store:
         """Repositories over the read connection: committed data only, never writes."""
@@ -184,7 +193,7 @@ class Database:
             store = self._stores[which] = Store(conn)
         return store
 
-    def _conn(self, which: str) -> aiosqlite.Connection:
+    def _conn(self, which: str) -> connection.OneTripConnection:
         conn = self._writer if which == "writer" else self._reader
         if conn is None:
             raise RuntimeError("the database is not open")

@@ -8,6 +8,14 @@ from storage.repositories._sql import ts
 
 _PERSON = "id, telegram_user_id, full_name, language_code, created_at"
 _MEMBERSHIP = "id, person_id, agency_id, role, created_at, revoked_at"
+_PERSON_NAMES = [c.strip() for c in _PERSON.split(",")]
+_MEMBERSHIP_NAMES = [c.strip() for c in _MEMBERSHIP.split(",")]
+_WITH_MEMBERSHIPS = (
+    f"SELECT {', '.join('p.' + c for c in _PERSON_NAMES)},"
+    f" {', '.join('m.' + c for c in _MEMBERSHIP_NAMES)} FROM people p"
+    " LEFT JOIN memberships m ON m.person_id = p.id AND m.revoked_at IS NULL"
+    " WHERE p.telegram_user_id = ? ORDER BY m.id"
+)
 
 
 class PeopleRepository:
@@ -22,6 +30,25 @@ class PeopleRepository:
         ) as cur:
             row = await cur.fetchone()
         return Person.model_validate(dict(row)) if row else None
+
+    async def with_memberships(
+        self, telegram_user_id: int
+    ) -> tuple[Person | None, list[Membership]]:
+        """The person with this Telegram id and their active memberships, in one query:
+        every update reads both for its sender."""
+        async with self._conn.execute(_WITH_MEMBERSHIPS, (telegram_user_id,)) as cur:
+            rows = list(await cur.fetchall())
+        if not rows:
+            return None, []
+        width = len(_PERSON_NAMES)
+        first = tuple(rows[0])
+        person = Person.model_validate(dict(zip(_PERSON_NAMES, first[:width], strict=True)))
+        memberships = [
+            Membership.model_validate(dict(zip(_MEMBERSHIP_NAMES, tuple(r)[width:], strict=True)))
+            for r in rows
+            if r[width] is not None
+        ]
+        return person, memberships
 
     async def get(self, person_id: int) -> Person | None:
         async with self._conn.execute(
