@@ -16,7 +16,7 @@ from handlers.context import SERVICES_KEY, Services, utc_now
 from handlers.menus import set_public_menu
 from handlers.wiring import register
 from scheduler import dispatcher, jobs
-from services import evidence, importing, status
+from services import evidence, import_batches, status
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ def make_outbox_bot(settings: Settings, limiter: SmoothRateLimiter) -> ExtBot[in
         base_file_url=f"{settings.api_url}/file/bot",
         rate_limiter=limiter,
         request=AiohttpRequest(connection_pool_size=dispatcher.CONCURRENCY),
+        # Never used (it does not poll), but PTB would otherwise build an httpx client.
+        get_updates_request=AiohttpRequest(),
     )
 
 
@@ -85,7 +87,7 @@ def build_application(
         )
         await status.record_start(db, clock())
         # An import a crash cut short is taken back before anyone sees it half done.
-        if undone := await importing.undo_abandoned(db, clock()):
+        if undone := await import_batches.undo_abandoned(db, clock()):
             log.info("%s unfinished imports taken back", undone)
         if isinstance(app.bot, InboxPollingBot):
             replayed = await app.bot.replay_inbox(db, clock, app.update_queue.put)

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,29 +169,38 @@ def _run(
 async def _preflight(settings: Settings) -> str | None:
     """Ask the Bot API who we are before starting, so that a refused token or an unreachable
     server is one clear line rather than a traceback from inside the polling loop."""
-    bot = _bot(settings)
     try:
-        await bot.get_me()
+        async with _bot(settings) as bot:
+            await bot.initialize()  # getMe
     except InvalidToken:
         return "the Bot API refused the token (401 Unauthorized)"
     except TelegramError as exc:
         return f"cannot reach the Bot API at {settings.api_url} ({type(exc).__name__})"
-    finally:
-        await _quietly_shutdown(bot)
     return None
 
 
-def _bot(settings: Settings) -> Bot:
-    return Bot(
+@contextlib.asynccontextmanager
+async def _bot(settings: Settings) -> AsyncIterator[Bot]:
+    """A Bot over aiohttp, like the bot itself (PTB's default, httpx, would build two clients,
+    each loading the CA certificates anew), shut down however it was left."""
+    from bot.http import AiohttpRequest
+
+    requests = (AiohttpRequest(), AiohttpRequest())
+    bot = Bot(
         settings.token,
         base_url=f"{settings.api_url}/bot",
         base_file_url=f"{settings.api_url}/file/bot",
+        request=requests[0],
+        get_updates_request=requests[1],
     )
-
-
-async def _quietly_shutdown(bot: Bot) -> None:
-    with contextlib.suppress(Exception):
-        await bot.shutdown()
+    try:
+        yield bot
+    finally:
+        with contextlib.suppress(Exception):
+            await bot.shutdown()
+        # Bot.shutdown leaves them alone when getMe failed, which aiohttp would complain of.
+        for request in requests:
+            await request.shutdown()
 
 
 async def _check(settings: Settings) -> int:
@@ -199,18 +208,16 @@ async def _check(settings: Settings) -> int:
     print(
         f"settings: ok (api {settings.api_url}, data {settings.data_dir}, zone {settings.timezone})"
     )
-    bot = _bot(settings)
     try:
-        me = await bot.get_me()
-        print(f"bot api: ok (@{me.username})")
+        async with _bot(settings) as bot:
+            await bot.initialize()  # getMe
+            print(f"bot api: ok (@{bot.username})")
     except InvalidToken:
         print("bot api: the token was refused (401 Unauthorized)")
         ok = False
     except TelegramError as exc:
         print(f"bot api: unreachable ({type(exc).__name__})")
         ok = False
-    finally:
-        await _quietly_shutdown(bot)
     ok = _check_data_dir(settings.data_dir) and ok
     if settings.database_path.exists():
         db = await Database.open(settings.database_path, migrate=False)

@@ -20,8 +20,7 @@ from domain import authority
 from domain.actor import Actor
 from domain.permissions import Action
 from handlers.importing import render_report
-from services import closing_record, reports
-from services.importing import import_in_chunks, parse
+from services import closing_record
 from services.personal_data import NotPurgeable, export_case, purge_case
 from storage.db import Database
 from storage.private_files import write_private
@@ -69,6 +68,8 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Callable[[], 
 
 
 async def _import(db: Database, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
+    from services.importing import import_in_chunks, parse  # the spreadsheet reader: not for `run`
+
     store = db.reader()
     person = await store.people.by_telegram_id(args.as_user)
     memberships = tuple(await store.people.memberships_of(person.id)) if person else ()
@@ -138,6 +139,8 @@ async def _purge(db: Database, settings: Settings, args: argparse.Namespace, now
 
 
 async def _report(db: Database, settings: Settings, args: argparse.Namespace, now: datetime) -> int:
+    from services import reports  # the .xlsx and PDF layouts: not for `run`
+
     store = db.reader()
     if args.case:
         case = await store.cases.by_code(args.case)

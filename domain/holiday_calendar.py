@@ -21,8 +21,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-import holidays
-
 COUNTRY = "ID"
 LANGUAGE = "id"
 PUBLIC = "public"
@@ -81,6 +79,8 @@ def national_days_off(
 def _national(years: tuple[int, ...], include_cuti_bersama: bool) -> tuple[tuple[date, str], ...]:
     """The package's calendar, computed once per set of years: planning many cases (an
     import of a thousand) asks for the same years over and over."""
+    import holidays  # 3 MB and two dozen modules: loaded by the first plan, not at start
+
     categories = (PUBLIC, CUTI_BERSAMA) if include_cuti_bersama else (PUBLIC,)
     calendar = holidays.country_holidays(
         COUNTRY, years=list(years), categories=categories, language=LANGUAGE

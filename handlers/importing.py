@@ -3,29 +3,27 @@
 All or nothing: every row is checked with the conversations' rules, and any error means
 nothing is imported, with each error named by sheet, row and column. The file is read in a
 worker thread and written a few cases at a time (``services.importing``), so that nobody
-else waits for a large import.
+else waits for a large import. The spreadsheet reader and writer (``domain.spreadsheet``,
+``services.importing``, openpyxl) load with the first template or upload, not at start.
 """
 
 import asyncio
 import logging
 from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from telegram.error import TelegramError
 
 from domain.permissions import Action
-from domain.spreadsheet import (
-    MAX_UPLOAD_BYTES,
-    MAX_UPLOAD_MB,
-    CellError,
-    build_template,
-)
 from handlers.context import Request
 from handlers.guards import command
-from services.importing import ImportReport, import_in_chunks, parse
 from texts import Html, Texts, join_lines
 from texts.formatting import format_day
-from texts.spreadsheet_id import TEMPLATE
+
+if TYPE_CHECKING:
+    from domain.spreadsheet import CellError
+    from services.importing import ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +31,7 @@ TEMPLATE_FILENAME = "templat-kerjasosial.xlsx"
 ERRORS_SHOWN = 50
 
 
-def render_error(texts: Texts, error: CellError) -> str:
+def render_error(texts: Texts, error: "CellError") -> str:
     """One line a person can act on: where the problem is and what is allowed."""
     values = {
         k: format_day(v, texts.lang) if isinstance(v, date) else v for k, v in error.values.items()
@@ -44,7 +42,7 @@ def render_error(texts: Texts, error: CellError) -> str:
     )
 
 
-def render_report(texts: Texts, report: ImportReport) -> Html:
+def render_report(texts: Texts, report: "ImportReport") -> Html:
     if report.errors:
         lines = [texts("import.failed", count=len(report.errors))]
         lines += [Html("• " + render_error(texts, e)) for e in report.errors[:ERRORS_SHOWN]]
@@ -67,6 +65,9 @@ def render_report(texts: Texts, report: ImportReport) -> Html:
 
 @command(Action.IMPORT)
 async def template(req: Request) -> None:
+    from domain.spreadsheet import MAX_UPLOAD_MB, build_template
+    from texts.spreadsheet_id import TEMPLATE
+
     await req.context.bot.send_document(
         req.chat_id,
         document=await asyncio.to_thread(build_template, TEMPLATE),
@@ -78,6 +79,9 @@ async def template(req: Request) -> None:
 
 @command(Action.IMPORT)
 async def upload(req: Request) -> None:
+    from domain.spreadsheet import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+    from services.importing import import_in_chunks, parse
+
     message = req.update.message
     assert message is not None and message.document is not None
     document = message.document

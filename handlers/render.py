@@ -18,7 +18,6 @@ from domain.models import Agency, Case, Session, Site
 from domain.roles import Role
 from domain.schedule import Plan
 from handlers.context import Request
-from services import invitation_card
 from texts import Html, Texts, join_lines
 from texts.formatting import (
     format_day,
@@ -111,6 +110,9 @@ async def send_invitation(
         caption = Html(
             caption + "\n" + req.texts("invite.for_case", code=case.code, name=case.offender_name)
         )
+    # The card's layout (and, when drawn, Pillow, segno and reportlab) loads with the first.
+    from services import invitation_card
+
     card = await invitation_card.card_for_token(
         req.db.reader(), token, bot_username=username, texts=req.texts, now=req.now
     )

@@ -9,7 +9,7 @@ from domain.permissions import Action
 from handlers.context import Request
 from handlers.guards import command, refuse_object
 from services import cases as case_service
-from services import closing_record, reports
+from services import closing_record
 from services import digest as digests
 from services.cases import Sight
 from services.scope import scope_of
@@ -19,6 +19,9 @@ CASE_RE = re.compile(r"^KS-\d{4}-\d{4,}$", re.IGNORECASE)
 
 @command(Action.REPORT)
 async def report(req: Request) -> None:
+    # The .xlsx and PDF layouts, and their libraries, load with the first report.
+    from services import reports
+
     argument = (req.context.args or [""])[0][:20]
     store = req.db.reader()
     if CASE_RE.match(argument):

@@ -32,11 +32,9 @@ not deleted with its batch; the undo names it (``kept``) in the audit log and th
 """
 
 import asyncio
-import fcntl
 import logging
-import os
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -57,8 +55,11 @@ from domain.spreadsheet import (
     parse_upload,
 )
 from services.cases import CreatedCase, create_case
+from services.import_batches import one_import_at_a_time as _one_import_at_a_time
+from services.import_batches import undo as _undo
+from services.import_batches import undo_abandoned as undo_abandoned  # for callers and tests
+from services.import_batches import undo_unfinished as _undo_unfinished
 from storage.db import Database
-from storage.private_files import create_private
 from storage.repositories import Store
 
 log = logging.getLogger(__name__)
@@ -70,10 +71,6 @@ HOST_TYPES = frozenset(HOSTS)  # domain.agencies: the kinds of agency that host 
 CHUNK_CASES = 10
 #: Sites per transaction: a site is one row and an audit row.
 CHUNK_SITES = 50
-#: Cases deleted per transaction when a batch is taken back.
-UNDO_CHUNK = 50
-#: How often an import waiting for another one tries the lock again.
-LOCK_POLL_S = 0.05
 
 Transaction = Callable[[], AbstractAsyncContextManager[Store]]
 _Row = TypeVar("_Row", SiteRow, CaseRow)
@@ -279,18 +276,6 @@ async def import_upload(
     return report
 
 
-async def undo_abandoned(db: Database, now: datetime) -> int:
-    """Take back every batch a process left ``running`` when it died; how many. Does nothing
-    while an import is under way (that import does it first). For start-up."""
-    fd = _lock_fd(db)
-    try:
-        if not _try_lock(fd):
-            return 0
-        return await _undo_unfinished(db, now)
-    finally:
-        os.close(fd)
-
-
 # -- writing ------------------------------------------------------------------------------
 
 
@@ -373,77 +358,6 @@ async def _create(
         audit=audit,
         invite_offender=False,
     )
-
-
-# -- taking a batch back --------------------------------------------------------------------
-
-
-async def _undo(db: Database, batch: int, *, now: datetime, audit: dict[str, Any]) -> None:
-    """The compensating transactions: the batch's cases go a chunk at a time, then its
-    sites, and the batch is marked undone with the last of them."""
-    removed = 0
-    while count := await _remove_some(db, batch):
-        removed += count
-    async with db.transaction() as tx:
-        sites = await tx.cases.remove_imported_sites(batch)
-        kept = await tx.cases.imported_codes(batch)
-        await tx.cases.finish_import(batch, undone=True, now=now)
-        await tx.audit.append(
-            action="import.undone",
-            detail={"batch": batch, "cases": removed, "sites": sites, "kept": kept},
-            **audit,
-        )
-    if kept:
-        log.warning("import batch %s taken back but for %s, acted on meanwhile", batch, kept)
-    else:
-        log.info("import batch %s taken back: %s cases, %s sites", batch, removed, sites)
-
-
-async def _remove_some(db: Database, batch: int) -> int:
-    async with db.transaction() as tx:
-        return await tx.cases.remove_imported(batch, limit=UNDO_CHUNK)
-
-
-async def _undo_unfinished(db: Database, now: datetime) -> int:
-    """Take back the batches still running; the caller holds the import lock, so no process
-    is writing them any more."""
-    batches = await db.reader().cases.unfinished_imports()
-    console = {"now": now, "actor_telegram_id": None, "actor_person_id": None, "update_id": None}
-    for batch in batches:
-        await _undo(db, batch, now=now, audit=console)
-    return len(batches)
-
-
-# -- one import at a time -------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def _one_import_at_a_time(db: Database) -> AsyncIterator[None]:
-    """An exclusive ``flock`` on a file beside the database for as long as the import runs.
-    It conflicts with any other open of the file, in this process or another, and the
-    system lets go of it when the process dies: then its batch is abandoned."""
-    fd = _lock_fd(db)
-    try:
-        while not _try_lock(fd):
-            await asyncio.sleep(LOCK_POLL_S)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _lock_fd(db: Database) -> int:
-    path = db.path.with_name(db.path.name + "-import.lock")
-    with suppress(FileExistsError):
-        create_private(path)
-    return os.open(path, os.O_RDWR)
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
 
 
 # -- resolving names ----------------------------------------------------------------------
