@@ -338,20 +338,26 @@ async def bench_bot(
             results[run].cpu_seconds = cpu_seconds(process.pid) - before
         peak = peak_memory_mb(process.pid)
     finally:
-        process.send_signal(signal.SIGTERM)
+        log.flush()
         try:
-            await asyncio.to_thread(process.wait, 30)
-        except subprocess.TimeoutExpired:
-            # Say what the bot was doing when it would not stop, then stop it.
-            log.flush()
-            tail = (data_dir / ("echo.log" if echo else "bot.log")).read_text().splitlines()
-            print("the bot did not stop within 30 s; its last log lines:", *tail[-15:], sep="\n")
-            process.kill()
-            raise
+            await stop_bot(process, data_dir / ("echo.log" if echo else "bot.log"))
         finally:
             await fake.stop()
             log.close()
     return results, peak
+
+
+async def stop_bot(process: subprocess.Popen[bytes], log: Path) -> None:
+    """SIGTERM, as systemd stops it; a bot that has not stopped within 30 s is killed, after
+    saying what it was doing (the last lines of ``log``)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.to_thread(process.wait, 30)
+    except subprocess.TimeoutExpired:
+        tail = log.read_text().splitlines()
+        print("the bot did not stop within 30 s; its last log lines:", *tail[-15:], sep="\n")
+        process.kill()
+        raise
 
 
 def recorded(path: Path) -> dict[str, int]:

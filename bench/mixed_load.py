@@ -27,7 +27,6 @@ Prints a table, PASS or FAIL per target, and one JSON line; exits 1 if a target 
 import asyncio
 import json
 import os
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -41,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.inbound import cpu_seconds, machine_clock
+from bench.inbound import cpu_seconds, machine_clock, stop_bot
 from storage.db import DB_FILENAME, Database
 from storage.repositories._sql import ts
 from tests.fakebot.server import FakeBotApi
@@ -211,13 +210,11 @@ async def run(data_dir: Path) -> dict[str, object]:
         await asyncio.sleep(2)  # answers still on their way
         cpu = cpu_seconds(process.pid)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.to_thread(process.wait, 30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        await fake.stop()
         log.close()
+        try:
+            await stop_bot(process, log_path)
+        finally:
+            await fake.stop()
     with sqlite3.connect(data_dir / DB_FILENAME) as conn:
         (check_ins,) = conn.execute(
             "SELECT COUNT(*) FROM attendance_events WHERE kind = 'check_in'"

@@ -33,7 +33,6 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.history import add_history
+from bench.inbound import stop_bot
 from storage.db import DB_FILENAME, Database
 from storage.repositories._sql import ts
 from tests.fakebot.server import FakeBotApi
@@ -132,12 +132,9 @@ async def start_once(data_dir: Path, environ: dict[str, str]) -> dict[str, objec
         first = fake.calls_of("getUpdates")[0].at
         calls = [(c.method, round(c.at - began, 3)) for c in fake.calls if c.at <= first]
     finally:
-        process.send_signal(signal.SIGTERM)
+        log.flush()
         try:
-            await asyncio.to_thread(process.wait, 30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+            await stop_bot(process, data_dir / "bot.log")
         finally:
             await fake.stop()
             log.close()
