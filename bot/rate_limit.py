@@ -7,7 +7,9 @@ budget: ``shared_budget()`` gives two limiters, one per bot, over one state.
 
 * Message sends start at least ``1 / overall_per_second`` apart. An idle period earns no
   credit, so there is never a burst on the shared limit (PTB's ``AIORateLimiter`` lets a
-  full second's worth go at once, which against "any one second" itself earns 429s).
+  full second's worth go at once, which against "any one second" itself earns 429s). And
+  fewer than ``WINDOW_LIMIT`` are ever in flight or answered within one second, however the
+  round trips vary (``_Gate``).
 * When several wait, a reply to a person who just wrote goes before the outbox: the outbox
   fills what replies leave.
 * Each chat has its own pace: a private chat a burst of ``private_burst`` and then one per
