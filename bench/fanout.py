@@ -30,10 +30,25 @@ from telegram.ext import ExtBot
 from bot.rate_limit import shared_budget
 from scheduler.dispatcher import dispatch
 from storage.db import Database
+from storage.repositories import Store
 from tests.fakebot.server import FakeBotApi
 
 TOKEN = "123456:FANOUT-token"
 FIRST_CHAT = 1_000_000
+
+
+async def add_reminders(store: Store, count: int, first_chat: int, now: datetime) -> None:
+    """``count`` outbox rows of kind ``bench``, due ``now``, one to each of ``count`` chats
+    from ``first_chat`` on."""
+    for i in range(count):
+        await store.outbox.add(
+            dedupe_key=f"bench:{i}",
+            chat_id=first_chat + i,
+            kind="bench",
+            payload={"text": f"🔔 Pengingat {i}: besok kerja sosial pukul 08.00"},
+            due_at=now,
+            now=now,
+        )
 
 
 async def main(messages: int) -> None:
@@ -41,15 +56,7 @@ async def main(messages: int) -> None:
         db = await Database.open(Path(folder) / "bench.sqlite3")
         now = datetime.now(UTC)
         async with db.transaction() as store:
-            for i in range(messages):
-                await store.outbox.add(
-                    dedupe_key=f"bench:{i}",
-                    chat_id=FIRST_CHAT + i,
-                    kind="bench",
-                    payload={"text": f"🔔 Pengingat {i}"},
-                    due_at=now,
-                    now=now,
-                )
+            await add_reminders(store, messages, FIRST_CHAT, now)
         async with FakeBotApi(token=TOKEN, bot_username="fanout_bot", bot_id=1) as fake:
             for i in range(messages):
                 fake.create_user(FIRST_CHAT + i, f"Peserta {i}")

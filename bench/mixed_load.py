@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.fanout import add_reminders
 from bench.inbound import cpu_seconds, machine_clock, stop_bot
 from storage.db import DB_FILENAME, Database
 from storage.repositories._sql import ts
@@ -98,15 +99,7 @@ async def seed(path: Path) -> tuple[list[str], int]:
             "UPDATE sessions SET starts_at = ?, ends_at = ? WHERE day = ?",
             (ts(opening), ts(opening + timedelta(hours=2)), today),
         )
-        for i in range(OUTBOX):
-            await store.outbox.add(
-                dedupe_key=f"bench:{i}",
-                chat_id=FIRST_OFFENDER_CHAT + i,
-                kind="bench",
-                payload={"text": f"🔔 Pengingat {i}: besok kerja sosial pukul 08.00"},
-                due_at=now,
-                now=now,
-            )
+        await add_reminders(store, OUTBOX, FIRST_OFFENDER_CHAT, now)
     await db.close()
     return codes[:SUPERVISORS], int(opening.timestamp())
 
