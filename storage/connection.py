@@ -1,11 +1,19 @@
-"""An aiosqlite connection that brings a statement's rows back with the statement.
+"""An aiosqlite connection that runs its statements on the event loop's own thread.
 
 aiosqlite runs every call on the connection's own thread, and each call is a trip there and
-back: the hand-over of the GIL both ways and a wake-up of the event loop. Executing, fetching
-and closing a cursor are three trips; under load (fifty supervisors at once) those trips, not
-SQLite, were a third of the bot's time. Repositories read small results (a row, one case's
-events), so here the statement and all its rows make one trip, and fetching or closing the
-cursor afterwards costs nothing.
+back: a queue, the hand-over of the GIL both ways and a wake-up of the event loop, about
+45 µs of CPU, against 5 µs for the indexed lookups and small writes a use case is made of. At
+twenty statements an update, the trips cost more than SQLite; under load, each also waited
+for the GIL. So statements run here, on the caller's thread, with all their rows fetched.
+
+One kind of statement still goes to the connection's thread: one that may wait for another
+program's write lock (``BEGIN IMMEDIATE``, sent with a transaction's first statement by
+:meth:`OneTripConnection.begin_with_next`, and scripts), because SQLite waits up to the busy
+timeout, and the event loop must not stop for it. Inside ``BEGIN IMMEDIATE`` nothing waits:
+in WAL mode the writer holds the lock, and readers never take it. Nothing uses the
+connection from two threads at once: the writer is used under the database's write lock,
+a statement sent to the thread is awaited before the next one runs, and if that await was
+cancelled, what follows is queued behind it on the thread until it is done.
 """
 
 import sqlite3
@@ -18,7 +26,7 @@ from aiosqlite.context import contextmanager
 
 
 class FetchedCursor(aiosqlite.Cursor):
-    """A cursor whose rows were all fetched on the connection's thread, with the statement."""
+    """A cursor whose rows were all fetched with the statement."""
 
     def __init__(
         self, conn: aiosqlite.Connection, cursor: sqlite3.Cursor, rows: list[sqlite3.Row]
@@ -51,15 +59,16 @@ class FetchedCursor(aiosqlite.Cursor):
         return rows
 
     async def close(self) -> None:
-        """Closed already, on the connection's thread, once the rows were read."""
+        """Closed already, once the rows were read."""
 
 
 class OneTripConnection(aiosqlite.Connection):
-    """Also opens a transaction with its first statement, in the same trip
-    (:meth:`begin_with_next`): ``BEGIN IMMEDIATE`` alone would be one more trip per
-    transaction, and every update runs a few."""
+    """Runs statements inline; opens a transaction with its first statement, on the
+    connection's thread (:meth:`begin_with_next`), where waiting for the lock is harmless."""
 
     _begin_pending = False
+    _sent_to_thread = 0
+    _done_in_thread = 0
 
     def begin_with_next(self) -> None:
         """Run ``BEGIN IMMEDIATE`` on the connection's thread just before the next call."""
@@ -73,12 +82,35 @@ class OneTripConnection(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._begin_pending:
             self._begin_pending = False
-            return await super()._execute(self._begin_then, fn, *args, **kwargs)
-        return await super()._execute(fn, *args, **kwargs)
+            return await self._in_thread(self._begin_then, fn, *args, **kwargs)
+        if self._sent_to_thread != self._done_in_thread:
+            # A call whose await was cancelled is still running there: queue behind it.
+            return await self._in_thread(fn, *args, **kwargs)
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+    async def _in_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        self._sent_to_thread += 1  # counted here, on the loop's thread only
+        return await super()._execute(self._counted, fn, *args, **kwargs)
+
+    def _counted(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._done_in_thread += 1  # counted here, on the connection's thread only
 
     def _begin_then(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         self._conn.execute("BEGIN IMMEDIATE")
         return fn(*args, **kwargs)
+
+    @contextmanager
+    async def executescript(self, sql_script: str) -> aiosqlite.Cursor:
+        """On the connection's thread: a script may begin a transaction, and so wait."""
+        cursor = await self._in_thread(self._conn.executescript, sql_script)
+        return aiosqlite.Cursor(self, cursor)
 
     @contextmanager
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> aiosqlite.Cursor:
@@ -95,9 +127,10 @@ class OneTripConnection(aiosqlite.Connection):
 
 
 async def connect(path: Path) -> OneTripConnection:
-    """Like ``aiosqlite.connect(path, isolation_level=None)``, with one trip per statement."""
+    """Like ``aiosqlite.connect(path, isolation_level=None)``, with statements run inline."""
+    # Opened on the connection's thread, used mostly on the event loop's, never on both at once.
     connector: Callable[[], sqlite3.Connection] = lambda: sqlite3.connect(  # noqa: E731
-        path, isolation_level=None
+        path, isolation_level=None, check_same_thread=False
     )
     conn = OneTripConnection(connector, iter_chunk_size=64)
     await conn
