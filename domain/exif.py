@@ -13,6 +13,9 @@ _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 _DATETIME_ORIGINAL = 36867
 _DATETIME = 306
+# Formats that can carry EXIF (JPEG, TIFF, PNG, WebP); for anything else Pillow would try
+# every format it knows, for nothing.
+_SIGNATURES = (b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"\x89PNG\r\n\x1a\n")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ def _degrees(value: object, ref: object) -> float | None:
 
 def read_exif(data: bytes) -> ExifFacts:
     """The capture time and GPS position, where the file has them; never raises."""
+    if not (data.startswith(_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")):
+        return ExifFacts(None, None, None)
     # Pillow loads on the first photo sent as a file, not when the bot starts.
     from PIL import Image, UnidentifiedImageError
 

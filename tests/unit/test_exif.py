@@ -9,7 +9,7 @@ from domain.exif import read_exif
 
 
 def jpeg_with_exif(
-    lat: float | None = None, lon: float | None = None, taken: str | None = None
+    lat: float | None = None, lon: float | None = None, taken: str | None = None, kind: str = "JPEG"
 ) -> bytes:
     image = Image.new("RGB", (32, 24), "green")
     exif = Image.Exif()
@@ -22,7 +22,7 @@ def jpeg_with_exif(
         gps[3] = "W" if lon < 0 else "E"
         gps[4] = _dms(abs(lon))
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif)
+    image.save(buffer, kind, exif=exif)
     return buffer.getvalue()
 
 
@@ -44,3 +44,10 @@ def test_photos_without_exif_or_not_images_give_nothing() -> None:
     assert read_exif(jpeg_with_exif()).latitude is None
     assert read_exif(b"not an image").taken_at is None
     assert read_exif(b"").longitude is None
+
+
+def test_every_format_a_phone_sends_with_exif_is_read() -> None:
+    for kind in ("JPEG", "WEBP"):
+        facts = read_exif(jpeg_with_exif(-0.5021, 117.1536, "2026:03:02 08:05:00", kind))
+        assert facts.taken_at == datetime(2026, 3, 2, 8, 5), kind
+        assert facts.latitude is not None and abs(facts.latitude + 0.5021) < 1e-4, kind
