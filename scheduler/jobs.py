@@ -38,7 +38,6 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> Callable[[
     while one is already queued are covered by it.
     """
     assert app.job_queue is not None
-    job_queue = app.job_queue
     one_dispatch_at_a_time = asyncio.Lock()
 
     async def plan(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,10 +49,13 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> Callable[[
         await plan_weekly_alerts(services.db, now, services.default_timezone)
 
     async def send(context: ContextTypes.DEFAULT_TYPE) -> None:
-        services = context.bot_data[services_key]
+        await send_due(context.application)
+
+    async def send_due(application: Application) -> None:
+        services = application.bot_data[services_key]
 
         def stopping() -> bool:
-            return not context.application.running
+            return not application.running
 
         async with one_dispatch_at_a_time:
             # A morning's thousands go batch after batch at the budget's pace, with no wait
@@ -82,19 +84,22 @@ def register(app: Application, services_key: str, outbox_bot: Bot) -> Callable[[
         prune, maintenance.INTERVAL, first=60, name="prune", job_kwargs=JOB_OPTIONS
     )
 
-    # Fifty supervisors' check-ins each queue a notice: one dispatch waiting behind the one
-    # under way sends them all, instead of a job per commit.
-    queued = False
+    # Fifty supervisors' check-ins each queue a notice: one dispatch running behind the one
+    # under way sends them all. A task, not a job: a job per commit cost the JobQueue and
+    # APScheduler's bookkeeping on every check-in.
+    woken = False
+    draining: asyncio.Task[None] | None = None
 
-    async def send_now(context: ContextTypes.DEFAULT_TYPE) -> None:
-        nonlocal queued
-        queued = False  # a wake from here on queues one more dispatch after this one
-        await send(context)
+    async def drain() -> None:
+        nonlocal woken
+        while woken:
+            woken = False  # a wake from here on runs one more dispatch after this one
+            await send_due(app)
 
     def wake() -> None:
-        nonlocal queued
-        if not queued:
-            queued = True
-            job_queue.run_once(send_now, 0, name="dispatch-now", job_kwargs=JOB_OPTIONS)
+        nonlocal woken, draining
+        woken = True
+        if app.running and (draining is None or draining.done()):  # else: the next tick
+            draining = app.create_task(drain(), name="dispatch-now")
 
     return wake
