@@ -2,7 +2,6 @@
 (no PK yet) gets the evening call list and marks the call, the pengawas's morning list marks
 them, and the paper daftar hadir is printed and entered afterwards."""
 
-import subprocess
 from datetime import time, timedelta
 from typing import Any
 
@@ -12,6 +11,7 @@ from tests.clock import working_days
 from tests.e2e.conftest import Bot, invite, office_with_jaksa
 from tests.e2e.test_cases import new_case
 from tests.e2e.test_reminders import at
+from tests.pdf_text import pdf_text
 
 
 async def _phoned_case(bot: Bot) -> dict[str, Any]:
@@ -104,9 +104,7 @@ async def test_the_paper_sheet_is_printed_and_entered_afterwards(bot: Bot) -> No
     assert "Daftar hadir" in (document.plain or "") and "1 peserta" in (document.plain or "")
     pdf = document.document
     assert pdf is not None
-    words = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
+    words = pdf_text(pdf)
     for expected in ("DAFTAR HADIR", "Taman Samarendah", "Budi Santoso", case.code, "08.00–10.00"):
         assert expected in words, expected
     assert all(w in words for w in ("datang", "pulang", "Tanda tangan", "Paraf", "Keterangan"))

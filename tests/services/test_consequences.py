@@ -2,12 +2,8 @@
 reason; a warning, the lost hours again, the replaced sentence for the hours outstanding; and
 the Berita Acara that closes the case, the same file every time it is asked for."""
 
-import shutil
-import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from domain.actor import Actor
 from domain.models import Case, Session
@@ -20,6 +16,7 @@ from services.consequences import Outcome
 from services.origin import Origin
 from services.people import set_nip
 from storage.db import Database
+from tests.pdf_text import pdf_text
 from tests.seeds import JAKSA_TELEGRAM_ID, actor_of, seed_site_with_cases
 
 PENGAWAS, OFFENDER, PK = 777, 888, 999
@@ -280,13 +277,7 @@ async def test_the_berita_acara_carries_the_letterhead_the_numbers_and_the_signa
     assert made is not None and made.startswith(b"%PDF")
     later = await closing_record.kept_or_made(db, case.id, now=at + timedelta(days=30))
     assert later == made  # the same file, whenever it is asked for
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed")
-    pdf = tmp_path / "ba.pdf"
-    pdf.write_bytes(made)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(made)
     for expected in (
         "KEJAKSAAN NEGERI SAMARINDA",
         "Jl. M. Yamin No. 1",

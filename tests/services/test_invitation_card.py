@@ -19,6 +19,7 @@ from services.invitation_card import PAGE_HEIGHT, PAGE_WIDTH, Card, Code, Text
 from services.origin import Origin
 from services.people import Profile
 from storage.db import Database
+from tests.pdf_text import pdf_text
 from tests.seeds import seed_office, seed_site
 from texts import Texts
 
@@ -145,12 +146,7 @@ async def test_the_pdf_is_a6_and_its_text_is_the_cards(db: Database, tmp_path: P
     # The PNG is the same card at 300 dpi: 1240 x 1748 pixels.
     assert drawn.png.startswith(b"\x89PNG")
     assert struct.unpack(">II", drawn.png[16:24]) == (1240, 1748)
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    (tmp_path / "card.pdf").write_bytes(drawn.pdf)
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "card.pdf"), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    text = pdf_text(drawn.pdf, layout=False)
     for words in (
         "Terpidana (peserta kerja sosial)",
         "Kejaksaan Negeri Samarinda",

@@ -3,7 +3,6 @@ the offender's own reminders, the calls marked, the morning list, the roll-call,
 daftar hadir and its entry afterwards, and the purge."""
 
 import json
-import subprocess
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from services.attendance import Message, Outcome
 from services.calls import PhoneOutcome
 from services.origin import Origin
 from storage.db import Database
+from tests.pdf_text import pdf_text
 from tests.seeds import JAKSA_TELEGRAM_ID, actor_of, seed_site_with_cases
 from texts import Texts
 
@@ -167,9 +167,7 @@ async def test_the_roll_call_and_the_paper_sheet_treat_them_as_everyone(
     assert [r.case.code for r in sheet.rows] == [c.code for c in cases]
     assert [r.without_telegram for r in sheet.rows] == [True, False]
     pdf = await paper_sheet.sheet_pdf(sheet)
-    words = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
+    words = pdf_text(pdf)
     assert "DAFTAR HADIR" in words and site.name in words
     assert all(c.offender_name in words and c.code in words for c in cases)
     assert "0812" not in words
