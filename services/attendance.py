@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from domain import authority
 from domain.cases import CaseStatus
-from domain.ledger import EventKind, Ledger, credit_for, fold
+from domain.ledger import AttendanceEvent, EventKind, Ledger, credit_for, fold
 from domain.models import Case, Site
 from domain.session_life import Life, Step, allows
 from domain.sites import distance_m
@@ -304,7 +304,16 @@ async def record_check_out(
         if photo is not None
         else None
     )
-    ledger = await record_ledger(store, case, site)
+    # The events read above, and the one just written: nothing else wrote in between.
+    closing = AttendanceEvent(
+        seq=event_id,
+        attendance_id=attendance_id,
+        kind=EventKind.CHECK_OUT,
+        end=end,
+        manual=manual_reason is not None,
+        reason=manual_reason,
+    )
+    ledger = await record_ledger(store, case, site, [*events, closing])
     await completion.settle(store, case, ledger, now=origin.now)
     credited = credit_for(ledger, attendance_id)
     await store.audit.append(

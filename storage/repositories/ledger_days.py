@@ -24,11 +24,28 @@ class LedgerDayRepository:
         self._conn = conn
 
     async def replace(self, case_id: int, minutes: Mapping[date, int]) -> None:
-        await self._conn.execute("DELETE FROM ledger_days WHERE case_id = ?", (case_id,))
-        await self._conn.executemany(
-            "INSERT INTO ledger_days (case_id, day, credited_minutes) VALUES (?, ?, ?)",
-            [(case_id, day.isoformat(), m) for day, m in sorted(minutes.items())],
-        )
+        """Make the case's rows exactly ``minutes``, writing only the days that differ: a
+        check-out changes one day of a case's thirty, and the rows are read in one statement
+        where rewriting them all took thirty."""
+        async with self._conn.execute(
+            "SELECT day, credited_minutes FROM ledger_days WHERE case_id = ?", (case_id,)
+        ) as cur:
+            kept = {str(day): int(m) for day, m in await cur.fetchall()}
+        wanted = {day.isoformat(): m for day, m in minutes.items()}
+        gone = sorted(kept.keys() - wanted.keys())
+        changed = sorted((day, m) for day, m in wanted.items() if kept.get(day) != m)
+        if gone:
+            await self._conn.executemany(
+                "DELETE FROM ledger_days WHERE case_id = ? AND day = ?",
+                [(case_id, day) for day in gone],
+            )
+        if changed:
+            await self._conn.executemany(
+                "INSERT INTO ledger_days (case_id, day, credited_minutes) VALUES (?, ?, ?)"
+                " ON CONFLICT (case_id, day)"
+                " DO UPDATE SET credited_minutes = excluded.credited_minutes",
+                [(case_id, day, m) for day, m in changed],
+            )
 
     async def rebuild(self) -> int:
         """Recompute every case's days from its attendance events; returns the cases done."""
