@@ -6,10 +6,12 @@ back: a queue, the hand-over of the GIL both ways and a wake-up of the event loo
 twenty statements an update, the trips cost more than SQLite; under load, each also waited
 for the GIL. So statements run here, on the caller's thread, with all their rows fetched.
 
-One kind of statement still goes to the connection's thread: one that may wait for another
-program's write lock (``BEGIN IMMEDIATE``, sent with a transaction's first statement by
-:meth:`OneTripConnection.begin_with_next`, and scripts), because SQLite waits up to the busy
-timeout, and the event loop must not stop for it. Inside ``BEGIN IMMEDIATE`` nothing waits:
+Opening a transaction (``BEGIN IMMEDIATE``, sent with its first statement by
+:meth:`OneTripConnection.begin_with_next`) is tried here too, without waiting: this
+connection is the process's only writer, so the lock is nearly always free. Only when another
+program holds it (a backup, the sqlite3 shell) does the ``BEGIN`` go to the connection's
+thread, where SQLite waits up to the busy timeout and the event loop need not stop for it;
+scripts go there as well. Inside ``BEGIN IMMEDIATE`` nothing waits:
 in WAL mode the writer holds the lock, and readers never take it. Nothing uses the
 connection from two threads at once: the writer is used under the database's write lock,
 a statement sent to the thread is awaited before the next one runs, and if that await was
@@ -80,15 +82,48 @@ class OneTripConnection(aiosqlite.Connection):
         return pending
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self._begin_pending:
-            self._begin_pending = False
-            return await self._in_thread(self._begin_then, fn, *args, **kwargs)
         if self._sent_to_thread != self._done_in_thread:
             # A call whose await was cancelled is still running there: queue behind it.
+            if self._begin_pending:
+                self._begin_pending = False
+                return await self._in_thread(self._begin_then, fn, *args, **kwargs)
             return await self._in_thread(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
+        if self._begin_pending:
+            self._begin_pending = False
+            if not self._begin_without_waiting():
+                return await self._in_thread(self._begin_then, fn, *args, **kwargs)
         return fn(*args, **kwargs)
+
+    def _begin_without_waiting(self) -> bool:
+        """``BEGIN IMMEDIATE`` now if the write lock is free; False if another program holds
+        it. The busy timeout is lifted for this one statement, so it answers at once."""
+        (timeout_ms,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
+        self._conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+            return False
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+        return True
+
+    async def take_and_release_lock(self) -> None:
+        """Take the write lock and let go; raises ``sqlite3.OperationalError`` ("database is
+        locked") if another program holds it past the busy timeout. Here when it is free, on
+        the connection's thread, in one trip, when it must be waited for."""
+        if (
+            self._sent_to_thread == self._done_in_thread
+            and self._running
+            and self._connection
+            and self._begin_without_waiting()
+        ):
+            self._conn.execute("COMMIT")
+            return
+        await self._in_thread(self._conn.executescript, "BEGIN IMMEDIATE; COMMIT;")
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:

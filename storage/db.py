@@ -172,12 +172,12 @@ class Database:
         locked") if another program holds it past the busy timeout. For a caller about to do
         something it cannot undo, such as sending a message it must then mark as sent.
 
-        Both statements go to the connection's thread in one trip: nothing runs between them.
+        Nothing runs between the two statements (``OneTripConnection.take_and_release_lock``).
         """
         conn = self._conn("writer")
         async with self._write_lock:
             try:
-                await conn.executescript("BEGIN IMMEDIATE; COMMIT;")
+                await conn.take_and_release_lock()
             finally:
                 if conn.in_transaction:
                     await conn.execute("ROLLBACK")

@@ -68,3 +68,25 @@ async def test_a_transaction_given_up_while_waiting_for_the_lock_leaves_nothing_
     assert not db._conn("writer").in_transaction
     assert not await db.reader().updates.seen(2)
     assert await db.reader().updates.seen(3)
+
+
+async def test_with_the_lock_free_a_transaction_never_leaves_the_loops_thread(
+    db: Database, now: datetime
+) -> None:
+    """The bot is the database's only writer: its ``BEGIN`` takes the free lock at once, here,
+    and only a lock held by another program sends it to wait on the connection's thread."""
+    writer = db._conn("writer")
+    trips = writer._sent_to_thread
+    async with db.transaction() as store:
+        await store.updates.mark(4, now)
+    await db.check_writable()
+    assert writer._sent_to_thread == trips
+    assert await db.reader().updates.seen(4)
+    with another_program_writing(db) as other:
+        writing = asyncio.create_task(db.check_writable())
+        await asyncio.sleep(0.05)
+        assert not writing.done()  # waiting on the connection's thread, not refused
+        other.execute("ROLLBACK")
+    await asyncio.wait_for(writing, 5)
+    assert writer._sent_to_thread == trips + 1
+    assert not writer.in_transaction
