@@ -4,7 +4,8 @@ Generated inside SQLite (recursive CTEs), not row by row from Python, so that 10
 with 300,000 attendance records take seconds. Each case works on weekdays from ``start``:
 ``sessions_per_case`` two-hour sessions at 00.00 UTC (08.00 WITA), the first
 ``attendances_per_case`` of them attended (a check-in and a check-out each). Cases are dealt
-round-robin over ``agency_ids`` and ``site_ids``.
+round-robin over ``agency_ids`` and ``site_ids``. Every check-in and check-out has its
+photo's evidence row (the files themselves are not written).
 """
 
 import json
@@ -32,7 +33,7 @@ async def add_history(
     now: datetime,
 ) -> range:
     """Add the cases and their history; returns the new case ids (into empty tables)."""
-    for table in ("cases", "sessions", "attendances", "attendance_events"):
+    for table in ("cases", "sessions", "attendances", "attendance_events", "evidence"):
         async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cur:
             row = await cur.fetchone()
             assert row is not None and row[0] == 0, f"{table} must be empty"
@@ -94,4 +95,12 @@ async def add_history(
             " FROM attendances a JOIN sessions s ON s.id = a.session_id",
             values,
         )
+    # Each check-in and check-out kept its photo, as the bot keeps them: downloaded, hashed.
+    await conn.execute(
+        "INSERT INTO evidence (id, attendance_event_id, file_id, file_unique_id, size, sha256,"
+        " path, downloaded_at, created_at) SELECT id, id, 'history-' || id, 'history-' || id,"
+        " 300000, printf('%064x', id), 'evidence/history-' || id || '.jpg', :now, :now"
+        " FROM attendance_events",
+        values,
+    )
     return range(1, cases + 1)

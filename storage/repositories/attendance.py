@@ -288,8 +288,12 @@ class AttendanceRepository:
         return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
 
     async def evidence_seen(self, file_unique_id: str) -> bool:
+        # Every photo used has exactly one row not ``shared_with`` another (the one a
+        # roll-call's others point to): asking for it reads the unique index on
+        # ``file_unique_id``, where without the condition SQLite read the whole table.
         async with self._conn.execute(
-            "SELECT 1 FROM evidence WHERE file_unique_id = ?", (file_unique_id,)
+            "SELECT 1 FROM evidence WHERE file_unique_id = ? AND shared_with IS NULL",
+            (file_unique_id,),
         ) as cur:
             return await cur.fetchone() is not None
 
