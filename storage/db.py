@@ -152,8 +152,8 @@ class Database:
         asked = time.perf_counter()
         async with self._write_lock:
             taken = time.perf_counter()
-            # BEGIN IMMEDIATE goes with the first statement, in its trip; a transaction that
-            # ran none has nothing to commit or roll back.
+            # BEGIN IMMEDIATE goes with the first statement; a transaction that ran none has
+            # nothing to commit or roll back.
             conn.begin_with_next()
             try:
                 yield self._store("writer")
@@ -166,6 +166,10 @@ class Database:
             finally:
                 if self.on_transaction is not None:
                     self.on_transaction(taken - asked, time.perf_counter() - taken)
+        # Statements run on the loop's thread and never wait: without this, a job writing
+        # transaction after transaction (an import, a purge) would hold the loop, and the
+        # writer, until its very last one. Whoever waits for either goes first now.
+        await asyncio.sleep(0)
 
     async def check_writable(self) -> None:
         """Take the write lock and let go: raises ``sqlite3.OperationalError`` ("database is

@@ -274,7 +274,7 @@ async def test_a_check_in_does_not_wait_for_the_whole_import(
         # What a check-in writes, in brief: one small transaction of its own.
         async with bot.db.transaction() as tx:
             await tx.audit.append(action="test.check_in", now=bot.clock.now)
-        order.append("check-in")
+            order.append("check-in")  # while it holds the writer
 
     async def create_case(*args: Any, **kwargs: Any) -> Any:
         if not arrivals:  # a check-in arrives while the import writes its first case
