@@ -34,7 +34,7 @@ def _degrees(value: object, ref: object) -> float | None:
     return -degrees if str(ref).upper() in ("S", "W") else degrees
 
 
-def read_exif(data: bytes) -> ExifFacts:
+def read_exif(data: bytes | bytearray) -> ExifFacts:
     """The capture time and GPS position, where the file has them; never raises."""
     if not (data.startswith(_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")):
         return ExifFacts(None, None, None)

@@ -31,10 +31,13 @@ MAX_ATTEMPTS = 20
 RETRY_INTERVAL = timedelta(minutes=5)
 
 
-async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Path, bytes]:
-    """Fetch a file and keep it as ``<sha256>.<ext>``; returns ``(sha256, path, contents)``."""
+async def download(
+    bot: Bot, file_id: str, evidence_dir: Path
+) -> tuple[str, Path, bytes | bytearray]:
+    """Fetch a file and keep it as ``<sha256>.<ext>``; returns ``(sha256, path, contents)``.
+    The contents stay the bytearray they were downloaded into: a photo is not copied again."""
     file = await bot.get_file(file_id)
-    data = bytes(await file.download_as_bytearray())
+    data = await file.download_as_bytearray()
     suffix = Path(file.file_path or "").suffix.lower()[:8] or ".bin"
     # Hashing and writing release the GIL: in a thread they use the other core, and the
     # event loop goes on answering meanwhile.
@@ -42,7 +45,7 @@ async def download(bot: Bot, file_id: str, evidence_dir: Path) -> tuple[str, Pat
     return digest, path, data
 
 
-def _store(data: bytes, evidence_dir: Path, suffix: str) -> tuple[str, Path]:
+def _store(data: bytes | bytearray, evidence_dir: Path, suffix: str) -> tuple[str, Path]:
     digest = hashlib.sha256(data).hexdigest()
     private_dir(evidence_dir)
     path = evidence_dir / f"{digest}{suffix}"
@@ -90,7 +93,7 @@ async def _record(
     evidence_id: int,
     digest: str,
     path: Path,
-    data: bytes,
+    data: bytes | bytearray,
     now: datetime,
     site: Site | None,
 ) -> None:
