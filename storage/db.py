@@ -18,6 +18,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage import connection
+from storage.checkpoints import SAFETY_NET_PAGES, Checkpointer
 from storage.private_files import FILE_MODE, create_private, private_dir
 from storage.repositories import Store
 
@@ -57,6 +58,8 @@ async def _connect(path: Path) -> connection.OneTripConnection:
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA journal_mode = WAL")
+    # Checkpoints run beside the loop (storage.checkpoints); this is only the safety net.
+    await conn.execute(f"PRAGMA wal_autocheckpoint = {SAFETY_NET_PAGES}")
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA synchronous = NORMAL")
     # Deleted personal data (a purged case) is overwritten, not left in free pages.
@@ -84,6 +87,7 @@ class Database:
         self._writer: connection.OneTripConnection | None = None
         self._reader: connection.OneTripConnection | None = None
         self._write_lock = asyncio.Lock()
+        self._checkpoints = Checkpointer(path, BUSY_TIMEOUT_MS, self._write_lock)
         # Repositories hold nothing but their connection: one bundle per connection will do.
         self._stores: dict[str, Store] = {}
         #: Told ``(seconds waited for the writer, seconds held)`` after every transaction, in
@@ -106,6 +110,7 @@ class Database:
         return db
 
     async def close(self) -> None:
+        await self._checkpoints.close()
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
@@ -159,6 +164,7 @@ class Database:
                 yield self._store("writer")
                 if not conn.drop_pending_begin():
                     await conn.execute("COMMIT")
+                    self._checkpoints.committed()
             except BaseException:
                 if not conn.drop_pending_begin():
                     await _roll_back(conn)

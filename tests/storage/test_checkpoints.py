@@ -1,0 +1,30 @@
+"""The write-ahead log is copied back into the database beside the loop, not inside a commit
+on the loop's thread, and stays small however many commits come."""
+
+import asyncio
+from datetime import datetime
+
+from storage.checkpoints import EVERY_COMMITS, SAFETY_NET_PAGES
+from storage.db import Database
+
+
+async def test_a_thousand_commits_are_checkpointed_on_their_own_connection(
+    db: Database, now: datetime
+) -> None:
+    writer = db._conn("writer")
+    async with writer.execute("PRAGMA wal_autocheckpoint") as cur:
+        row = await cur.fetchone()
+    assert row is not None and row[0] == SAFETY_NET_PAGES  # a commit never checkpoints itself
+    wal = db.path.with_name(db.path.name + "-wal")
+    for update_id in range(1, 1001):
+        async with db.transaction() as store:
+            await store.updates.mark(update_id, now)
+            await store.audit.append(action="test.commit", now=now)
+        await asyncio.sleep(0)  # as the bot's other work would, between commits
+    await db._checkpoints.close()
+    assert db._checkpoints.done >= 1000 // EVERY_COMMITS - 1
+    # Left to the safety net the log would hold all thousand commits, some 10 MB.
+    assert wal.stat().st_size < 2 * 1024 * 1024
+    assert all([await db.reader().updates.seen(n) for n in (1, 500, 1000)])
+    _, broken = await db.reader().audit.verify()
+    assert broken == []
