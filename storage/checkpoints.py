@@ -35,13 +35,18 @@ class Checkpointer:
         self._conn: aiosqlite.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._commits = 0
+        self._closed = False
         #: Checkpoints run to the end, for tests and benchmarks.
         self.done = 0
 
     def committed(self) -> None:
-        """Count a commit; start a checkpoint every ``EVERY_COMMITS``, unless one is running."""
+        """Count a commit; start a checkpoint every ``EVERY_COMMITS``, unless one is running
+        or the database is closing (its connection would outlive it, and keep the process
+        from exiting)."""
         self._commits += 1
-        if self._commits < EVERY_COMMITS or (self._task is not None and not self._task.done()):
+        if self._closed or self._commits < EVERY_COMMITS:
+            return
+        if self._task is not None and not self._task.done():
             return
         self._commits = 0
         self._task = asyncio.get_running_loop().create_task(self._checkpoint())
@@ -60,6 +65,7 @@ class Checkpointer:
             log.warning("WAL checkpoint not done: %s", exc)
 
     async def close(self) -> None:
+        self._closed = True
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
         if self._conn is not None:

@@ -28,3 +28,19 @@ async def test_a_thousand_commits_are_checkpointed_on_their_own_connection(
     assert all([await db.reader().updates.seen(n) for n in (1, 500, 1000)])
     _, broken = await db.reader().audit.verify()
     assert broken == []
+
+
+async def test_commits_while_the_database_closes_start_no_checkpoint(
+    db: Database, now: datetime
+) -> None:
+    """A commit that lands while ``close`` waits for the checkpoint must not start another:
+    its connection would outlive the database, and its thread keep the process alive."""
+    for update_id in range(1, EVERY_COMMITS):
+        async with db.transaction() as store:
+            await store.updates.mark(update_id, now)
+    closing = asyncio.create_task(db._checkpoints.close())
+    await asyncio.sleep(0)
+    async with db.transaction() as store:  # the 100th commit, after close began
+        await store.updates.mark(EVERY_COMMITS, now)
+    await closing
+    assert db._checkpoints._task is None and db._checkpoints._conn is None
