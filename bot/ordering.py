@@ -7,12 +7,15 @@ of their messages could race over the same form (``user_data``, conversation sta
 update holds a lock for its sender and one for its chat for as long as it is handled: PTB
 creates the tasks in the order Telegram sent the updates, and the locks are fair (first come,
 first served), so what one person or one chat sends is handled in that order. An update
-takes one of the few concurrent slots only once its turn has come.
+takes one of the few concurrent slots only once its turn has come, and lets go of it while
+its answer waits for Telegram's flood limits (:func:`slot_let_go`): a slot is for work, and
+a flood of people to answer must not keep a pengawas's tap from being handled.
 """
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
@@ -24,6 +27,42 @@ from telegram.ext import BaseUpdateProcessor
 MAX_CONCURRENT_UPDATES = 8
 #: Updates fetched and waiting for their sender's turn, at most (PTB's limit).
 WAITING_UPDATES = 1024
+
+
+class _Slot:
+    """One update's claim on a concurrent slot, which it may give up and take again."""
+
+    def __init__(self, slots: asyncio.BoundedSemaphore) -> None:
+        self._slots = slots
+        self.held = False
+
+    async def take(self) -> None:
+        await self._slots.acquire()
+        self.held = True
+
+    def give(self) -> None:
+        if self.held:
+            self.held = False
+            self._slots.release()
+
+
+#: The slot of the update the current task is handling, if any.
+_SLOT: ContextVar[_Slot | None] = ContextVar("update_slot", default=None)
+
+
+@asynccontextmanager
+async def slot_let_go() -> AsyncIterator[None]:
+    """Give up the current update's slot for as long as the block waits, and take one again
+    after it (in turn with the updates that came meanwhile). Nothing outside an update."""
+    slot = _SLOT.get()
+    if slot is None or not slot.held:
+        yield
+        return
+    slot.give()
+    try:
+        yield
+    finally:
+        await slot.take()
 
 
 def ordering_keys(update: object) -> list[tuple[str, int]]:
@@ -70,12 +109,18 @@ class InOrderPerPerson(BaseUpdateProcessor):
             async with AsyncExitStack() as held:
                 for key in ordering_keys(update):
                     await held.enter_async_context(self._turn(key))
-                async with self._slots:
+                slot = _Slot(self._slots)
+                await slot.take()
+                token = _SLOT.set(slot)
+                try:
+                    await coroutine
+                finally:
                     try:
-                        await coroutine
-                    finally:
                         if self.after_each is not None:
                             await self.after_each()
+                    finally:
+                        _SLOT.reset(token)
+                        slot.give()
         finally:
             if isinstance(update, Update):
                 for listener in self.on_finished:

@@ -43,6 +43,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.ordering import slot_let_go
 from services import metrics
 
 __all__ = [
@@ -425,7 +426,9 @@ class SmoothRateLimiter(BaseRateLimiter[int]):
         attempt = 0
         while True:
             if paced:
-                await self._wait_turn(data.get("chat_id"), deadline)
+                # Waiting here is not work: the update's slot goes to someone else meanwhile.
+                async with slot_let_go():
+                    await self._wait_turn(data.get("chat_id"), deadline)
             try:
                 answer = await callback(*args, **kwargs)
                 if not paced and endpoint.startswith("edit"):

@@ -4,7 +4,7 @@ import asyncio
 
 from telegram import Chat, Message, Update, User
 
-from bot.ordering import InOrderPerPerson
+from bot.ordering import InOrderPerPerson, slot_let_go
 from tests.clock import SUITE_NOW
 
 
@@ -58,3 +58,42 @@ async def test_one_person_sending_many_does_not_hold_up_the_next_person() -> Non
     burst = [_update(n, 10, 10) for n in range(1, 13)]
     events = await _run_all([*burst, _update(13, 20, 20)])
     assert events.index(("start", 13)) < events.index(("end", 1))
+
+
+async def test_an_answer_waiting_for_the_flood_limits_gives_its_slot_to_the_next_person() -> None:
+    """Eight people whose answers wait for Telegram's pace (an overload: more to answer than
+    30 a second) hold no slot meanwhile: a ninth person's update, a tap whose answer is an
+    edit, is handled at once. Their work itself still takes a slot each, at most eight."""
+    processor = InOrderPerPerson(max_concurrent_updates=8)
+    budget = asyncio.Event()  # Telegram's limits letting the answers go
+    working = 0
+    most_working = 0
+    handled: list[int] = []
+
+    async def answer_later(update_id: int) -> None:
+        nonlocal working, most_working
+        working += 1
+        most_working = max(most_working, working)
+        working -= 1
+        async with slot_let_go():
+            await budget.wait()
+        working += 1
+        most_working = max(most_working, working)
+        await asyncio.sleep(0)
+        working -= 1
+        handled.append(update_id)
+
+    async def tap(update_id: int) -> None:
+        handled.append(update_id)
+
+    waiting = [
+        asyncio.create_task(processor.process_update(_update(n, 10 + n, 10 + n), answer_later(n)))
+        for n in range(1, 9)
+    ]
+    tapped = asyncio.create_task(processor.process_update(_update(9, 99, 99), tap(9)))
+    await asyncio.wait_for(tapped, 1)
+    assert handled == [9]
+    budget.set()
+    await asyncio.wait_for(asyncio.gather(*waiting), 1)
+    assert sorted(handled) == list(range(1, 10))
+    assert most_working <= 8
