@@ -30,10 +30,14 @@ WAITING_UPDATES = 1024
 
 
 class _Slot:
-    """One update's claim on a concurrent slot, which it may give up and take again."""
+    """One update's claim on a concurrent slot, which it may give up and take again.
+
+    Only its own task may: a task the handler starts (the outbox's wake-up) inherits the
+    context, and with it this claim, which it must not spend."""
 
     def __init__(self, slots: asyncio.BoundedSemaphore) -> None:
         self._slots = slots
+        self.owner = asyncio.current_task()
         self.held = False
 
     async def take(self) -> None:
@@ -55,7 +59,7 @@ async def slot_let_go() -> AsyncIterator[None]:
     """Give up the current update's slot for as long as the block waits, and take one again
     after it (in turn with the updates that came meanwhile). Nothing outside an update."""
     slot = _SLOT.get()
-    if slot is None or not slot.held:
+    if slot is None or not slot.held or slot.owner is not asyncio.current_task():
         yield
         return
     slot.give()

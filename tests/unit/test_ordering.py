@@ -97,3 +97,32 @@ async def test_an_answer_waiting_for_the_flood_limits_gives_its_slot_to_the_next
     await asyncio.wait_for(asyncio.gather(*waiting), 1)
     assert sorted(handled) == list(range(1, 10))
     assert most_working <= 8
+
+
+async def test_a_task_started_by_a_handler_does_not_spend_the_updates_slot() -> None:
+    """The outbox's wake-up is a task made inside a handler: it inherits the update's context,
+    slot included, and its sends wait for the budget too. Had it let go of that slot and
+    taken one again, the update's own release would find nothing to give back, and a slot
+    would be lost for good, one per check-in, until no update was handled at all."""
+    processor = InOrderPerPerson(max_concurrent_updates=1)
+    budget = asyncio.Event()
+    started: list[asyncio.Task[None]] = []
+
+    async def outbox_send() -> None:
+        async with slot_let_go():
+            await budget.wait()
+
+    async def check_in() -> None:
+        started.append(asyncio.create_task(outbox_send()))
+        await asyncio.sleep(0)
+
+    await processor.process_update(_update(1, 10, 10), check_in())
+    budget.set()
+    await asyncio.gather(*started)
+    handled: list[int] = []
+
+    async def next_update() -> None:
+        handled.append(2)
+
+    await asyncio.wait_for(processor.process_update(_update(2, 20, 20), next_update()), 1)
+    assert handled == [2]
