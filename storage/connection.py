@@ -82,23 +82,23 @@ class OneTripConnection(aiosqlite.Connection):
         return pending
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self._sent_to_thread != self._done_in_thread:
-            # A call whose await was cancelled is still running there: queue behind it.
-            if self._begin_pending:
-                self._begin_pending = False
+        if self._begin_pending:
+            self._begin_pending = False
+            if not self._begun_here():
                 return await self._in_thread(self._begin_then, fn, *args, **kwargs)
+        elif self._sent_to_thread != self._done_in_thread:
+            # A call whose await was cancelled is still running there: queue behind it.
             return await self._in_thread(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if self._begin_pending:
-            self._begin_pending = False
-            if not self._begin_without_waiting():
-                return await self._in_thread(self._begin_then, fn, *args, **kwargs)
         return fn(*args, **kwargs)
 
-    def _begin_without_waiting(self) -> bool:
-        """``BEGIN IMMEDIATE`` now if the write lock is free; False if another program holds
-        it. The busy timeout is lifted for this one statement, so it answers at once."""
+    def _begun_here(self) -> bool:
+        """``BEGIN IMMEDIATE`` on this thread, now, if nothing is queued on the connection's
+        thread and the write lock is free; False if it must go there (and wait) instead.
+        The busy timeout is lifted for this one statement, so it answers at once."""
+        if self._sent_to_thread != self._done_in_thread or not (self._running and self._connection):
+            return False
         (timeout_ms,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
         self._conn.execute("PRAGMA busy_timeout = 0")
         try:
@@ -115,12 +115,7 @@ class OneTripConnection(aiosqlite.Connection):
         """Take the write lock and let go; raises ``sqlite3.OperationalError`` ("database is
         locked") if another program holds it past the busy timeout. Here when it is free, on
         the connection's thread, in one trip, when it must be waited for."""
-        if (
-            self._sent_to_thread == self._done_in_thread
-            and self._running
-            and self._connection
-            and self._begin_without_waiting()
-        ):
+        if self._begun_here():
             self._conn.execute("COMMIT")
             return
         await self._in_thread(self._conn.executescript, "BEGIN IMMEDIATE; COMMIT;")
