@@ -149,6 +149,12 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    in_order.after_each = app.update_persistence
+
+    async def after_each() -> None:
+        # The update's conversation, and whatever it left for later, in one transaction.
+        await app.update_persistence()
+        await (await database.get()).batch.flush()
+
+    in_order.after_each = after_each
     register(app)
     return app

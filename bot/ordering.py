@@ -101,7 +101,8 @@ class InOrderPerPerson(BaseUpdateProcessor):
         #: Told each update id once its handling ended, however it ended.
         self.on_finished = on_finished if on_finished is not None else []
         #: Run after each update, still in its sender's turn: where conversations are saved
-        #: (``bot.persistence``), so the next message from that person finds them written.
+        #: (``bot.persistence``), with what the update left for later (``storage.batch``),
+        #: so the next message from that person finds them written.
         self.after_each: Callable[[], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:

@@ -22,11 +22,11 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from storage.batch import Write
 from storage.db import Database
 from storage.repositories import Store
 
 UserData = dict[Any, Any]
-Write = Callable[[Store], Awaitable[None]]
 
 
 class OpenOnce:
@@ -60,10 +60,6 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         # What was last written, so an update that changed nothing writes nothing.
         self._drafts: dict[int, bytes | None] = {}
         self._states: dict[tuple[str, str], object] = {}
-        # Writes asked for at once (PTB gathers one per changed draft and conversation) share
-        # one transaction: ``_batch`` is what the next one takes, ``_written`` when it is done.
-        self._batch: list[Write] = []
-        self._written: asyncio.Task[None] | None = None
 
     # -- conversations ---------------------------------------------------------------------
 
@@ -110,24 +106,11 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         self._drafts[user_id] = blob
 
     async def _write(self, write: Write) -> None:
-        """Run ``write`` in the next transaction, with every write asked for before it starts.
-
-        PTB asks for the draft and each conversation's step at once (``asyncio.gather``):
-        one transaction for them all instead of one each. Each caller returns once its own
-        write has committed, so the turn after it finds it written, as before.
-        """
-        self._batch.append(write)
-        if self._written is None:
-            self._written = asyncio.ensure_future(self._write_batch())
-        await asyncio.shield(self._written)
-
-    async def _write_batch(self) -> None:
-        # Started on the next turn of the loop: the whole gather has asked by then. Writes
-        # asked for from here on go in the next batch.
-        batch, self._batch, self._written = self._batch, [], None
-        async with (await self._database()).transaction() as store:
-            for write in batch:
-                await write(store)
+        """Run ``write`` in the next shared transaction (``storage.batch``): PTB asks for the
+        draft and each conversation's step at once (``asyncio.gather``), and they commit
+        together, with what the update left for later. Each caller returns once its own
+        write has committed, so the turn after it finds it written, as before."""
+        await (await self._database()).batch.write(write)
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         """The draft in memory is the newest: nothing to read back."""

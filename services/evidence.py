@@ -7,7 +7,6 @@ file id are already stored, and :func:`retry_downloads` fetches the file later.
 import asyncio
 import hashlib
 import logging
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from domain.exif import read_exif
 from domain.models import Site
 from domain.sites import distance_m
 from services import notices
+from storage.batch import Write
 from storage.db import Database
 from storage.private_files import private_dir, write_private
 from storage.repositories import Store
@@ -66,7 +66,11 @@ async def keep(
     now: datetime,
     site: Site | None = None,
 ) -> bool:
-    """Download one piece of evidence and record where it is; False if it must be retried.
+    """Download one piece of evidence and note where it is kept; False if it must be retried.
+
+    The note waits for the transaction that ends the update (``storage.batch``; a job
+    calls :meth:`WriteBatch.flush` itself). If that transaction fails, the file is fetched
+    again later, like a failed download: the record it belongs to is saved already.
 
     A photo sent as a file keeps its EXIF: its capture time and GPS are recorded, and a
     position outside the ``site``'s geofence is flagged like a shared location would be.
@@ -75,35 +79,37 @@ async def keep(
         digest, path, data = await download(bot, file_id, evidence_dir)
     except TelegramError as exc:
         log.warning("evidence %s not downloaded yet: %s", evidence_id, type(exc).__name__)
-        async with db.transaction() as store:
+
+        async def attempted(store: Store) -> None:
             await store.attendance.evidence_failed(evidence_id)
+
+        db.batch.later(attempted, lambda _: None)  # a lost attempt only allows one more
         return False
-    try:
-        await _record(db, evidence_id, digest, path, data, now, site)
-    except sqlite3.OperationalError as exc:
-        # The record it belongs to is saved already; only noting the file failed (a full
-        # disk, a lock), so it is fetched again later like a failed download.
-        log.warning("evidence %s kept but not recorded yet: %s", evidence_id, exc)
-        return False
+
+    def failed(exc: BaseException) -> None:
+        log.warning("evidence %s kept but not recorded yet: %s", evidence_id, type(exc).__name__)
+
+    db.batch.later(_record(evidence_id, digest, path, data, now, site), failed)
     return True
 
 
-async def _record(
-    db: Database,
+def _record(
     evidence_id: int,
     digest: str,
     path: Path,
     data: bytes | bytearray,
     now: datetime,
     site: Site | None,
-) -> None:
+) -> Write:
     facts = read_exif(data)
     distance = None
     if site is not None and facts.latitude is not None and facts.longitude is not None:
         distance = distance_m(facts.latitude, facts.longitude, site.latitude, site.longitude)
-    async with db.transaction() as store:
+    size = len(data)
+
+    async def write(store: Store) -> None:
         await store.attendance.evidence_downloaded(
-            evidence_id, sha256=digest, path=str(path), size=len(data), now=now
+            evidence_id, sha256=digest, path=str(path), size=size, now=now
         )
         if repeated := await store.attendance.flag_repeated_evidence(evidence_id, digest):
             await _tell_of_repeat(store, evidence_id, repeated, now)
@@ -116,6 +122,8 @@ async def _record(
                 distance_m=distance,
                 outside=distance is not None and site is not None and distance > site.radius_m,
             )
+
+    return write
 
 
 async def _tell_of_repeat(
@@ -148,4 +156,5 @@ async def retry_downloads(bot: Bot, db: Database, evidence_dir: Path, now: datet
         site_id = await store.attendance.site_of_evidence(evidence_id)
         site = await store.sites.get(site_id) if site_id else None
         kept += await keep(bot, db, evidence_id, file_id, evidence_dir, now, site=site)
+    await db.batch.flush()
     return kept

@@ -1,8 +1,12 @@
 """Every update is recorded once handled, whatever its handler did."""
 
+import logging
 from datetime import datetime
 
 from storage.db import Database
+from storage.repositories import Store
+
+log = logging.getLogger(__name__)
 
 #: How many claimed update ids are remembered; an update forgotten (its handler failed and
 #: the later handlers never ran) only costs the one idle write it would have cost anyway.
@@ -33,13 +37,21 @@ async def record_handled(
 
     ``claimed``: a transaction of this process recorded the update already (most updates
     that matter), so nothing is read back; only whether the sender was unreachable, and
-    then there is usually nothing to write (the write lock is the one thing every update
-    waits for in turn).
+    then there is usually nothing to write.
+
+    The note waits for the transaction that ends the update (``storage.batch``), which it
+    usually shares with the conversation's step: a crash then keeps both or neither.
     """
     if claimed and (user_id is None or not await db.reader().outbox.is_unreachable(user_id)):
         return
-    async with db.transaction() as tx:
+
+    async def write(store: Store) -> None:
         if not claimed:
-            await tx.updates.mark(update_id, now)
+            await store.updates.mark(update_id, now)
         if user_id is not None:
-            await tx.outbox.reachable_again(user_id)
+            await store.outbox.reachable_again(user_id)
+
+    def failed(exc: BaseException) -> None:
+        log.warning("update %s not noted as handled: %s", update_id, type(exc).__name__)
+
+    db.batch.later(write, failed)

@@ -18,6 +18,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage import connection
+from storage.batch import WriteBatch
 from storage.checkpoints import SAFETY_NET_PAGES, Checkpointer
 from storage.private_files import FILE_MODE, create_private, private_dir
 from storage.repositories import Store
@@ -93,6 +94,8 @@ class Database:
         #: Told ``(seconds waited for the writer, seconds held)`` after every transaction, in
         #: the transaction's task; for benchmarks (bench/import_writer.py). None: not timed.
         self.on_transaction: Callable[[float, float], None] | None = None
+        #: Small writes that share a transaction (``storage.batch``).
+        self.batch = WriteBatch(self.transaction)
 
     @classmethod
     async def open(cls, path: Path, *, migrate: bool = True) -> "Database":

@@ -174,7 +174,9 @@ async def test_a_full_disk_is_one_clear_message_and_the_work_goes_through_later(
     assert await _integrity(bot) == "ok"
 
 
-async def test_a_photo_fetched_while_the_database_is_locked_is_recorded_later(bot: Bot) -> None:
+async def test_a_photo_fetched_while_the_database_is_locked_is_recorded_later(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
     """The check-in it belongs to is saved already: failing to note the file must not turn
     the supervisor's answer into an error; the file is fetched again later."""
     evidence_dir = bot.data_dir / "evidence"
@@ -186,10 +188,14 @@ async def test_a_photo_fetched_while_the_database_is_locked_is_recorded_later(bo
         await store.conn.execute("PRAGMA busy_timeout = 300")
     assert evidence_id is not None
     locker = await _hold_lock(bot.data_dir / "kerjasosial.sqlite3", 1.0)
-    kept = await evidence.keep(
+    assert await evidence.keep(
         bot.app.bot, bot.db, evidence_id, file_id, evidence_dir, bot.clock.now
     )
-    assert not kept
+    await bot.db.batch.flush()  # as the update's last step would: the lock is held still
+    assert [e for e, _ in await bot.db.reader().attendance.evidence_to_download(20)] == [
+        evidence_id
+    ]
+    assert f"evidence {evidence_id} kept but not recorded yet" in caplog.text
     await locker.wait()
     assert await evidence.retry_downloads(bot.app.bot, bot.db, evidence_dir, bot.clock.now) == 1
     assert await bot.db.reader().attendance.evidence_to_download(20) == []
