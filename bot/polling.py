@@ -25,6 +25,7 @@ from bot.http import AiohttpRequest
 from bot.ordering import MAX_CONCURRENT_UPDATES
 from services.log_throttle import LogThrottle
 from storage.db import Database
+from storage.repositories import Store
 
 #: One connection per update in hand, and a job or two; polling has its own.
 CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES + 2
@@ -145,7 +146,11 @@ class InboxPollingBot(ExtBot[None]):
         below = min(unfinished) if unfinished else self._highest + 1
         if not updates and below <= self._forgotten_below:
             return
-        async with self._db.transaction() as tx:
+        rows, now = [(u.update_id, self._body(u)) for u in updates], self._clock()
+
+        async def write(tx: Store) -> None:
             await tx.inbox.forget_below(below)
-            await tx.inbox.keep([(u.update_id, self._body(u)) for u in updates], self._clock())
+            await tx.inbox.keep(rows, now)
+
+        await self._db.batch.write(write)
         self._forgotten_below = below

@@ -30,6 +30,7 @@ from domain.reminders import still_stands
 from services import closing_record, metrics
 from services.log_throttle import LogThrottle
 from storage.db import Database
+from storage.repositories import Store
 from storage.repositories.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -243,7 +244,10 @@ async def _deliver(
             log, UNREACHABLE, now, "%s (%s); rows wait and retry", UNREACHABLE, type(exc).__name__
         )
     else:
-        async with db.transaction() as tx:
+
+        async def sent(tx: Store) -> None:
             await tx.outbox.mark_sent(row.id, message_id=message.message_id, now=now)
+
+        await db.batch.write(sent)
         metrics.message_sent()
         report.sent += 1
