@@ -47,12 +47,15 @@ async def download(
 
 def _store(data: bytes | bytearray, evidence_dir: Path, suffix: str) -> tuple[str, Path]:
     digest = hashlib.sha256(data).hexdigest()
-    private_dir(evidence_dir)
     path = evidence_dir / f"{digest}{suffix}"
     if not path.exists():
         temporary = path.with_suffix(path.suffix + ".part")
         temporary.unlink(missing_ok=True)  # left by a crash mid-write
-        write_private(temporary, data)
+        try:
+            write_private(temporary, data)
+        except FileNotFoundError:  # the first photo: the folder is made owner-only then
+            private_dir(evidence_dir)
+            write_private(temporary, data)
         temporary.replace(path)
     return digest, path
 
