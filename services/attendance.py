@@ -266,15 +266,16 @@ async def record_check_out(
         return allowed
     case, site = allowed.case, allowed.site
     assert case is not None and site is not None
-    # The case's events, read once for the start and the session's state alike.
+    # The case's events, read and folded once for the start and the session's state alike.
     events = await store.attendance.events_of_case(case.id)
-    start = next((r.start for r in fold(events) if r.id == attendance_id), None)
+    records = fold(events)
+    start = next((r.start for r in records if r.id == attendance_id), None)
     if start is None or await store.attendance.open_for_case(case.id) != attendance_id:
         return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site)
     # The session of the check-in's day must be under way: not closed by the jaksa's
     # correction meanwhile, nor cancelled.
     life, _ = await sessions.day_of(
-        store, case, site, start.astimezone(ZoneInfo(site.timezone)).date(), events
+        store, case, site, start.astimezone(ZoneInfo(site.timezone)).date(), records
     )
     if not allows(life, Step.CHECK_OUT):
         return Recorded(Outcome.NOT_CHECKED_IN, case=case, site=site, life=life)

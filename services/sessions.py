@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.ledger import AttendanceEvent, AttendanceRecord, fold
+from domain.ledger import AttendanceRecord, fold
 from domain.models import Case, Session, Site
 from domain.schedule import still_ahead
 from domain.session_life import Facts, Life, life_of
@@ -42,14 +42,15 @@ async def day_of(
     case: Case,
     site: Site,
     day: date,
-    events: Sequence[AttendanceEvent] | None = None,
+    records: Sequence[AttendanceRecord] | None = None,
 ) -> tuple[Life, list[Session]]:
-    """:func:`life_on`, and the case's sessions that day, which it reads anyway. ``events``:
-    the case's attendance events, when the caller has just read them in this transaction."""
+    """:func:`life_on`, and the case's sessions that day, which it reads anyway. ``records``:
+    the case's attendance records (its events folded), when the caller has just read them
+    in this transaction."""
     zone = ZoneInfo(site.timezone)
-    if events is None:
-        events = await store.attendance.events_of_case(case.id)
-    records = [r for r in fold(events) if not r.void and day in days_covered(r, zone)]
+    if records is None:
+        records = fold(await store.attendance.events_of_case(case.id))
+    records = [r for r in records if not r.void and day in days_covered(r, zone)]
     absences = [
         a for a in await store.attendance.absences_of_case(case.id) if str(a["day"]) == str(day)
     ]

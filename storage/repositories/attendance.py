@@ -1,11 +1,12 @@
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
 
 from domain.ledger import AttendanceEvent, EventKind
-from storage.repositories._sql import parse_ts, ts
+from storage.repositories._sql import ts
 
 _EVENT = "id, attendance_id, kind, start_at, end_at, break_minutes, manual, reason"
 
@@ -25,16 +26,19 @@ _STANDS = "withdrawn_at IS NULL"
 _KINDS = {kind.value: kind for kind in EventKind}
 
 
-def _event(row: aiosqlite.Row) -> AttendanceEvent:
+def _event(row: Sequence[Any]) -> AttendanceEvent:
+    """A row in ``_EVENT``'s column order. By position: a check-out reads its case's every
+    event, and by name this took twice as long as the query."""
+    seq, attendance_id, kind, start, end, break_minutes, manual, reason = row
     return AttendanceEvent(
-        seq=row["id"],
-        attendance_id=row["attendance_id"],
-        kind=_KINDS[row["kind"]],
-        start=parse_ts(row["start_at"]),
-        end=parse_ts(row["end_at"]),
-        break_minutes=row["break_minutes"],
-        manual=bool(row["manual"]),
-        reason=row["reason"],
+        seq,
+        attendance_id,
+        _KINDS[kind],
+        None if start is None else datetime.fromisoformat(start),
+        None if end is None else datetime.fromisoformat(end),
+        break_minutes,
+        bool(manual),
+        reason,
     )
 
 
@@ -173,7 +177,7 @@ class AttendanceRepository:
                 chunk,
             ) as cur:
                 for row in await cur.fetchall():
-                    found.setdefault(int(row[0]), []).append(_event(row))
+                    found.setdefault(int(row[0]), []).append(_event(row[1:]))
         return found
 
     async def invalid_absences_between(self, case_ids: list[int], start: date, end: date) -> int:
