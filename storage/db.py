@@ -113,6 +113,8 @@ class Database:
         return db
 
     async def close(self) -> None:
+        if self._writer is not None:
+            await self.batch.flush()  # what was left for later, whoever forgot to flush
         await self._checkpoints.close()
         for conn in (self._reader, self._writer):
             if conn is not None:

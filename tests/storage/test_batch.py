@@ -116,3 +116,15 @@ async def test_a_use_case_transaction_never_takes_the_later_writes_along(
             raise Boom
     await db.batch.flush()
     assert await _seen(db, 1, 2) == [1]
+
+
+async def test_closing_the_database_commits_what_was_left_for_later(
+    db: Database, now: datetime
+) -> None:
+    db.batch.later(_mark(1, now), lambda exc: None)
+    await db.close()
+    reopened = await Database.open(db.path)
+    try:
+        assert await _seen(reopened, 1) == [1]
+    finally:
+        await reopened.close()
