@@ -8,7 +8,6 @@ included, stays PTB's: a timeout is ``TimedOut`` and any other transport failure
 """
 
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -87,20 +86,18 @@ def _seconds(value: ODVInput[float], default: float) -> float:
 
 
 def _body(request_data: RequestData | None) -> Any:
-    """Form fields, and multipart when there are files, as PTB's httpx request sends them.
+    """JSON, and multipart when there are files (the Bot API takes either).
 
-    Without files the fields are encoded here: aiohttp would build a multipart writer (and
-    a random boundary) for every request only to send it URL-encoded anyway.
+    Without files the body is PTB's own JSON payload, the same fields PTB's httpx request
+    sends as a form: ``json.dumps`` costs a fifth of URL-encoding them, and aiohttp would
+    build a multipart writer (and a random boundary) for every request otherwise.
     """
     if request_data is None:
         return None
-    fields = request_data.json_parameters
     if not request_data.contains_files:
-        return aiohttp.BytesPayload(
-            urlencode(fields).encode(), content_type="application/x-www-form-urlencoded"
-        )
+        return aiohttp.BytesPayload(request_data.json_payload, content_type="application/json")
     form = aiohttp.FormData()
-    for name, value in fields.items():
+    for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)

@@ -8,7 +8,8 @@ the note that it was handled (``services.updates``) and where its photo was kept
 share one transaction, committed before the update counts as finished (``bot.ordering``).
 
 A use case's own transaction never takes these writes along: its rollback (a refusal, a
-duplicate) must not take them back with it.
+duplicate) must not take them back with it. Nor may one wait for a batch (:meth:`write`,
+:meth:`flush`): the batch needs the write lock that transaction holds.
 """
 
 import asyncio
