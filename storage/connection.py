@@ -6,12 +6,13 @@ back: a queue, the hand-over of the GIL both ways and a wake-up of the event loo
 twenty statements an update, the trips cost more than SQLite; under load, each also waited
 for the GIL. So statements run here, on the caller's thread, with all their rows fetched.
 
-Opening a transaction (``BEGIN IMMEDIATE``, sent with its first statement by
-:meth:`OneTripConnection.begin_with_next`) is tried here too, without waiting: this
-connection is the process's only writer, so the lock is nearly always free. Only when another
-program holds it (a backup, the sqlite3 shell) does the ``BEGIN`` go to the connection's
-thread, where SQLite waits up to the busy timeout and the event loop need not stop for it;
-scripts go there as well. Inside ``BEGIN IMMEDIATE`` nothing waits:
+Nothing waits on the loop's thread: there SQLite's busy timeout is 0, and a locked database
+answers at once. Opening a transaction (``BEGIN IMMEDIATE``, sent with its first statement by
+:meth:`OneTripConnection.begin_with_next`) is tried here too: this connection is the
+process's only writer, so the lock is nearly always free. Only when another program holds it
+(a backup, the sqlite3 shell) does the ``BEGIN`` go to the connection's thread, where SQLite
+waits up to :attr:`OneTripConnection.busy_timeout_ms` and the event loop need not stop for
+it; scripts go there as well. Inside ``BEGIN IMMEDIATE`` nothing waits:
 in WAL mode the writer holds the lock, and readers never take it. Nothing uses the
 connection from two threads at once: the writer is used under the database's write lock,
 a statement sent to the thread is awaited before the next one runs, and if that await was
@@ -68,6 +69,8 @@ class OneTripConnection(aiosqlite.Connection):
     """Runs statements inline; opens a transaction with its first statement, on the
     connection's thread (:meth:`begin_with_next`), where waiting for the lock is harmless."""
 
+    #: How long a call on the connection's thread waits for another program's lock.
+    busy_timeout_ms = 5000
     _begin_pending = False
     _sent_to_thread = 0
     _done_in_thread = 0
@@ -95,20 +98,15 @@ class OneTripConnection(aiosqlite.Connection):
 
     def _begun_here(self) -> bool:
         """``BEGIN IMMEDIATE`` on this thread, now, if nothing is queued on the connection's
-        thread and the write lock is free; False if it must go there (and wait) instead.
-        The busy timeout is lifted for this one statement, so it answers at once."""
+        thread and the write lock is free; False if it must go there (and wait) instead."""
         if self._sent_to_thread != self._done_in_thread or not (self._running and self._connection):
             return False
-        (timeout_ms,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
-        self._conn.execute("PRAGMA busy_timeout = 0")
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
                 raise
             return False
-        finally:
-            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
         return True
 
     async def take_and_release_lock(self) -> None:
@@ -127,8 +125,13 @@ class OneTripConnection(aiosqlite.Connection):
         return await super()._execute(self._counted, fn, *args, **kwargs)
 
     def _counted(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """On the connection's thread: ``fn``, allowed to wait for the lock meanwhile."""
         try:
-            return fn(*args, **kwargs)
+            self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._conn.execute("PRAGMA busy_timeout = 0")
         finally:
             self._done_in_thread += 1  # counted here, on the connection's thread only
 
@@ -157,10 +160,11 @@ class OneTripConnection(aiosqlite.Connection):
 
 
 async def connect(path: Path) -> OneTripConnection:
-    """Like ``aiosqlite.connect(path, isolation_level=None)``, with statements run inline."""
+    """Like ``aiosqlite.connect(path, isolation_level=None)``, with statements run inline,
+    never waiting for a lock there (``timeout=0``)."""
     # Opened on the connection's thread, used mostly on the event loop's, never on both at once.
     connector: Callable[[], sqlite3.Connection] = lambda: sqlite3.connect(  # noqa: E731
-        path, isolation_level=None, check_same_thread=False
+        path, isolation_level=None, check_same_thread=False, timeout=0
     )
     conn = OneTripConnection(connector, iter_chunk_size=64)
     await conn

@@ -57,8 +57,9 @@ def latest_version() -> int:
 async def _connect(path: Path) -> connection.OneTripConnection:
     conn = await connection.connect(path)
     conn.row_factory = aiosqlite.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA journal_mode = WAL")
+    conn.busy_timeout_ms = BUSY_TIMEOUT_MS
+    # On the connection's thread: turning a new file to WAL takes the lock, and may wait.
+    await conn.executescript("PRAGMA journal_mode = WAL;")
     # Checkpoints run beside the loop (storage.checkpoints); this is only the safety net.
     await conn.execute(f"PRAGMA wal_autocheckpoint = {SAFETY_NET_PAGES}")
     await conn.execute("PRAGMA foreign_keys = ON")

@@ -98,8 +98,7 @@ async def test_a_locked_database_delays_or_refuses_politely_and_the_work_is_retr
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     pengawas, codes = await _world(bot, cases=2)
-    async with bot.db.transaction() as store:
-        await store.conn.execute("PRAGMA busy_timeout = 500")  # production waits 5 s
+    bot.db._conn("writer").busy_timeout_ms = 500  # production waits 5 s
     database = bot.data_dir / "kerjasosial.sqlite3"
 
     # Shorter than the busy timeout: the bot waits, and the check-in goes through.
@@ -185,7 +184,7 @@ async def test_a_photo_fetched_while_the_database_is_locked_is_recorded_later(
         evidence_id = await store.attendance.add_evidence(
             file_id=file_id, file_unique_id=unique_id, size=None, now=bot.clock.now
         )
-        await store.conn.execute("PRAGMA busy_timeout = 300")
+    bot.db._conn("writer").busy_timeout_ms = 300
     assert evidence_id is not None
     locker = await _hold_lock(bot.data_dir / "kerjasosial.sqlite3", 1.0)
     assert await evidence.keep(
