@@ -152,12 +152,14 @@ async def _tell_of_repeat(
 
 
 async def retry_downloads(bot: Bot, db: Database, evidence_dir: Path, now: datetime) -> int:
-    """Fetch every piece of evidence whose download failed before; returns how many now kept."""
-    kept = 0
+    """Fetch every piece of evidence whose download failed before; returns how many are now
+    kept and noted (a file kept whose note failed is fetched again next time)."""
     store = db.reader()
-    for evidence_id, file_id in await store.attendance.evidence_to_download(MAX_ATTEMPTS):
+    waiting = await store.attendance.evidence_to_download(MAX_ATTEMPTS)
+    for evidence_id, file_id in waiting:
         site_id = await store.attendance.site_of_evidence(evidence_id)
         site = await store.sites.get(site_id) if site_id else None
-        kept += await keep(bot, db, evidence_id, file_id, evidence_dir, now, site=site)
+        await keep(bot, db, evidence_id, file_id, evidence_dir, now, site=site)
     await db.batch.flush()
-    return kept
+    still = {e for e, _ in await store.attendance.evidence_to_download(MAX_ATTEMPTS + 1)}
+    return sum(1 for e, _ in waiting if e not in still)

@@ -186,7 +186,7 @@ async def test_a_photo_fetched_while_the_database_is_locked_is_recorded_later(
         )
     bot.db._conn("writer").busy_timeout_ms = 300
     assert evidence_id is not None
-    locker = await _hold_lock(bot.data_dir / "kerjasosial.sqlite3", 1.0)
+    locker = await _hold_lock(bot.data_dir / "kerjasosial.sqlite3", 2.0)
     assert await evidence.keep(
         bot.app.bot, bot.db, evidence_id, file_id, evidence_dir, bot.clock.now
     )
@@ -195,6 +195,8 @@ async def test_a_photo_fetched_while_the_database_is_locked_is_recorded_later(
         evidence_id
     ]
     assert f"evidence {evidence_id} kept but not recorded yet" in caplog.text
+    # The retry job, the lock still held: fetched again, not noted, not counted as kept.
+    assert await evidence.retry_downloads(bot.app.bot, bot.db, evidence_dir, bot.clock.now) == 0
     await locker.wait()
     assert await evidence.retry_downloads(bot.app.bot, bot.db, evidence_dir, bot.clock.now) == 1
     assert await bot.db.reader().attendance.evidence_to_download(20) == []
