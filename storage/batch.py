@@ -6,6 +6,8 @@ ends with up to three of its own: its conversation's step and draft (``bot.persi
 the note that it was handled (``services.updates``) and where its photo was kept
 (``services.evidence``). No rule needs any of them committed before the others, so they
 share one transaction, committed before the update counts as finished (``bot.ordering``).
+Polling's batch of fetched updates (``bot.polling``) and an outbox row marked sent
+(``scheduler.dispatcher``) join whichever transaction comes next, and wait for its commit.
 
 A use case's own transaction never takes these writes along: its rollback (a refusal, a
 duplicate) must not take them back with it. Nor may one wait for a batch (:meth:`write`,
@@ -13,14 +15,11 @@ duplicate) must not take them back with it. Nor may one wait for a batch (:meth:
 """
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from storage.repositories import Store
-
-log = logging.getLogger(__name__)
 
 Write = Callable[[Store], Awaitable[None]]
 
